@@ -1,0 +1,15 @@
+"""``flask --app bot ...`` commands.  Each command module defines ``commands``."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+# Modules that define a list ``commands`` of click commands or groups.
+COMMAND_MODULES = ["bot.cli.database", "bot.cli.simulate"]
+
+
+def register(app: Flask) -> None:
+    for name in COMMAND_MODULES:
+        for command in import_module(name).commands:
+            app.cli.add_command(command)

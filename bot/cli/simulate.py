@@ -1,0 +1,88 @@
+"""``simulate``: chat with the account as a resident, through the real ``/wechat``.
+
+Lines starting with ``/`` are commands: ``/photo FILE``, ``/location LAT LNG [label]``,
+``/click KEY``, ``/subscribe [scene]``, ``/quit``; anything else is sent as text.
+Without ``--url`` the messages go through the app in-process (same code path,
+real signatures); with ``--url`` to a running server over HTTP.
+"""
+from __future__ import annotations
+
+import shlex
+
+import click
+import requests
+from flask import current_app
+from flask.cli import with_appcontext
+
+from bot.devtools.wechat_client import SimulatedWeChat, reply_text
+
+
+def make_transport(url: str | None):
+    if url:
+        target = url.rstrip("/") + "/wechat"
+
+        def over_http(query, body):
+            resp = requests.post(target, params=query, data=body, timeout=10,
+                                 headers={"Content-Type": "text/xml"})
+            return resp.status_code, resp.text
+        return over_http
+    client = current_app.test_client()
+
+    def in_process(query, body):
+        resp = client.post("/wechat", query_string=query, data=body, content_type="text/xml")
+        return resp.status_code, resp.get_data(as_text=True)
+    return in_process
+
+
+def simulator(url: str | None) -> SimulatedWeChat:
+    wx = current_app.config["LINLI"]["wechat"]
+    return SimulatedWeChat(transport=make_transport(url), token=wx["token"], app_id=wx["app_id"],
+                           account=wx["account_id"] or "gh_linli", encoding_aes_key=wx["encoding_aes_key"])
+
+
+def run_line(sim: SimulatedWeChat, openid: str, line: str):
+    if not line.startswith("/"):
+        return sim.text(openid, line)
+    words = shlex.split(line[1:])
+    cmd, args = (words[0].lower(), words[1:]) if words else ("", [])
+    if cmd == "photo" and args:
+        from bot.devtools.media import upload_to_fake_api
+
+        media_id = upload_to_fake_api(current_app.config["LINLI"]["wechat"]["api_base_url"], args[0])
+        return sim.image(openid, media_id)
+    if cmd == "location" and len(args) >= 2:
+        return sim.location(openid, float(args[0]), float(args[1]), " ".join(args[2:]))
+    if cmd == "click" and args:
+        return sim.click(openid, args[0].upper())
+    if cmd == "subscribe":
+        return sim.event(openid, "subscribe", f"qrscene_{args[0]}" if args else "")
+    if cmd == "voice" and args:
+        return sim.voice(openid, " ".join(args))
+    raise click.UsageError("commands: /photo FILE, /location LAT LNG [label], /click KEY, /subscribe [scene], "
+                           "/voice TEXT, /quit")
+
+
+@click.command("simulate")
+@click.option("--openid", default="oSimulatedResident0001", show_default=True, help="The resident you play.")
+@click.option("--url", default=None, help="A running server (e.g. http://127.0.0.1:5000); default: in-process.")
+@click.option("--say", "lines", multiple=True, help="Send these lines and exit (non-interactive).")
+@with_appcontext
+def simulate(openid: str, url: str | None, lines: tuple[str, ...]) -> None:
+    """Chat with the account as a resident."""
+    sim = simulator(url)
+    if not lines:
+        click.echo("邻里模拟器：输入消息发送；/photo 文件 /location 纬度 经度 /click 菜单键 /voice 语音文字 /quit 退出")
+    source = iter(lines) if lines else iter(lambda: click.prompt("居民", prompt_suffix="> "), None)
+    for line in source:
+        if line.strip() in ("/quit", "/exit"):
+            break
+        try:
+            status, reply = run_line(sim, openid, line)
+        except click.UsageError as exc:
+            click.echo(str(exc))
+            continue
+        shown = reply_text(reply) if status == 200 else f"[{status}] {reply}"
+        click.echo(f"邻里> {shown or '(已收到，稍后回复)'}")
+
+
+commands = [simulate]

@@ -1,0 +1,168 @@
+"""Configuration: TOML file, then LINLI_* environment variables, then overrides.
+
+Every known key has a default here; unknown keys are warned about, required
+keys that end up empty stop start-up, and placeholder secrets are refused
+outside development.  Relative paths are resolved against the directory of the
+configuration file (documented in the README).
+"""
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "app": {
+        "env": "production",
+        "secret_key": "",
+        "timezone": "Asia/Shanghai",
+        "public_base_url": "http://127.0.0.1:5000",
+        "log_level": "INFO",
+    },
+    "database": {"url": "sqlite:///instance/linli.db", "echo": False},
+    "wechat": {
+        "app_id": "",
+        "app_secret": "",
+        "token": "",
+        "encoding_aes_key": "",
+        "account_id": "",
+        "api_base_url": "https://api.weixin.qq.com/",
+        "timestamp_tolerance_s": 300,
+        "max_body_bytes": 65536,
+        "reply_budget_s": 4.0,
+        "api_timeout_s": 5.0,
+    },
+    "media": {"dir": "instance/media", "backend": "local"},
+    "redis": {"url": ""},
+    "outbox": {
+        "max_attempts": 8,
+        "batch_size": 100,
+        "rate_per_s": 50.0,
+        "burst": 50,
+        "backoff_base_s": 30,
+        "backoff_max_s": 3600,
+        "templates": {},
+    },
+    "clock": {"lock_path": "instance/clock.lock"},
+    "console": {"login_attempts": 5, "login_window_s": 900, "page_size": 50},
+    "menu": {"buttons": []},
+}
+
+REQUIRED = [("app", "secret_key"), ("database", "url"), ("wechat", "app_id"), ("wechat", "token")]
+SECRETS = [("app", "secret_key"), ("wechat", "app_secret"), ("wechat", "token"), ("wechat", "encoding_aes_key")]
+PATH_KEYS = [("media", "dir"), ("clock", "lock_path")]
+PLACEHOLDER_MARKERS = ("...", "change-me", "changeme", "dev-", "placeholder", "insecure")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says why."""
+
+
+def load(path: str | os.PathLike | None = None, overrides: dict | None = None,
+         environ: dict[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """Load, merge, resolve and check the configuration; returns nested dicts."""
+    environ = os.environ if environ is None else environ
+    path = Path(path or environ.get("LINLI_CONFIG") or "config.toml").resolve()
+    if not path.is_file():
+        raise ConfigError(f"configuration file not found: {path} (set LINLI_CONFIG)")
+    with path.open("rb") as fh:
+        try:
+            from_file = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    warn_unknown(from_file)
+    cfg = merge(copy.deepcopy(DEFAULTS), from_file)
+    apply_environment(cfg, environ)
+    if overrides:
+        cfg = merge(cfg, overrides)
+    cfg["_meta"] = {"path": str(path), "root": str(path.parent)}
+    resolve_paths(cfg, path.parent)
+    check(cfg)
+    return cfg
+
+
+def merge(base: dict, extra: dict) -> dict:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict) and key not in ("templates",):
+            merge(base[key], value)
+        else:
+            base[key] = value
+    return base
+
+
+def warn_unknown(data: dict) -> None:
+    for section, values in data.items():
+        if section not in DEFAULTS:
+            log.warning("config: unknown section [%s] ignored", section)
+            continue
+        if not isinstance(values, dict):
+            raise ConfigError(f"config: [{section}] must be a table")
+        for key in values:
+            if key not in DEFAULTS[section]:
+                log.warning("config: unknown key %s.%s ignored", section, key)
+
+
+def apply_environment(cfg: dict, environ) -> None:
+    """LINLI_<SECTION>_<KEY> overrides a key, e.g. LINLI_WECHAT_APP_SECRET."""
+    for section, values in DEFAULTS.items():
+        for key, default in values.items():
+            name = f"LINLI_{section}_{key}".upper()
+            if name in environ:
+                cfg[section][key] = coerce(environ[name], default, name)
+
+
+def coerce(raw: str, default: Any, name: str) -> Any:
+    try:
+        if isinstance(default, bool):
+            return raw.strip().lower() in ("1", "true", "yes", "on")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a number") from exc
+    return raw
+
+
+def resolve_paths(cfg: dict, root: Path) -> None:
+    for section, key in PATH_KEYS:
+        cfg[section][key] = str((root / cfg[section][key]).resolve())
+    url = cfg["database"]["url"]
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url and url != prefix:
+        cfg["database"]["url"] = prefix + str((root / url[len(prefix):]).resolve())
+
+
+def check(cfg: dict) -> None:
+    missing = [f"{s}.{k}" for s, k in REQUIRED if not str(cfg[s][k]).strip()]
+    if missing:
+        raise ConfigError("config: required key(s) missing or empty: " + ", ".join(missing))
+    if cfg["app"]["env"] not in ("development", "production", "testing"):
+        raise ConfigError("config: app.env must be development, testing or production")
+    aes = cfg["wechat"]["encoding_aes_key"]
+    if aes and len(aes) != 43:
+        raise ConfigError("config: wechat.encoding_aes_key must be 43 characters (or empty for plaintext)")
+    if cfg["app"]["env"] == "production":
+        bad = [f"{s}.{k}" for s, k in SECRETS if is_placeholder(str(cfg[s][k]))]
+        if bad:
+            raise ConfigError("config: placeholder secrets refused in production: " + ", ".join(bad)
+                              + " (set them via LINLI_* environment variables)")
+
+
+def is_placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(marker in lowered for marker in PLACEHOLDER_MARKERS)
+
+
+def redacted(cfg: dict) -> dict:
+    """A copy safe to log: secrets replaced by '***'."""
+    out = copy.deepcopy(cfg)
+    for section, key in SECRETS + [("database", "url"), ("redis", "url")]:
+        if out.get(section, {}).get(key):
+            out[section][key] = "***"
+    return out

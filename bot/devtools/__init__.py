@@ -1,0 +1,1 @@
+"""Development tools: the resident simulator.  Not loaded in production."""

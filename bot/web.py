@@ -1,0 +1,36 @@
+"""Blueprints other than the gateway, and response headers every page gets."""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+# Modules that define ``bp``; a feature adds one line here.
+BLUEPRINTS: list[str] = []
+DEV_BLUEPRINTS: list[str] = ["bot.devtools.simulator_web"]
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+def register(app: Flask) -> None:
+    names = list(BLUEPRINTS)
+    if app.config["LINLI"]["app"]["env"] != "production":
+        names += DEV_BLUEPRINTS
+    for name in names:
+        app.register_blueprint(import_module(name).bp)
+
+    @app.after_request
+    def _headers(response):
+        for key, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(key, value)
+        return response
+
+    @app.get("/healthz")
+    def healthz():
+        return {"ok": True}

@@ -1,0 +1,41 @@
+"""What a handler gets: the session, settings, the clock, text rendering, the resident."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+
+from sqlmodel import Session
+
+from handlers import replies
+from handlers.inbound import Inbound
+from models import Resident
+from models.outbox import enqueue_text
+
+Renderer = Callable[..., str]
+
+
+@dataclass
+class Context:
+    """Built by the gateway for one inbound message; also buildable in unit tests."""
+
+    session: Session
+    settings: dict[str, Any]
+    now: datetime  # aware UTC
+    render: Renderer  # render("wechat/welcome.txt", **values) -> str
+    resident: Resident
+    inbound: Inbound
+    services: dict[str, Any] = field(default_factory=dict)  # optional extras (storage, matcher...)
+
+    @property
+    def openid(self) -> str:
+        return self.resident.openid
+
+    def say(self, template: str, **values: Any) -> replies.Reply:
+        """A text reply rendered from ``templates/<template>``."""
+        return replies.text(self.render(template, **values).strip())
+
+    def later(self, template: str, kind: str = "reply", **values: Any) -> replies.Reply:
+        """Answer through the outbox instead of passively (for slow work); replies ``success``."""
+        enqueue_text(self.session, openid=self.openid, text=self.render(template, **values).strip(), kind=kind)
+        return replies.SUCCESS

@@ -1,0 +1,13 @@
+"""SQLModel tables.  Imports nothing of the project above it and no Flask.
+
+Importing this package registers every table on ``SQLModel.metadata``.
+"""
+from sqlmodel import SQLModel
+
+from models.base import utcnow
+from models.residents import Community, Resident
+from models.wechat import Conversation, InboundMessage, OutboundMessage
+
+metadata = SQLModel.metadata
+
+__all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "InboundMessage", "OutboundMessage"]
