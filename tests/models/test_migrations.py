@@ -22,7 +22,9 @@ def test_migration_matches_models(tmp_path):
     assert set(models.metadata.tables) <= set(inspect(engine).get_table_names())
 
 
-def test_init_db_command_is_safe_to_run_twice(runner):
+def test_init_db_command_is_safe_to_run_twice(tmp_path):
+    app = create_app({"app": {"env": "testing"}, "database": {"url": f"sqlite:///{tmp_path / 'cli.db'}"}})
+    runner = app.test_cli_runner()
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0, result.output
