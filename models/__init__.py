@@ -5,9 +5,13 @@ Importing this package registers every table on ``SQLModel.metadata``.
 from sqlmodel import SQLModel
 
 from models.base import utcnow
+from models.households import (AuditLog, Binding, BindingRequest, Building, Department, Household,
+                               StaffCommunity, StaffUser)
 from models.residents import Community, Resident
 from models.wechat import Conversation, InboundMessage, OutboundMessage
 
 metadata = SQLModel.metadata
 
-__all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "InboundMessage", "OutboundMessage"]
+__all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "InboundMessage", "OutboundMessage",
+           "AuditLog", "Binding", "BindingRequest", "Building", "Department", "Household", "StaffCommunity",
+           "StaffUser"]

@@ -1,0 +1,130 @@
+"""Buildings, households, who lives where, departments and staff.
+
+One household, one vote: surveys count households, complaints belong to a
+community through the resident's household (or the community they chose).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Optional
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from models.base import json_column, utcnow
+
+HOUSEHOLD_STATUSES = ("occupied", "vacant", "rented", "non_residential")
+BINDING_ROLES = ("owner", "tenant", "family")
+VOTER_POLICIES = ("any_verified", "owner_only")
+STAFF_ROLES = ("admin", "worker", "department")
+
+
+class Building(SQLModel, table=True):
+    __tablename__ = "building"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    name: str = Field(max_length=32)  # 楼栋, e.g. "3号楼" or "3"
+    sort_key: int = 0
+
+
+class Household(SQLModel, table=True):
+    """A dwelling (户): building + unit + room.  ``status`` decides eligibility."""
+
+    __tablename__ = "household"
+    __table_args__ = (UniqueConstraint("building_id", "unit", "room"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    community_id: int = Field(foreign_key="community.id", index=True)
+    building_id: int = Field(foreign_key="building.id", index=True)
+    unit: str = Field(default="", max_length=16)  # 单元
+    room: str = Field(max_length=16)  # 房号
+    status: str = Field(default="occupied", max_length=16, index=True)
+    floor_area: Optional[float] = None
+    owner_name: str = Field(default="", max_length=64)  # from the roster; personal data
+    phone: str = Field(default="", max_length=32)  # from the roster; personal data
+    voter_policy: str = Field(default="any_verified", max_length=16)
+    answers_changeable: bool = True
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Binding(SQLModel, table=True):
+    """Resident ↔ household.  Ended bindings are kept (``ended_at``) as history."""
+
+    __tablename__ = "binding"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    role: str = Field(default="owner", max_length=16)
+    verified_by: Optional[str] = Field(default=None, max_length=64)  # "roster" or a staff username
+    verified_at: Optional[datetime] = None
+    created_at: datetime = Field(default_factory=utcnow)
+    ended_at: Optional[datetime] = None
+
+
+class BindingRequest(SQLModel, table=True):
+    """A binding that did not match the roster, waiting for a worker."""
+
+    __tablename__ = "binding_request"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    household_id: int = Field(foreign_key="household.id", index=True)
+    role: str = Field(default="owner", max_length=16)
+    claimed_name: str = Field(default="", max_length=64)
+    status: str = Field(default="pending", max_length=16, index=True)  # pending|approved|rejected
+    decided_by: Optional[str] = Field(default=None, max_length=64)
+    decided_at: Optional[datetime] = None
+    note: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Department(SQLModel, table=True):
+    """A department that handles dispatched complaints (物业、市政、街道城建…)."""
+
+    __tablename__ = "department"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=64, unique=True)
+    categories: list[str] = Field(default_factory=list, sa_column=json_column(nullable=False))
+    supervisor_id: Optional[int] = Field(default=None, foreign_key="staff_user.id")
+
+
+class StaffUser(SQLModel, table=True):
+    __tablename__ = "staff_user"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64, unique=True)
+    display_name: str = Field(default="", max_length=64)
+    password_hash: str = Field(max_length=256)
+    role: str = Field(max_length=16)  # admin | worker | department
+    department_id: Optional[int] = Field(default=None, foreign_key="department.id")
+    openid: Optional[str] = Field(default=None, max_length=64)  # for supervisor escalations
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffCommunity(SQLModel, table=True):
+    """The communities a worker serves."""
+
+    __tablename__ = "staff_community"
+
+    staff_id: int = Field(foreign_key="staff_user.id", primary_key=True)
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
+
+
+class AuditLog(SQLModel, table=True):
+    """Who changed what, before and after, when; admins read it in the console."""
+
+    __tablename__ = "audit_log"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor: str = Field(max_length=64)  # staff username, "system" or "resident:<id>"
+    action: str = Field(max_length=64)  # e.g. household.update, roster.import, pii.view
+    target: str = Field(default="", max_length=128)  # e.g. household:42
+    before: Optional[dict[str, Any]] = Field(default=None, sa_column=json_column(nullable=True))
+    after: Optional[dict[str, Any]] = Field(default=None, sa_column=json_column(nullable=True))
+    community_id: Optional[int] = Field(default=None, index=True)
