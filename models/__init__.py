@@ -8,10 +8,12 @@ from models.base import utcnow
 from models.households import (AuditLog, Binding, BindingRequest, Building, Department, Household,
                                StaffCommunity, StaffUser)
 from models.residents import Community, Resident
+from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun, SurveyTemplate, SurveyVersion
 from models.wechat import Conversation, InboundMessage, OutboundMessage
 
 metadata = SQLModel.metadata
 
 __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "InboundMessage", "OutboundMessage",
            "AuditLog", "Binding", "BindingRequest", "Building", "Department", "Household", "StaffCommunity",
-           "StaffUser"]
+           "StaffUser",
+           "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion"]

@@ -112,6 +112,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
     )
+    op.create_table('survey_template',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('phase', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('draft', sa.JSON(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('code')
+    )
     op.create_table('building',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -146,6 +157,20 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], ),
     sa.PrimaryKeyConstraint('staff_id', 'community_id')
     )
+    op.create_table('survey_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('definition', sa.JSON(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['template_id'], ['survey_template.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('template_id', 'number')
+    )
+    with op.batch_alter_table('survey_version', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_version_template_id'), ['template_id'], unique=False)
+
     op.create_table('household',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -168,6 +193,64 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_household_building_id'), ['building_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_community_id'), ['community_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_status'), ['status'], unique=False)
+
+    op.create_table('survey_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('phase', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('opens_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('closes_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('threshold', sa.Float(), nullable=False),
+    sa.Column('gate_basis', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('results_visible', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('excluded_statuses', sa.JSON(), nullable=False),
+    sa.Column('eligible_count', sa.Integer(), nullable=False),
+    sa.Column('excluded_count', sa.Integer(), nullable=False),
+    sa.Column('ballot_count', sa.Integer(), nullable=False),
+    sa.Column('gate_yes_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['template_id'], ['survey_template.id'], ),
+    sa.ForeignKeyConstraint(['version_id'], ['survey_version.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('survey_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_run_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_run_phase'), ['phase'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_run_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_run_template_id'), ['template_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_survey_run_version_id'), ['version_id'], unique=False)
+
+    op.create_table('ballot',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('building_id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('gate_yes', sa.Boolean(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('entered_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('photo_key', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['survey_run.id'], ),
+    sa.ForeignKeyConstraint(['version_id'], ['survey_version.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('run_id', 'household_id', name='uq_ballot_run_household')
+    )
+    with op.batch_alter_table('ballot', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ballot_household_id'), ['household_id'], unique=False)
+        batch_op.create_index('ix_ballot_run_created', ['run_id', 'created_at'], unique=False)
 
     op.create_table('binding',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -206,11 +289,50 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_binding_request_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_binding_request_status'), ['status'], unique=False)
 
+    op.create_table('survey_eligible',
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('building_id', sa.Integer(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('eligible', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['survey_run.id'], ),
+    sa.PrimaryKeyConstraint('run_id', 'household_id')
+    )
+    with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_eligible_building_id'), ['building_id'], unique=False)
+
+    op.create_table('ballot_history',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ballot_id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('answers', sa.JSON(), nullable=False),
+    sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['ballot_id'], ['ballot.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('ballot_history', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ballot_history_ballot_id'), ['ballot_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ballot_history_run_id'), ['run_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('ballot_history', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ballot_history_run_id'))
+        batch_op.drop_index(batch_op.f('ix_ballot_history_ballot_id'))
+
+    op.drop_table('ballot_history')
+    with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_eligible_building_id'))
+
+    op.drop_table('survey_eligible')
     with op.batch_alter_table('binding_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_binding_request_status'))
         batch_op.drop_index(batch_op.f('ix_binding_request_resident_id'))
@@ -222,18 +344,36 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_binding_household_id'))
 
     op.drop_table('binding')
+    with op.batch_alter_table('ballot', schema=None) as batch_op:
+        batch_op.drop_index('ix_ballot_run_created')
+        batch_op.drop_index(batch_op.f('ix_ballot_household_id'))
+
+    op.drop_table('ballot')
+    with op.batch_alter_table('survey_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_run_version_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_run_template_id'))
+        batch_op.drop_index(batch_op.f('ix_survey_run_status'))
+        batch_op.drop_index(batch_op.f('ix_survey_run_phase'))
+        batch_op.drop_index(batch_op.f('ix_survey_run_community_id'))
+
+    op.drop_table('survey_run')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status'))
         batch_op.drop_index(batch_op.f('ix_household_community_id'))
         batch_op.drop_index(batch_op.f('ix_household_building_id'))
 
     op.drop_table('household')
+    with op.batch_alter_table('survey_version', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_version_template_id'))
+
+    op.drop_table('survey_version')
     op.drop_table('staff_community')
     op.drop_table('resident')
     with op.batch_alter_table('building', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_building_community_id'))
 
     op.drop_table('building')
+    op.drop_table('survey_template')
     op.drop_table('staff_user')
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbound_message_status'))
