@@ -5,6 +5,7 @@ Importing this package registers every table on ``SQLModel.metadata``.
 from sqlmodel import SQLModel
 
 from models.base import utcnow
+from models.faq import FaqEntry, FaqVersion, PolicyArticle, UnansweredQuestion
 from models.households import (AuditLog, Binding, BindingRequest, Building, Department, Household,
                                StaffCommunity, StaffUser)
 from models.residents import Community, Resident
@@ -16,4 +17,5 @@ metadata = SQLModel.metadata
 __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "InboundMessage", "OutboundMessage",
            "AuditLog", "Binding", "BindingRequest", "Building", "Department", "Household", "StaffCommunity",
            "StaffUser",
-           "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion"]
+           "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
+           "FaqEntry", "FaqVersion", "PolicyArticle", "UnansweredQuestion"]

@@ -58,6 +58,12 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
+    op.create_table('faq_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('changed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('inbound_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('dedup_key', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=False),
@@ -98,6 +104,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_outbound_message_openid'), ['openid'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbound_message_status'), ['status'], unique=False)
 
+    op.create_table('policy_article',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('summary', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('cover_url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('link', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('sort_key', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
     op.create_table('staff_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -134,6 +153,26 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('building', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_building_community_id'), ['community_id'], unique=False)
+
+    op.create_table('faq_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('alternatives', sa.JSON(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('tags', sa.JSON(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('article_id', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('hits', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['article_id'], ['policy_article.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('faq_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_faq_entry_active'), ['active'], unique=False)
+        batch_op.create_index(batch_op.f('ix_faq_entry_category'), ['category'], unique=False)
 
     op.create_table('resident',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -225,6 +264,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_survey_run_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_run_template_id'), ['template_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_survey_run_version_id'), ['version_id'], unique=False)
+
+    op.create_table('unanswered_question',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=True),
+    sa.Column('asked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('candidates', sa.JSON(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=True),
+    sa.Column('resolved_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('resolved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['entry_id'], ['faq_entry.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('unanswered_question', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unanswered_question_asked_at'), ['asked_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_unanswered_question_status'), ['status'], unique=False)
 
     op.create_table('ballot',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -349,6 +407,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ballot_household_id'))
 
     op.drop_table('ballot')
+    with op.batch_alter_table('unanswered_question', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unanswered_question_status'))
+        batch_op.drop_index(batch_op.f('ix_unanswered_question_asked_at'))
+
+    op.drop_table('unanswered_question')
     with op.batch_alter_table('survey_run', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_run_version_id'))
         batch_op.drop_index(batch_op.f('ix_survey_run_template_id'))
@@ -369,12 +432,18 @@ def downgrade() -> None:
     op.drop_table('survey_version')
     op.drop_table('staff_community')
     op.drop_table('resident')
+    with op.batch_alter_table('faq_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_faq_entry_category'))
+        batch_op.drop_index(batch_op.f('ix_faq_entry_active'))
+
+    op.drop_table('faq_entry')
     with op.batch_alter_table('building', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_building_community_id'))
 
     op.drop_table('building')
     op.drop_table('survey_template')
     op.drop_table('staff_user')
+    op.drop_table('policy_article')
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbound_message_status'))
         batch_op.drop_index(batch_op.f('ix_outbound_message_openid'))
@@ -386,6 +455,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_inbound_message_openid'))
 
     op.drop_table('inbound_message')
+    op.drop_table('faq_version')
     op.drop_table('department')
     op.drop_table('conversation')
     op.drop_table('community')
