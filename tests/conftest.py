@@ -1,2 +1,2 @@
 """Shared fixtures.  Domain fixtures live in tests/fixtures/ (pytest_plugins)."""
-pytest_plugins = ["tests.fixtures.app", "tests.fixtures.wechat"]
+pytest_plugins = ["tests.fixtures.app", "tests.fixtures.wechat", "tests.fixtures.fakewechat"]
