@@ -6,8 +6,8 @@ from sqlmodel import SQLModel
 
 from models.base import utcnow
 from models.faq import FaqEntry, FaqVersion, PolicyArticle, UnansweredQuestion
-from models.households import (AuditLog, Binding, BindingRequest, Building, Department, Household,
-                               StaffCommunity, StaffUser)
+from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest, Building, Department, Household,
+                               ImportJob, LoginFailure, StaffCommunity, StaffUser)
 from models.residents import Community, Resident
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun, SurveyTemplate, SurveyVersion
 from models.wechat import Conversation, InboundMessage, OutboundMessage
@@ -16,6 +16,6 @@ metadata = SQLModel.metadata
 
 __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "InboundMessage", "OutboundMessage",
            "AuditLog", "Binding", "BindingRequest", "Building", "Department", "Household", "StaffCommunity",
-           "StaffUser",
+           "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
            "FaqEntry", "FaqVersion", "PolicyArticle", "UnansweredQuestion"]

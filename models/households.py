@@ -128,3 +128,41 @@ class AuditLog(SQLModel, table=True):
     before: Optional[dict[str, Any]] = Field(default=None, sa_column=json_column(nullable=True))
     after: Optional[dict[str, Any]] = Field(default=None, sa_column=json_column(nullable=True))
     community_id: Optional[int] = Field(default=None, index=True)
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed console login, counted per username+IP to throttle guessing."""
+
+    __tablename__ = "login_failure"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, index=True)  # "<username>|<ip>"
+    at: datetime = Field(default_factory=utcnow)
+
+
+class BindingAttempt(SQLModel, table=True):
+    """A wrong answer in the binding dialogue; too many in a window refuse binding for a while."""
+
+    __tablename__ = "binding_attempt"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    household_id: Optional[int] = Field(default=None, foreign_key="household.id")
+    at: datetime = Field(default_factory=utcnow)
+
+
+class ImportJob(SQLModel, table=True):
+    """A roster upload from the console: status and error report survive the worker process."""
+
+    __tablename__ = "import_job"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token: str = Field(max_length=32, unique=True)
+    filename: str = Field(default="", max_length=200)
+    status: str = Field(default="queued", max_length=16)  # queued|running|failed|done
+    created_by: str = Field(default="", max_length=64)
+    total: int = 0
+    result: Optional[dict[str, Any]] = Field(default=None, sa_column=json_column(nullable=True))
+    errors: Optional[list[Any]] = Field(default=None, sa_column=json_column(nullable=True))
+    created_at: datetime = Field(default_factory=utcnow)
+    finished_at: Optional[datetime] = None

@@ -1,0 +1,45 @@
+"""``/console``: the staff console (Jinja2, Simplified Chinese, usable on a phone).
+
+Views are thin: they check who may see what (``bot.console.auth``), call the
+pure services in ``handlers.households`` and commit once per request.
+Other features add pages with their own blueprint (or views on ``bp``) and a
+line in ``bot.console.nav.NAV``.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Blueprint, current_app, redirect, render_template, url_for
+
+from bot import extensions
+from bot.console.auth import current_staff
+from bot.console.nav import visible_items
+
+bp = Blueprint("console", __name__, url_prefix="/console")
+
+
+@bp.record_once
+def _init_extensions(state) -> None:
+    extensions.init_app(state.app)
+
+
+@bp.app_context_processor
+def _console_globals() -> dict:
+    staff = current_staff()
+    endpoints = set(current_app.view_functions)
+    return {"staff": staff, "nav_items": visible_items(staff.role if staff else None, endpoints)}
+
+
+@bp.get("/")
+def home():
+    staff = current_staff()
+    if staff is None:
+        return redirect(url_for("console.login"))
+    items = visible_items(staff.role, set(current_app.view_functions))
+    return render_template("console/home.html", items=items)
+
+
+# View modules register themselves on ``bp`` when imported.
+VIEWS = ["login"]
+for _name in VIEWS:
+    import_module(f"bot.console.{_name}")
