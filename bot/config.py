@@ -46,9 +46,13 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "burst": 50,
         "backoff_base_s": 30,
         "backoff_max_s": 3600,
-        "templates": {},
+        "claim_timeout_s": 300,     # a crashed delivery run's claims are taken back after this
+        "window_hours": 48,         # WeChat's customer-service window after a resident's interaction
+        "send_timeout_s": 60,       # one delivery run stops claiming after this long
+        "templates": {},            # notice kind -> template id (fallback outside the window)
     },
-    "clock": {"lock_path": "instance/clock.lock"},
+    "clock": {"lock_path": "instance/clock.lock", "deliver_every_s": 3, "token_refresh_ahead_s": 900,
+              "misfire_grace_s": 30, "snapshot_hour": 23},
     "console": {"login_attempts": 5, "login_window_s": 900, "page_size": 50},
     "menu": {"buttons": []},
 }

@@ -8,6 +8,7 @@ from models.base import utcnow
 from models.faq import FaqEntry, FaqVersion, PolicyArticle, UnansweredQuestion
 from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest, Building, Department, Household,
                                ImportJob, LoginFailure, StaffCommunity, StaffUser)
+from models.outbound import ApiToken, DailyFigures
 from models.residents import Community, Resident
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun, SurveyTemplate, SurveyVersion
 from models.wechat import Conversation, InboundMessage, OutboundMessage
@@ -18,4 +19,5 @@ __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "Inbou
            "AuditLog", "Binding", "BindingRequest", "Building", "Department", "Household", "StaffCommunity",
            "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
-           "FaqEntry", "FaqVersion", "PolicyArticle", "UnansweredQuestion"]
+           "FaqEntry", "FaqVersion", "PolicyArticle", "UnansweredQuestion",
+           "ApiToken", "DailyFigures"]

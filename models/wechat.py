@@ -54,6 +54,10 @@ class OutboundMessage(SQLModel, table=True):
     last_error: Optional[str] = Field(default=None, max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: Optional[datetime] = None
+    # Which delivery run holds a row in ``sending`` and since when (a crashed
+    # run's claims are taken back after outbox.claim_timeout_s).
+    claimed_by: Optional[str] = Field(default=None, max_length=40)
+    claimed_at: Optional[datetime] = None
 
 
 class Conversation(SQLModel, table=True):

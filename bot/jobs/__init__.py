@@ -1,0 +1,1 @@
+"""Scheduled jobs by area; each module is listed in bot.clock.registry.JOB_MODULES."""
