@@ -1,0 +1,102 @@
+"""The question-type protocol and its registry."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, ClassVar
+
+from surveys.errors import AnswerError
+
+REGISTRY: dict[str, "QuestionType"] = {}
+
+_SPLIT = re.compile(r"[\s,，、;；/]+")
+
+
+def register(cls: type["QuestionType"]) -> type["QuestionType"]:
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def get(name: str) -> "QuestionType":
+    return REGISTRY[name]
+
+
+def options_of(q: dict) -> list[dict]:
+    """The question's options, or its type's defaults (yes/no/abstain, 5 levels)."""
+    return q.get("options") or get(q["type"]).default_options()
+
+
+class QuestionType:
+    """Base behaviour for a type; subclasses override what differs."""
+
+    name: ClassVar[str] = ""
+    label: ClassVar[str] = ""  # Chinese, for the console
+    answerable: ClassVar[bool] = True
+    has_options: ClassVar[bool] = False
+    gate_capable: ClassVar[bool] = False  # a single value among options
+    chat_hint: ClassVar[str] = ""
+
+    def default_options(self) -> list[dict]:
+        return []
+
+    def check(self, q: dict) -> list[str]:
+        """Problems with the definition of ``q`` (empty when fine)."""
+        if not self.has_options:
+            return []
+        opts = options_of(q)
+        if not opts:
+            return [f"题目 {q['code']} 缺少选项"]
+        codes = [o.get("code") for o in opts]
+        problems = [f"题目 {q['code']} 的选项缺少 code 或 label" for o in opts if not o.get("code") or not o.get("label")]
+        if len(set(codes)) != len(codes):
+            problems.append(f"题目 {q['code']} 的选项 code 重复")
+        return problems
+
+    def clean(self, q: dict, raw: Any) -> Any:
+        """The stored value for ``raw``; raises AnswerError with a message."""
+        raise NotImplementedError
+
+    def parse_chat(self, q: dict, text: str) -> Any:
+        """What a chat reply means, as a raw answer for :meth:`clean`."""
+        return text.strip()
+
+    def describe(self, q: dict, value: Any) -> str:
+        return str(value)
+
+    def tally(self, q: dict, values: list[Any]) -> dict:
+        return {"answered": len(values)}
+
+    # helpers shared by option types -------------------------------------------------
+    def fail(self, q: dict, default: str) -> AnswerError:
+        message = (q.get("validation") or {}).get("message") or default
+        return AnswerError(message, q["code"])
+
+    def option_code(self, q: dict, token: str) -> str | None:
+        """An option code from its number (1-based), its code or its label."""
+        token = str(token).strip()
+        opts = options_of(q)
+        if token.isdigit() and 1 <= int(token) <= len(opts):
+            return opts[int(token) - 1]["code"]
+        for opt in opts:
+            if token in (opt["code"], opt["label"]):
+                return opt["code"]
+        return None
+
+    def split_tokens(self, q: dict, text: str) -> list[str]:
+        """"1 3" "1,3" "1、3" and, with fewer than ten options, "13"."""
+        text = text.strip()
+        if text.isdigit() and len(options_of(q)) < 10:
+            return list(text)
+        return [t for t in _SPLIT.split(text) if t]
+
+    def labels(self, q: dict) -> dict[str, str]:
+        return {o["code"]: o["label"] for o in options_of(q)}
+
+    def count_options(self, q: dict, values: list[Any]) -> dict:
+        counts: Counter = Counter()
+        for value in values:
+            counts.update(value if isinstance(value, list) else [value])
+        total = len(values)
+        rows = [{"code": o["code"], "label": o["label"], "count": counts.get(o["code"], 0),
+                 "rate": round(counts.get(o["code"], 0) / total, 4) if total else 0.0} for o in options_of(q)]
+        return {"answered": total, "options": rows}
