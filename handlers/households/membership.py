@@ -1,0 +1,117 @@
+"""Who belongs to which household: bind, unbind, requests for a worker, voting rights.
+
+A resident has at most one active binding (moving house ends the old one; the
+row stays with ``ended_at`` as history).  Several residents may bind to one
+household; its ``voter_policy`` decides who may vote for it.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from sqlmodel import Session, select
+
+from models import Binding, BindingRequest, Building, Household, Resident
+from models.base import utcnow
+from models.outbox import enqueue_text
+
+Renderer = Callable[..., str]
+ROLE_LABELS = {"owner": "产权人（户主）", "family": "家庭成员", "tenant": "租户"}
+
+
+def _resident_id(resident: Resident | int) -> int:
+    return resident if isinstance(resident, int) else resident.id
+
+
+def active_binding(session: Session, resident_id: int) -> Binding | None:
+    query = select(Binding).where(Binding.resident_id == resident_id, Binding.ended_at.is_(None))
+    return session.exec(query.order_by(Binding.created_at.desc(), Binding.id.desc())).first()
+
+
+def current_household(session: Session, resident_id: int) -> Household | None:
+    """The household the resident is bound to now, or None."""
+    binding = active_binding(session, resident_id)
+    return session.get(Household, binding.household_id) if binding else None
+
+
+def may_vote(session: Session, resident: Resident | int, household: Household) -> bool:
+    """Whether the resident may answer for the household under its ``voter_policy``."""
+    binding = session.exec(select(Binding).where(
+        Binding.resident_id == _resident_id(resident), Binding.household_id == household.id,
+        Binding.ended_at.is_(None), Binding.verified_at.is_not(None))).first()
+    if binding is None:
+        return False
+    return household.voter_policy != "owner_only" or binding.role == "owner"
+
+
+def describe(session: Session, household: Household) -> str:
+    """``1号楼2单元301`` — how residents and workers name a household."""
+    building = session.get(Building, household.building_id)
+    unit = f"{household.unit}单元" if household.unit and household.unit.isdigit() else household.unit
+    return f"{building.name if building else ''}{unit}{household.room}"
+
+
+def bind(session: Session, *, resident: Resident, household: Household, role: str, verified_by: str,
+         now: datetime | None = None) -> Binding:
+    """Bind now; an earlier active binding of the resident is ended (kept as history)."""
+    now = now or utcnow()
+    current = active_binding(session, resident.id)
+    if current is not None and current.household_id == household.id and current.role == role:
+        return current
+    if current is not None:
+        current.ended_at = now
+        session.add(current)
+    binding = Binding(resident_id=resident.id, household_id=household.id, role=role, verified_by=verified_by,
+                      verified_at=now, created_at=now)
+    if resident.community_id != household.community_id:
+        resident.community_id = household.community_id
+        session.add(resident)
+    session.add(binding)
+    session.flush()
+    return binding
+
+
+def unbind(session: Session, *, resident: Resident, now: datetime | None = None) -> Household | None:
+    """End the resident's active binding; returns the household they left, or None."""
+    current = active_binding(session, resident.id)
+    if current is None:
+        return None
+    current.ended_at = now or utcnow()
+    session.add(current)
+    session.flush()
+    return session.get(Household, current.household_id)
+
+
+def request_binding(session: Session, *, resident: Resident, household: Household, role: str, claimed_name: str,
+                    now: datetime | None = None) -> BindingRequest:
+    """A pending request for a worker (one per resident and household: a repeat updates it)."""
+    pending = session.exec(select(BindingRequest).where(
+        BindingRequest.resident_id == resident.id, BindingRequest.household_id == household.id,
+        BindingRequest.status == "pending")).first()
+    request = pending or BindingRequest(resident_id=resident.id, household_id=household.id,
+                                        created_at=now or utcnow())
+    request.role, request.claimed_name = role, claimed_name[:64]
+    session.add(request)
+    session.flush()
+    return request
+
+
+def decide_request(session: Session, request: BindingRequest, *, approve: bool, decided_by: str,
+                   render: Renderer, note: str = "", now: datetime | None = None) -> Binding | None:
+    """Approve (bind) or reject a pending request; the resident is told through the outbox."""
+    if request.status != "pending":
+        raise ValueError("request already decided")
+    now = now or utcnow()
+    resident = session.get(Resident, request.resident_id)
+    household = session.get(Household, request.household_id)
+    request.status = "approved" if approve else "rejected"
+    request.decided_by, request.decided_at, request.note = decided_by, now, note[:200]
+    session.add(request)
+    binding = bind(session, resident=resident, household=household, role=request.role, verified_by=decided_by,
+                   now=now) if approve else None
+    template = "wechat/binding_approved.txt" if approve else "wechat/binding_rejected.txt"
+    text = render(template, household=describe(session, household), note=note).strip()
+    enqueue_text(session, openid=resident.openid, text=text, kind="binding",
+                 dedup_key=f"binding-request:{request.id}:{request.status}")
+    session.flush()
+    return binding

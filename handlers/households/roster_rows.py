@@ -1,0 +1,182 @@
+"""Check every row of a roster and turn it into clean values, or say what is wrong.
+
+Headers may be English or Chinese (``room`` / ``房号``); status words may be
+Chinese (自住、出租、空置、非住宅…).  Errors name the row as Excel numbers it
+and the column as the file spells it, in plain Chinese.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.households.roster_read import RosterTable
+
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "community": ("community", "小区", "小区名称", "小区名", "社区"),
+    "building": ("building", "楼栋", "楼号", "楼栋号", "楼", "栋"),
+    "unit": ("unit", "单元", "单元号"),
+    "room": ("room", "房号", "房间号", "门牌号", "户号", "室"),
+    "owner_name": ("owner_name", "owner", "name", "户主姓名", "户主", "业主姓名", "业主", "姓名"),
+    "phone": ("phone", "mobile", "联系电话", "电话", "手机", "手机号", "手机号码"),
+    "status": ("status", "状态", "居住状态", "房屋状态", "使用状态"),
+    "floor_area": ("floor_area", "area", "面积", "建筑面积", "房屋面积"),
+}
+REQUIRED = ("community", "building", "room")
+LABELS = {"community": "小区", "building": "楼栋", "unit": "单元", "room": "房号", "owner_name": "户主姓名",
+          "phone": "联系电话", "status": "状态", "floor_area": "面积"}
+MAX_LENGTH = {"community": 100, "building": 32, "unit": 16, "room": 16, "owner_name": 64, "phone": 32}
+
+STATUS_WORDS: dict[str, str] = {}
+for _status, _words in {
+    "occupied": ("occupied", "自住", "居住", "常住", "在住", "入住", "已入住", "正常", "住宅"),
+    "rented": ("rented", "出租", "租住", "租赁", "租户", "已出租"),
+    "vacant": ("vacant", "空置", "空房", "闲置", "无人居住", "未入住"),
+    "non_residential": ("non_residential", "non-residential", "非住宅", "商铺", "商业", "门面", "底商",
+                        "车库", "储藏室", "办公", "非居住"),
+}.items():
+    for _word in _words:
+        STATUS_WORDS[_word] = _status
+
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+_BUILDING = re.compile(r"^(\d+)\s*(号楼|号|栋|幢|楼|座)?$")
+_UNIT = re.compile(r"^(\d+)\s*(单元)?$")
+_PHONE = re.compile(r"^\+?[\d\- ]+$")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.row <= 0:
+            return self.message
+        where = f"第{self.row}行" + (f"，“{self.column}”" if self.column else "")
+        return f"{where}：{self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    row: int
+    community: str
+    building: str
+    unit: str
+    room: str
+    owner_name: str
+    phone: str
+    status: str
+    floor_area: float | None
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return self.community, self.building, self.unit, self.room
+
+
+def normalize_header(text: str) -> str:
+    return _PAREN.sub("", text).replace("*", "").replace(" ", "").strip().lower()
+
+
+def map_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+    """Column index of each known field; errors for missing required columns."""
+    lookup = {alias: field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
+    columns: dict[str, int] = {}
+    for index, text in enumerate(header):
+        field = lookup.get(normalize_header(text))
+        if field and field not in columns:
+            columns[field] = index
+    errors = [RowError(1, LABELS[f], f"缺少必填列（表头应为“{LABELS[f]}”或“{f}”）")
+              for f in REQUIRED if f not in columns]
+    return columns, errors
+
+
+def cell_text(value: Any) -> str:
+    """Excel gives 101 as 101.0 and a phone as an int; both become plain text."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def canonical_building(text: str) -> str:
+    """``3``, ``3号``, ``3栋`` and ``3号楼`` are the same building: ``3号楼``."""
+    match = _BUILDING.match(text)
+    return f"{int(match.group(1))}号楼" if match else text
+
+
+def canonical_unit(text: str) -> str:
+    match = _UNIT.match(text)
+    return str(int(match.group(1))) if match else text
+
+
+def canonical_room(text: str) -> str:
+    return text.removesuffix("室").removesuffix("号").strip()
+
+
+class _RowChecker:
+    def __init__(self, columns: dict[str, int], header: list[str]):
+        self.columns, self.header = columns, header
+
+    def value(self, values: list[Any], field: str) -> str:
+        index = self.columns.get(field)
+        return cell_text(values[index]) if index is not None and index < len(values) else ""
+
+    def label(self, field: str) -> str:
+        index = self.columns.get(field)
+        return self.header[index] if index is not None else LABELS[field]
+
+    def check(self, number: int, values: list[Any]) -> tuple[RosterRow | None, list[RowError]]:
+        raw = {field: self.value(values, field) for field in HEADER_ALIASES}
+        errors = [RowError(number, self.label(f), "不能为空") for f in REQUIRED if not raw[f]]
+        errors += [RowError(number, self.label(f), f"太长了（最多{n}个字）")
+                   for f, n in MAX_LENGTH.items() if len(raw[f]) > n]
+        status = STATUS_WORDS.get(raw["status"].lower(), None) if raw["status"] else "occupied"
+        if status is None:
+            errors.append(RowError(number, self.label("status"),
+                                   f"无法识别“{raw['status']}”，应为 自住、出租、空置 或 非住宅"))
+        phone = raw["phone"].replace(" ", "")
+        digits = sum(ch.isdigit() for ch in phone)
+        if phone and (not _PHONE.match(phone) or not 7 <= digits <= 15):
+            errors.append(RowError(number, self.label("phone"), f"“{raw['phone']}”不是有效的电话号码"))
+        area = self.area(number, raw["floor_area"], errors)
+        if errors:
+            return None, errors
+        return RosterRow(row=number, community=raw["community"], building=canonical_building(raw["building"]),
+                         unit=canonical_unit(raw["unit"]), room=canonical_room(raw["room"]),
+                         owner_name=raw["owner_name"], phone=phone, status=status, floor_area=area), []
+
+    def area(self, number: int, text: str, errors: list[RowError]) -> float | None:
+        if not text:
+            return None
+        try:
+            area = float(text)
+        except ValueError:
+            area = -1.0
+        if not 0 < area < 100_000:
+            errors.append(RowError(number, self.label("floor_area"), f"“{text}”不是有效的面积（平方米）"))
+            return None
+        return area
+
+
+def check_rows(table: RosterTable) -> tuple[list[RosterRow], list[RowError]]:
+    """Every row checked (none skipped), duplicates within the file reported."""
+    columns, errors = map_header(table.header)
+    if errors:
+        return [], errors
+    checker, rows, seen = _RowChecker(columns, table.header), [], {}
+    for number, values in table.rows:
+        row, row_errors = checker.check(number, values)
+        errors += row_errors
+        if row is None:
+            continue
+        first = seen.setdefault(row.key, number)
+        if first != number:
+            errors.append(RowError(number, checker.label("room"), f"与第{first}行重复（同一小区、楼栋、单元、房号）"))
+            continue
+        rows.append(row)
+    return rows, errors
