@@ -1,16 +1,17 @@
 """Record an inbound message exactly once, dispatch it, keep its reply.
 
-The record, the handler's side effects and the stored reply are one
-transaction.  A retry (same dedup key) collides on the unique constraint,
-waits for the first attempt to commit (the database serialises them) and gets
-the stored reply: no second side effect, the same answer, even when retries
-land on two workers at once.
+The handler's side effects and the record with its reply are one
+transaction.  A retry (same dedup key) that arrives after the first attempt
+committed finds the record and gets the stored reply.  One racing the first
+attempt on another worker either waits for it (SQLite: BEGIN IMMEDIATE) or
+collides on the unique key at insert (PostgreSQL) and rolls back its own side
+effects: no second side effect, the same answer.
 """
 from __future__ import annotations
 
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from handlers.inbound import Event, Inbound
 from models import InboundMessage, Resident
 
 log = logging.getLogger(__name__)
+INTERACTION_PRECISION = timedelta(minutes=1)
 
 # Events that are not the resident interacting with us (no 48-hour window).
 PASSIVE_EVENTS = {"unsubscribe", "templatesendjobfinish", "subscribe_msg_sent_event", "masssendjobfinish",
@@ -33,21 +35,24 @@ PASSIVE_EVENTS = {"unsubscribe", "templatesendjobfinish", "subscribe_msg_sent_ev
 def handle_inbound(message: Inbound, *, now: float) -> replies.Reply:
     sess = db.session()
     when = datetime.fromtimestamp(now, timezone.utc)
-    record = InboundMessage(dedup_key=message.dedup_key, openid=message.openid, msg_type=message.msg_type,
-                            event=getattr(message, "event", None), create_time=message.create_time,
-                            received_at=when, payload=payload_of(message), status="done")
-    sess.add(record)
-    try:
-        sess.flush()
-    except IntegrityError:
+    seen = sess.exec(select(InboundMessage.reply).where(InboundMessage.dedup_key == message.dedup_key)).first()
+    if seen is not None:  # a retry of a message already answered
         sess.rollback()
-        return stored_reply(sess, message.dedup_key)
+        return replies.Reply.from_dict(seen) if seen else replies.SUCCESS
     started = time.perf_counter()
     try:
         reply, handler = dispatch(message, build_context(sess, message, when))
-        record.reply, record.handler = reply.to_dict(), handler[:64]
-        sess.add(record)
+        sess.add(new_record(message, when, status="done", reply=reply, handler=handler))
         sess.commit()
+    except IntegrityError:
+        # Either a concurrent attempt of this message committed first (answer with its
+        # reply), or a handler broke a constraint (a bug: apologise, keep the message).
+        sess.rollback()
+        stored = stored_row(sess, message.dedup_key)
+        if stored is not None:
+            return replies.Reply.from_dict(stored.reply) if stored.reply else replies.SUCCESS
+        log.exception("wechat: handler broke a constraint for %s (%s)", message.dedup_key, message.key)
+        return record_failure(sess, message, when)
     except Exception:
         log.exception("wechat: handler failed for %s (%s)", message.dedup_key, message.key)
         sess.rollback()
@@ -56,36 +61,43 @@ def handle_inbound(message: Inbound, *, now: float) -> replies.Reply:
     return reply
 
 
+def new_record(message: Inbound, when: datetime, *, status: str, reply: replies.Reply,
+               handler: str) -> InboundMessage:
+    return InboundMessage(dedup_key=message.dedup_key, openid=message.openid, msg_type=message.msg_type,
+                          event=getattr(message, "event", None), create_time=message.create_time,
+                          received_at=when, payload=payload_of(message), status=status,
+                          reply=reply.to_dict(), handler=handler[:64])
+
+
 def payload_of(message: Inbound) -> dict:
     return {k: v for k, v in message.raw.items() if k not in ("ToUserName",)}
 
 
-def stored_reply(sess: Session, dedup_key: str) -> replies.Reply:
+def stored_row(sess: Session, dedup_key: str) -> InboundMessage | None:
     row = sess.exec(select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)).first()
     sess.rollback()  # end the read transaction (SQLite holds its lock until then)
-    if row is None or row.reply is None:
-        return replies.SUCCESS
-    return replies.Reply.from_dict(row.reply)
+    return row
 
 
 def record_failure(sess: Session, message: Inbound, when: datetime) -> replies.Reply:
     """Keep the message (an operator can replay it) and apologise; never a 500."""
-    reply = replies.text(current_app.jinja_env.get_template("wechat/error.txt").render().strip())
+    reply = replies.text(render_text("wechat/error.txt").strip())
     try:
-        sess.add(InboundMessage(dedup_key=message.dedup_key, openid=message.openid, msg_type=message.msg_type,
-                                event=getattr(message, "event", None), create_time=message.create_time,
-                                received_at=when, payload=payload_of(message), status="failed",
-                                reply=reply.to_dict(), handler="error"))
+        sess.add(new_record(message, when, status="failed", reply=reply, handler="error"))
         sess.commit()
     except IntegrityError:
         sess.rollback()
-        return stored_reply(sess, message.dedup_key)
+        stored = stored_row(sess, message.dedup_key)
+        return replies.Reply.from_dict(stored.reply) if stored and stored.reply else reply
     return reply
 
 
 def build_context(sess: Session, message: Inbound, when: datetime) -> Context:
     resident = get_or_create_resident(sess, message.openid, when)
-    if not (isinstance(message, Event) and message.event in PASSIVE_EVENTS):
+    interacted = not (isinstance(message, Event) and message.event in PASSIVE_EVENTS)
+    last = resident.last_interaction_at
+    # The 48-hour window needs minute precision at most: skip the write in a burst.
+    if interacted and (last is None or when - last >= INTERACTION_PRECISION or when < last):
         resident.last_interaction_at = when
         sess.add(resident)
     app = current_app
