@@ -1,0 +1,53 @@
+"""Understanding what a resident types during binding: numbers, buildings, rooms, answers."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from handlers.households.roster_rows import canonical_building, canonical_room, canonical_unit
+from models import Household
+
+_UNIT_ROOM = re.compile(r"^(?:(\d+)\s*(?:单元|-|－|—|/)\s*)?(\w+?)\s*(?:室|号)?$")
+
+
+def clean(text: str | None) -> str:
+    """Full-width digits and letters become ASCII; blanks trimmed."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def pick_number(text: str, count: int) -> int | None:
+    """A 1-based choice among ``count`` items, as a 0-based index, or None."""
+    text = clean(text).rstrip(".、")
+    if text.isdigit() and 1 <= int(text) <= count:
+        return int(text) - 1
+    return None
+
+
+def same_building(typed: str, name: str) -> bool:
+    return canonical_building(clean(typed)) == canonical_building(name) or clean(typed) == name
+
+
+def parse_unit_room(text: str) -> tuple[str | None, str] | None:
+    """``2单元301``, ``2-301`` or ``301`` → (unit or None, room)."""
+    compact = clean(text).replace(" ", "")
+    match = _UNIT_ROOM.match(compact)
+    if not match:
+        return None
+    unit, room = match.groups()
+    return (canonical_unit(unit) if unit else None), canonical_room(room)
+
+
+def answer_matches(answer: str, household: Household) -> bool:
+    """The owner's name as on the roster, or the last four digits of the roster phone."""
+    answer = clean(answer).replace(" ", "")
+    if not answer:
+        return False
+    name = (household.owner_name or "").replace(" ", "")
+    if name and answer == name:
+        return True
+    digits = "".join(ch for ch in household.phone or "" if ch.isdigit())
+    return len(answer) == 4 and answer.isdigit() and len(digits) >= 4 and digits[-4:] == answer
+
+
+def has_roster_identity(household: Household) -> bool:
+    return bool((household.owner_name or "").strip() or any(ch.isdigit() for ch in household.phone or ""))
