@@ -170,13 +170,17 @@ def test_chatting_in_the_browser(live_server, page, fake_wechat, tmp_path):
     page.press("#message", "Enter")
     page.wait_for_selector("#chat li.me >> text=你好")
     page.wait_for_selector("#chat li.bot .bubble")
+    answers = "#chat li.bot, #chat li.system, #chat li.error"
+    before = len(page.query_selector_all(answers))
     page.click("button.menu-key[data-key=BIND]")
     page.wait_for_selector("#chat li.me >> text=绑定房屋")
+    page.wait_for_function(f"() => document.querySelectorAll('{answers}').length > {before}")
+    before += 1
     photo = tmp_path / "楼道.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\nnot-really-a-png")
     page.set_input_files("#photo", str(photo))
     page.click("#send-photo")
-    page.wait_for_function("document.querySelectorAll('#chat li.bot, #chat li.system').length >= 3")
+    page.wait_for_function(f"() => document.querySelectorAll('{answers}').length > {before}")
     assert fake_wechat.state.media, "the photo reached the fake API"
     push_custom_text(fake_wechat.url, OPENID, "工作人员已接单")
     page.wait_for_selector("#chat li.pushed >> text=工作人员已接单")
