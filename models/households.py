@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.base import json_column, utcnow
@@ -33,7 +33,9 @@ class Household(SQLModel, table=True):
     """A dwelling (户): building + unit + room.  ``status`` decides eligibility."""
 
     __tablename__ = "household"
-    __table_args__ = (UniqueConstraint("building_id", "unit", "room"),)
+    # The list index serves the console's keyset pagination (community, building, unit, room).
+    __table_args__ = (UniqueConstraint("building_id", "unit", "room"),
+                      Index("ix_household_list", "community_id", "building_id", "unit", "room"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     community_id: int = Field(foreign_key="community.id", index=True)

@@ -20,7 +20,10 @@ bp = Blueprint("console", __name__, url_prefix="/console")
 
 @bp.record_once
 def _init_extensions(state) -> None:
+    from bot.console.views import register_filters
+
     extensions.init_app(state.app)
+    register_filters(state.app)
 
 
 @bp.app_context_processor
@@ -40,6 +43,6 @@ def home():
 
 
 # View modules register themselves on ``bp`` when imported.
-VIEWS = ["login"]
+VIEWS = ["login", "communities", "households", "export", "roster", "bindings", "staff", "audit_log"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

@@ -1,0 +1,87 @@
+"""Households: list (search, filters, keyset pages), one household, its residents, export."""
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from bot import db
+from bot.console import bp
+from bot.console.auth import audit, now, require_community, roles_required, visible_community_ids
+from bot.console.views import POLICY_LABELS, STATUS_LABELS, int_arg
+from handlers.households import queries
+from models import Building, Community, Household
+from models.households import HOUSEHOLD_STATUSES, VOTER_POLICIES
+
+
+def current_filter() -> queries.HouseholdFilter:
+    community_id, building_id = int_arg("community"), int_arg("building")
+    if community_id is not None:
+        require_community(community_id)
+    status = request.args.get("status") or None
+    return queries.HouseholdFilter(community_ids=visible_community_ids(), community_id=community_id,
+                                   building_id=building_id, status=status if status in HOUSEHOLD_STATUSES else None,
+                                   search=request.args.get("q", "")[:64])
+
+
+@bp.get("/households")
+@roles_required("admin", "worker")
+def households():
+    sess, f = db.session(), current_filter()
+    size = int(current_app.config["LINLI"]["console"]["page_size"])
+    page = queries.household_page(sess, f, after=queries.decode_cursor(request.args.get("after")),
+                                  before=queries.decode_cursor(request.args.get("before")), size=size)
+    communities = queries.communities_visible(sess, f.community_ids)
+    buildings = queries.buildings_of(sess, f.community_id) if f.community_id else []
+    names = {c.id: c.name for c in communities}
+    args = {k: v for k, v in request.args.items() if k not in ("after", "before") and v}
+    return render_template("console/households.html", page=page, f=f, communities=communities,
+                           buildings=buildings, community_names=names, statuses=STATUS_LABELS, args=args,
+                           encode=queries.encode_cursor)
+
+
+def visible_household(household_id: int) -> Household:
+    household = db.session().get(Household, household_id)
+    if household is None:
+        abort(404)
+    require_community(household.community_id)
+    return household
+
+
+@bp.get("/households/<int:household_id>")
+@roles_required("admin", "worker")
+def household(household_id: int, unmasked: bool = False):
+    sess = db.session()
+    h = visible_household(household_id)
+    return render_template("console/household.html", h=h, building=sess.get(Building, h.building_id),
+                           community=sess.get(Community, h.community_id),
+                           residents=queries.residents_of(sess, h.id), unmasked=unmasked,
+                           statuses=STATUS_LABELS, policies=POLICY_LABELS)
+
+
+@bp.post("/households/<int:household_id>/unmask")
+@roles_required("admin", "worker")
+def household_unmask(household_id: int):
+    """Names and phones in full, for this one page view; the view itself is audited."""
+    h = visible_household(household_id)
+    audit("pii.view", f"household:{h.id}", after={"reason": request.form.get("reason", "")[:100]},
+          community_id=h.community_id)
+    response = household(household_id, unmasked=True)
+    db.session().commit()
+    return response
+
+
+@bp.post("/households/<int:household_id>")
+@roles_required("admin", "worker")
+def household_update(household_id: int):
+    h = visible_household(household_id)
+    status, policy = request.form.get("status"), request.form.get("voter_policy")
+    if status not in HOUSEHOLD_STATUSES or policy not in VOTER_POLICIES:
+        abort(400)
+    before = {"status": h.status, "voter_policy": h.voter_policy}
+    after = {"status": status, "voter_policy": policy}
+    if before != after:
+        h.status, h.voter_policy = status, policy
+        h.updated_at = now()
+        db.session().add(h)
+        audit("household.update", f"household:{h.id}", before=before, after=after, community_id=h.community_id)
+        db.session().commit()
+    return redirect(url_for("console.household", household_id=h.id))

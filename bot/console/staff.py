@@ -1,0 +1,70 @@
+"""Staff accounts (admins only): list, create, deactivate.  Every change is audited."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+from werkzeug.security import generate_password_hash
+
+from bot import db
+from bot.console import bp
+from bot.console.auth import audit, current_staff, roles_required
+from handlers.households.staff import StaffError, create_staff
+from models import Community, Department, StaffCommunity, StaffUser
+
+
+@bp.get("/staff")
+@roles_required("admin")
+def staff_list():
+    sess = db.session()
+    users = sess.exec(select(StaffUser).order_by(StaffUser.role, StaffUser.username)).all()
+    communities = {c.id: c.name for c in sess.exec(select(Community))}
+    departments = {d.id: d.name for d in sess.exec(select(Department))}
+    served: dict[int, list[str]] = {}
+    for link in sess.exec(select(StaffCommunity)):
+        served.setdefault(link.staff_id, []).append(communities.get(link.community_id, ""))
+    return render_template("console/staff.html", users=users, served=served, communities=communities,
+                           departments=departments)
+
+
+@bp.post("/staff")
+@roles_required("admin")
+def staff_create():
+    sess, form = db.session(), request.form
+    password = form.get("password", "")
+    if len(password) < 8:
+        flash("密码至少 8 位。", "error")
+        return redirect(url_for("console.staff_list"))
+    ids = [int(v) for v in form.getlist("communities") if v.isdigit()]
+    names = [c.name for c in sess.exec(select(Community).where(Community.id.in_(ids)))]
+    department = sess.get(Department, int(form["department"])) if form.get("department", "").isdigit() else None
+    try:
+        user = create_staff(sess, username=form.get("username", "").strip(), role=form.get("role", ""),
+                            password_hash=generate_password_hash(password), communities=names,
+                            department=department.name if department else None,
+                            display_name=form.get("display_name", "").strip()[:64])
+    except StaffError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("console.staff_list"))
+    audit("staff.create", f"staff:{user.id}", after={"username": user.username, "role": user.role,
+                                                      "communities": names, "department_id": user.department_id})
+    sess.commit()
+    flash(f"已创建账号 {user.username}。", "info")
+    return redirect(url_for("console.staff_list"))
+
+
+@bp.post("/staff/<int:staff_id>/active")
+@roles_required("admin")
+def staff_toggle(staff_id: int):
+    sess = db.session()
+    user = sess.get(StaffUser, staff_id)
+    if user is None:
+        abort(404)
+    if user.id == current_staff().id:
+        flash("不能停用自己的账号。", "error")
+        return redirect(url_for("console.staff_list"))
+    before = {"active": user.active}
+    user.active = not user.active
+    sess.add(user)
+    audit("staff.update", f"staff:{user.id}", before=before, after={"active": user.active})
+    sess.commit()
+    return redirect(url_for("console.staff_list"))

@@ -1,0 +1,53 @@
+"""Small helpers shared by console views (arguments, the households' labels, chat text)."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from models.households import HOUSEHOLD_STATUSES
+from models.privacy import mask_name, mask_phone
+
+STATUS_LABELS = {"occupied": "自住", "rented": "出租", "vacant": "空置", "non_residential": "非住宅"}
+ROLE_LABELS = {"owner": "产权人", "family": "家庭成员", "tenant": "租户"}
+STAFF_ROLE_LABELS = {"admin": "管理员", "worker": "社区工作人员", "department": "部门人员"}
+POLICY_LABELS = {"any_verified": "已核实的任一成员", "owner_only": "仅产权人"}
+assert set(STATUS_LABELS) == set(HOUSEHOLD_STATUSES)
+
+
+def int_arg(name: str, source=None) -> int | None:
+    value = (source if source is not None else request.args).get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def render_chat(template: str, **values) -> str:
+    """Text a resident reads (templates/wechat/*.txt)."""
+    return current_app.jinja_env.get_template(template).render(**values)
+
+
+def unit_room(unit: str, room: str) -> str:
+    return (f"{unit}单元" if unit and unit.isdigit() else unit) + room
+
+
+def register_filters(app) -> None:
+    app.jinja_env.filters.setdefault("mask_name", mask_name)
+    app.jinja_env.filters.setdefault("mask_phone", mask_phone)
+    app.jinja_env.filters.setdefault("status_label", lambda s: STATUS_LABELS.get(s, s))
+    app.jinja_env.filters.setdefault("role_label", lambda s: ROLE_LABELS.get(s, s))
+    app.jinja_env.filters.setdefault("staff_role_label", lambda s: STAFF_ROLE_LABELS.get(s, s))
+    app.jinja_env.filters.setdefault("unit_room", lambda h: unit_room(h.unit, h.room))
+    app.jinja_env.filters.setdefault("local_time", local_time)
+    app.jinja_env.filters.setdefault("json_text", json_text)
+
+
+def json_text(value) -> str:
+    import json
+
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def local_time(value) -> str:
+    """Aware UTC shown in Asia/Shanghai."""
+    if value is None:
+        return ""
+    from zoneinfo import ZoneInfo
+
+    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")

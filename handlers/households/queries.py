@@ -1,0 +1,137 @@
+"""Read models for the console: households by page, residents of a household, requests.
+
+Pages are keyset-paginated on the list index (community, building, unit, room),
+so page 4,000 costs what page 1 costs, even with 200,000 households.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, tuple_
+from sqlmodel import Session, select
+
+from models import Binding, BindingRequest, Building, Community, Household, Resident
+
+Cursor = tuple[int, int, str, str]
+
+
+@dataclass(frozen=True)
+class HouseholdFilter:
+    community_ids: frozenset[int] | None = None  # None: every community (admins)
+    community_id: int | None = None
+    building_id: int | None = None
+    status: str | None = None
+    search: str = ""
+
+
+@dataclass
+class HouseholdPage:
+    rows: list[tuple[Household, str]]  # (household, building name)
+    next_cursor: Cursor | None = None
+    prev_cursor: Cursor | None = None
+    total: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _key():
+    return (Household.community_id, Household.building_id, Household.unit, Household.room)
+
+
+def _filtered(query, f: HouseholdFilter):
+    if f.community_ids is not None:
+        query = query.where(Household.community_id.in_(list(f.community_ids) or [-1]))
+    if f.community_id is not None:
+        query = query.where(Household.community_id == f.community_id)
+    if f.building_id is not None:
+        query = query.where(Household.building_id == f.building_id)
+    if f.status:
+        query = query.where(Household.status == f.status)
+    term = f.search.strip()
+    if term:
+        like = f"%{term.replace('%', '').replace('_', '')}%"
+        query = query.where(or_(Household.room == term, Household.owner_name.like(like),
+                                Household.phone.like(f"%{term}")))
+    return query
+
+
+def household_page(session: Session, f: HouseholdFilter, *, after: Cursor | None = None,
+                   before: Cursor | None = None, size: int = 50, with_total: bool = True) -> HouseholdPage:
+    """One page of households in list order, after (or before) a cursor."""
+    key = _key()
+    query = _filtered(select(Household, Building.name).join(Building, Building.id == Household.building_id), f)
+    if before is not None:
+        query = query.where(tuple_(*key) < tuple_(*before)).order_by(*(k.desc() for k in key))
+    else:
+        if after is not None:
+            query = query.where(tuple_(*key) > tuple_(*after))
+        query = query.order_by(*key)
+    rows = list(session.exec(query.limit(size + 1)))
+    more = len(rows) > size
+    rows = rows[:size]
+    if before is not None:
+        rows.reverse()
+    page = HouseholdPage(rows=[(h, name) for h, name in rows])
+    if rows:
+        first, last = cursor_of(rows[0][0]), cursor_of(rows[-1][0])
+        page.next_cursor = last if (more or before is not None) else None
+        page.prev_cursor = first if (after is not None or (before is not None and more)) else None
+    if with_total:
+        page.total = session.exec(_filtered(select(func.count()).select_from(Household), f)).one()
+    return page
+
+
+def cursor_of(h: Household) -> Cursor:
+    return h.community_id, h.building_id, h.unit, h.room
+
+
+def encode_cursor(cursor: Cursor | None) -> str:
+    return "" if cursor is None else "~".join(str(part) for part in cursor)
+
+
+def decode_cursor(text: str | None) -> Cursor | None:
+    parts = (text or "").split("~")
+    if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    return int(parts[0]), int(parts[1]), parts[2], parts[3]
+
+
+def communities_visible(session: Session, ids: frozenset[int] | None) -> list[Community]:
+    query = select(Community).order_by(Community.name)
+    if ids is not None:
+        query = query.where(Community.id.in_(list(ids) or [-1]))
+    return list(session.exec(query))
+
+
+def community_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(buildings, households) per community."""
+    buildings = dict(session.exec(select(Building.community_id, func.count()).where(
+        Building.community_id.in_(ids)).group_by(Building.community_id)).all())
+    households = dict(session.exec(select(Household.community_id, func.count()).where(
+        Household.community_id.in_(ids)).group_by(Household.community_id)).all())
+    return {cid: (buildings.get(cid, 0), households.get(cid, 0)) for cid in ids}
+
+
+def buildings_of(session: Session, community_id: int) -> list[Building]:
+    return list(session.exec(select(Building).where(Building.community_id == community_id)
+                             .order_by(Building.sort_key, Building.name)))
+
+
+def residents_of(session: Session, household_id: int, *, include_ended: bool = True
+                 ) -> list[tuple[Binding, Resident]]:
+    query = select(Binding, Resident).join(Resident, Resident.id == Binding.resident_id).where(
+        Binding.household_id == household_id)
+    if not include_ended:
+        query = query.where(Binding.ended_at.is_(None))
+    return list(session.exec(query.order_by(Binding.ended_at.is_not(None), Binding.created_at.desc())))
+
+
+def pending_requests(session: Session, ids: frozenset[int] | None, limit: int = 200
+                     ) -> list[tuple[BindingRequest, Household, Resident]]:
+    query = (select(BindingRequest, Household, Resident)
+             .join(Household, Household.id == BindingRequest.household_id)
+             .join(Resident, Resident.id == BindingRequest.resident_id)
+             .where(BindingRequest.status == "pending"))
+    if ids is not None:
+        query = query.where(Household.community_id.in_(list(ids) or [-1]))
+    return list(session.exec(query.order_by(BindingRequest.created_at).limit(limit)))

@@ -1,0 +1,153 @@
+"""Console pages for households, residents, bindings, staff and the audit log (test client)."""
+import io
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from handlers.households.membership import request_binding
+from handlers.households.roster import import_roster
+from models import AuditLog, Binding, BindingRequest, Community, Household, OutboundMessage, Resident, StaffUser
+from tests.fixtures.console import csrf_token, login
+from tests.fixtures.households import csv_bytes, roster_rows
+
+
+@pytest.fixture
+def two_communities(db_session, community):
+    other = Community(name="和平里小区")
+    db_session.add(other)
+    db_session.commit()
+    for name in ("幸福里小区", "和平里小区"):
+        assert import_roster(csv_bytes(roster_rows(community=name)), session=db_session, filename="r.csv").ok
+    db_session.commit()
+    return community, other
+
+
+def household_of(db_session, community, room="101"):
+    found = db_session.exec(select(Household).where(Household.community_id == community.id,
+                                                    Household.room == room)).first()
+    db_session.commit()  # SQLite: end the read, whose lock would make the app's writes wait
+    return found
+
+
+def test_worker_sees_only_their_community(client, staff_user, db_session, two_communities):
+    mine, other = two_communities
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+    page = client.get("/console/households").get_data(as_text=True)
+    assert "幸福里小区" in page and "和平里小区" not in page and "共 12 户" in page
+    assert client.get(f"/console/households?community={other.id}").status_code == 404
+    theirs = household_of(db_session, other)
+    assert client.get(f"/console/households/{theirs.id}").status_code == 404
+    assert client.get(f"/console/households/{household_of(db_session, mine).id}").status_code == 200
+    assert client.get("/console/staff").status_code == 403
+    assert client.get("/console/audit").status_code == 403
+
+
+def test_department_staff_see_no_households(client, staff_user, two_communities):
+    login(client, staff_user("department", department="市政维修"))
+    assert client.get("/console/households").status_code == 403
+
+
+def test_list_is_masked_filtered_and_paginated(make_app, staff_user, db_session, two_communities):
+    app = make_app({"console": {"page_size": 5}})
+    client = app.test_client()
+    mine, _ = two_communities
+    login(client, staff_user("admin"))
+    first = client.get(f"/console/households?community={mine.id}").get_data(as_text=True)
+    assert "张*" in first and "138****0001" in first and "张001" not in first
+    assert "下一页" in first
+    after = first.split("after=")[1].split('"')[0].replace("&amp;", "&")
+    second = client.get(f"/console/households?community={mine.id}&after={after}").get_data(as_text=True)
+    assert "上一页" in second and "138****0006" in second and "138****0001" not in second
+    rented = client.get(f"/console/households?community={mine.id}&status=rented").get_data(as_text=True)
+    assert "共 4 户" in rented
+    found = client.get(f"/console/households?community={mine.id}&q=0007").get_data(as_text=True)
+    assert "共 1 户" in found
+
+
+def test_show_full_is_audited(client, staff_user, db_session, two_communities):
+    mine, _ = two_communities
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+    h = household_of(db_session, mine)
+    masked = client.get(f"/console/households/{h.id}").get_data(as_text=True)
+    assert h.owner_name not in masked
+    full = client.post(f"/console/households/{h.id}/unmask", data={"csrf_token": csrf_token(client, "/console/"),
+                                                                    "reason": "入户核实"}).get_data(as_text=True)
+    assert h.owner_name in full and h.phone in full
+    row = db_session.exec(select(AuditLog).where(AuditLog.action == "pii.view")).one()
+    assert row.target == f"household:{h.id}" and row.after == {"reason": "入户核实"}
+
+
+def test_export_is_masked(client, staff_user, two_communities):
+    mine, _ = two_communities
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+    resp = client.get("/console/households.xlsx")
+    rows = list(load_workbook(io.BytesIO(resp.data)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "小区" and len(rows) == 13
+    assert all(r[3].endswith("*") and "****" in r[4] for r in rows[1:])
+    assert {r[0] for r in rows[1:]} == {"幸福里小区"}
+
+
+def test_approving_a_binding_request_binds_and_tells_the_resident(client, staff_user, db_session, two_communities):
+    mine, _ = two_communities
+    h = household_of(db_session, mine)
+    resident = Resident(openid="oWaitingResident")
+    db_session.add(resident)
+    db_session.flush()
+    req = request_binding(db_session, resident=resident, household=h, role="family", claimed_name="张小明")
+    db_session.commit()
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+    assert "张**" in client.get("/console/bindings").get_data(as_text=True)
+    resp = client.post(f"/console/bindings/{req.id}", data={"csrf_token": csrf_token(client, "/console/"),
+                                                             "decision": "approve"})
+    assert resp.status_code == 302
+    db_session.expire_all()
+    binding = db_session.exec(select(Binding)).one()
+    assert (binding.household_id, binding.role, binding.verified_by) == (h.id, "family", binding.verified_by)
+    assert binding.verified_by.startswith("worker")
+    message = db_session.exec(select(OutboundMessage)).one()
+    assert message.openid == "oWaitingResident" and "审核通过" in message.payload["text"]
+    assert db_session.get(BindingRequest, req.id).status == "approved"
+
+
+def test_worker_cannot_decide_another_communitys_request(client, staff_user, db_session, two_communities):
+    _, other = two_communities
+    resident = Resident(openid="oOtherResident")
+    db_session.add(resident)
+    db_session.flush()
+    req = request_binding(db_session, resident=resident, household=household_of(db_session, other), role="owner",
+                          claimed_name="x")
+    db_session.commit()
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+    assert "没有待审核" in client.get("/console/bindings").get_data(as_text=True)
+    resp = client.post(f"/console/bindings/{req.id}", data={"csrf_token": csrf_token(client, "/console/"),
+                                                             "decision": "approve"})
+    assert resp.status_code == 404
+
+
+def test_roster_upload_reports_errors_then_imports(client, staff_user, db_session, community):
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+    rows = roster_rows()
+    rows[2][6] = "度假"
+    token = csrf_token(client, "/console/roster")
+    resp = client.post("/console/roster", data={"csrf_token": token, "file": (io.BytesIO(csv_bytes(rows)), "r.csv")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    page = resp.get_data(as_text=True)
+    assert "未导入任何数据" in page and "第4行，“状态”：无法识别“度假”" in page
+    rows[2][6] = "空置"
+    resp = client.post("/console/roster", data={"csrf_token": token, "file": (io.BytesIO(csv_bytes(rows)), "r.csv")},
+                       content_type="multipart/form-data", follow_redirects=True)
+    assert "导入成功：共 12 户，新增 12" in resp.get_data(as_text=True)
+
+
+def test_admin_creates_staff_and_reads_the_audit_log(client, staff_user, db_session, community):
+    login(client, staff_user("admin", username="boss"))
+    token = csrf_token(client, "/console/staff")
+    resp = client.post("/console/staff", data={"csrf_token": token, "username": "xiaoli", "password": "abcd-1234-x",
+                                               "role": "worker", "communities": [str(community.id)]})
+    assert resp.status_code == 302
+    user = db_session.exec(select(StaffUser).where(StaffUser.username == "xiaoli")).one()
+    assert user.role == "worker"
+    db_session.commit()
+    log = client.get("/console/audit").get_data(as_text=True)
+    assert "staff.create" in log and "幸福里小区" in log
