@@ -73,8 +73,11 @@ ensure_venv() {
     log "installing Linli and its dependencies ($spec) into $VENV"
     "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip </dev/null >/dev/null \
         || log "could not upgrade pip; going on with the one there"
-    (cd "$ROOT" && "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" </dev/null) \
-        || die "pip install -e '$spec' failed"
+    if ! (cd "$ROOT" && "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e "$spec" \
+            </dev/null >"$VENV/.linli-pip.log" 2>&1); then
+        tail -n 40 "$VENV/.linli-pip.log" >&2
+        die "pip install -e '$spec' failed (full log: $VENV/.linli-pip.log)"
+    fi
     echo "$hash" >"$stamp"
 }
 
