@@ -38,7 +38,7 @@ def start(app: Flask, token: str, data: bytes, *, filename: str, allowed: frozen
           actor: str, create_communities: bool = False) -> None:
     """Run inline when small, otherwise in a daemon thread; either way the job row tells the outcome."""
     args = (app, token, data, filename, allowed, actor, create_communities)
-    if len(data) <= INLINE_MAX_BYTES:
+    if len(data) <= app.config.get("ROSTER_INLINE_MAX_BYTES", INLINE_MAX_BYTES):
         run(*args)
         return
     threading.Thread(target=run, args=args, name=f"roster-{token}", daemon=True).start()

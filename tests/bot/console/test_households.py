@@ -151,3 +151,20 @@ def test_admin_creates_staff_and_reads_the_audit_log(client, staff_user, db_sess
     db_session.commit()
     log = client.get("/console/audit").get_data(as_text=True)
     assert "staff.create" in log and "幸福里小区" in log
+
+
+def test_background_import_reports_progress_and_result(app, client, staff_user, community):
+    import time
+
+    app.config["ROSTER_INLINE_MAX_BYTES"] = 0
+    login(client, staff_user("admin"))
+    data = csv_bytes(roster_rows(buildings=4, units=4, rooms=10))
+    resp = client.post("/console/roster", data={"csrf_token": csrf_token(client, "/console/roster"),
+                                                "file": (io.BytesIO(data), "big.csv")},
+                       content_type="multipart/form-data")
+    status_url = resp.headers["Location"] + "/status"
+    deadline = time.monotonic() + 20
+    while not (status := client.get(status_url).get_json())["finished"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert status["status"] == "done"
+    assert "新增 160" in client.get(resp.headers["Location"]).get_data(as_text=True)

@@ -1,0 +1,80 @@
+"""The issue's walk-through in headless Chromium against a real server."""
+import pytest
+from sqlmodel import select
+
+from handlers.households.membership import request_binding
+from handlers.households.roster import import_roster
+from models import Binding, Community, Household, OutboundMessage, Resident
+from tests.fixtures.households import csv_bytes, roster_rows
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base, user):
+    page.goto(base + "/console/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", user.password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/console/")
+
+
+def upload(page, base, name, data):
+    page.goto(base + "/console/roster")
+    page.set_input_files("input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": data}])
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_selector("#roster-errors, #roster-result")
+
+
+def test_upload_bad_then_fixed_roster_and_approve_a_binding(live_server, page, staff_user, db_session, community):
+    worker = staff_user("worker", communities=["幸福里小区"])
+    log_in(page, live_server, worker)
+    rows = roster_rows()
+    rows[3][3] = ""
+    upload(page, live_server, "花名册.csv", csv_bytes(rows, encoding="gbk"))
+    assert "第5行，“房号”：不能为空" in page.inner_text("#roster-errors")
+    rows[3][3] = "201"
+    upload(page, live_server, "花名册.csv", csv_bytes(rows, encoding="gbk"))
+    assert "导入成功：共 12 户，新增 12" in page.inner_text("#roster-result")
+
+    household = db_session.exec(select(Household).where(Household.room == "101")).first()
+    resident = Resident(openid="oBrowserResident")
+    db_session.add(resident)
+    db_session.flush()
+    request_binding(db_session, resident=resident, household=household, role="owner", claimed_name="张三")
+    db_session.commit()
+
+    page.goto(live_server + "/console/bindings")
+    page.click("#binding-requests button[value=approve]")
+    page.wait_for_selector("text=已通过")
+    assert "没有待审核的申请" in page.inner_text("#binding-requests")
+    db_session.expire_all()
+    assert db_session.exec(select(Binding.household_id)).all() == [household.id]
+    assert db_session.exec(select(OutboundMessage.openid)).all() == ["oBrowserResident"]
+    db_session.commit()
+
+    page.goto(live_server + f"/console/households/{household.id}")
+    assert "张*" in page.inner_text("#residents") or "居民#" in page.inner_text("#residents")
+
+
+def test_worker_gets_404_for_another_communitys_households(live_server, page, staff_user, db_session, community):
+    other = Community(name="和平里小区")
+    db_session.add(other)
+    db_session.commit()
+    assert import_roster(csv_bytes(roster_rows(community="和平里小区")), session=db_session, filename="r.csv").ok
+    db_session.commit()
+    theirs = db_session.exec(select(Household).where(Household.community_id == other.id)).first()
+    db_session.commit()
+    log_in(page, live_server, staff_user("worker", communities=["幸福里小区"]))
+    response = page.goto(live_server + f"/console/households/{theirs.id}")
+    assert response.status == 404
+    response = page.goto(live_server + f"/console/households?community={other.id}")
+    assert response.status == 404
+    page.goto(live_server + "/console/households")
+    assert "和平里小区" not in page.content()
+
+
+def test_large_upload_runs_in_the_background_with_progress(live_app, live_server, page, staff_user, community):
+    live_app.config["ROSTER_INLINE_MAX_BYTES"] = 0  # every file goes through the background path
+    log_in(page, live_server, staff_user("admin"))
+    upload(page, live_server, "big.csv", csv_bytes(roster_rows(buildings=10, units=4, rooms=25)))
+    assert "导入成功：共 1000 户，新增 1000" in page.inner_text("#roster-result")

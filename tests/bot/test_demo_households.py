@@ -1,0 +1,25 @@
+"""The demo roster and accounts: loaded twice without change, and usable."""
+from sqlmodel import Session, func, select
+
+from bot import demo_households
+from bot.demo import ensure_community
+from models import Department, Household, StaffUser
+from tests.fixtures.console import TestStaff, login
+
+
+def test_demo_roster_and_accounts_load_once(app, client):
+    engine = app.extensions["linli.engine"]
+    for _ in range(2):
+        with Session(engine) as session:
+            ensure_community(session)
+            lines = demo_households.load(session)
+            session.commit()
+    with Session(engine) as session:
+        assert session.exec(select(func.count()).select_from(Household)).one() == 96
+        assert session.exec(select(func.count()).select_from(StaffUser)).one() == 3
+        assert {d.name for d in session.exec(select(Department))} == {"物业服务中心", "市政维修"}
+        worker = session.exec(select(StaffUser).where(StaffUser.username == "demo_worker")).one()
+    assert "新增 0" in lines[0]
+    assert any("demo_worker / Linli-worker-2024" in line for line in lines)
+    login(client, TestStaff(id=worker.id, username="demo_worker", role="worker", password="Linli-worker-2024"))
+    assert "共 96 户" in client.get("/console/households").get_data(as_text=True)
