@@ -1,0 +1,57 @@
+"""Reminders to households that have not answered an open run, through the outbox.
+
+One reminder per (run, household, local day): the dedup key makes a second
+run of the job the same day a no-op.  The message goes to one verified member
+(the owner first, then the most recently active), never to everyone in the
+family, and a run gets at most one reminder a day per household.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from models import Binding, OutboundMessage, Resident
+from models.outbox import enqueue_text
+from models.surveys import Ballot, SurveyEligible, SurveyRun
+from surveys import runs
+
+ROLE_ORDER = {"owner": 0, "tenant": 1, "family": 2}
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def recipients(run: SurveyRun, *, session: Session) -> dict[int, Resident]:
+    """household id → the resident to remind, for eligible households without a ballot."""
+    voted = select(Ballot.household_id).where(Ballot.run_id == run.id)
+    rows = session.exec(select(Binding, Resident)
+                        .join(Resident, Resident.id == Binding.resident_id)
+                        .join(SurveyEligible, (SurveyEligible.household_id == Binding.household_id)
+                              & (SurveyEligible.run_id == run.id))
+                        .where(SurveyEligible.eligible, Binding.ended_at.is_(None), Binding.verified_at.is_not(None),
+                               Resident.active, Binding.household_id.not_in(voted))).all()
+    chosen: dict[int, tuple] = {}
+    for binding, resident in rows:
+        rank = (ROLE_ORDER.get(binding.role, 9), -(resident.last_interaction_at or binding.created_at).timestamp())
+        if binding.household_id not in chosen or rank < chosen[binding.household_id][0]:
+            chosen[binding.household_id] = (rank, resident)
+    return {household_id: resident for household_id, (_, resident) in chosen.items()}
+
+
+def remind(*, session: Session, now: datetime, render: Callable[..., str]) -> int:
+    """Queue today's reminders for every open run; returns how many were new."""
+    day = now.astimezone(LOCAL).date().isoformat()
+    queued = 0
+    for run in session.exec(select(SurveyRun).where(SurveyRun.status != "closed")).all():
+        if not runs.is_open(run, now):
+            continue
+        closes = run.closes_at.astimezone(LOCAL).strftime("%m月%d日 %H:%M") if run.closes_at else ""
+        text = render("wechat/survey_reminder.txt", run=run, closes=closes).strip()
+        for household_id, resident in recipients(run, session=session).items():
+            key = f"survey:{run.id}:{household_id}:{day}"
+            if session.exec(select(OutboundMessage.id).where(OutboundMessage.dedup_key == key)).first():
+                continue
+            enqueue_text(session, openid=resident.openid, text=text, kind="survey.reminder", dedup_key=key)
+            queued += 1
+    return queued
