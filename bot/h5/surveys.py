@@ -1,0 +1,98 @@
+"""The H5 survey page: the whole survey in one form, opened from a signed chat link."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import current_app, render_template, request
+
+from bot import db
+from bot.h5 import bp
+from bot.h5.forms import FormProblem, photo_key, raw_answers
+from models import Household
+from surveys import ballots, links, runs, stats
+from surveys.answers import AnswersInvalid, summary_lines
+from surveys.errors import NotAllowed, SurveyError
+
+
+def _now() -> datetime:
+    return datetime.fromtimestamp(current_app.extensions["linli.clock"](), timezone.utc)
+
+
+def _message(text: str, status: int = 403):
+    return render_template("h5/message.html", message=text), status
+
+
+def _identify(run_id: int, token: str):
+    """(resident id, run, household) from the signed link, or NotAllowed."""
+    secret = current_app.config["LINLI"]["app"]["secret_key"]
+    resident_id, token_run = links.read_token(secret, token, now_s=_now().timestamp())
+    if token_run != run_id:
+        raise NotAllowed("链接与调查不符，请在公众号里回复“调查”获取新的链接")
+    run = runs.get(run_id, session=db.session())
+    household = ballots.voter_household(resident_id, session=db.session())
+    return resident_id, run, household
+
+
+def _page(run, household: Household, token: str, values: dict, errors: dict, status: int = 200):
+    d = runs.version_of(run, session=db.session()).definition
+    return render_template("h5/survey.html", run=run, d=d, token=token, values=values, errors=errors,
+                           changing=ballots.find(run.id, household.id, session=db.session()) is not None), status
+
+
+@bp.get("/surveys/<int:run_id>")
+def survey_form(run_id: int):
+    token = request.args.get("t", "")
+    try:
+        _, run, household = _identify(run_id, token)
+    except SurveyError as exc:
+        return _message(str(exc))
+    existing = ballots.find(run.id, household.id, session=db.session())
+    if not runs.is_open(run, _now()):
+        return _closed(run)
+    if existing is not None and not household.answers_changeable:
+        return _done(run, existing, already=True)
+    return _page(run, household, token, existing.answers if existing else {}, {})
+
+
+@bp.post("/surveys/<int:run_id>")
+def survey_submit(run_id: int):
+    token = request.form.get("t", "")
+    session = db.session()
+    try:
+        resident_id, run, household = _identify(run_id, token)
+        d = runs.version_of(run, session=session).definition
+        raw = raw_answers(d, request.form, request.files, _storer(run_id, household.id))
+        ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=_now())
+    except FormProblem as exc:
+        session.rollback()
+        return _page(run, household, token, {}, {exc.code or "_form": str(exc)}, 400)
+    except AnswersInvalid as exc:
+        session.rollback()
+        return _page(run, household, token, raw, exc.errors, 400)
+    except SurveyError as exc:
+        session.rollback()
+        return _message(str(exc))
+    session.commit()
+    return _done(run, ballot)
+
+
+def _storer(run_id: int, household_id: int):
+    storage = current_app.extensions["linli.services"]["storage"]
+
+    def store(upload) -> str:
+        key, content_type = photo_key(run_id, household_id, upload)
+        storage.put(key, upload.read(), content_type)
+        return key
+    return store
+
+
+def _done(run, ballot, already: bool = False):
+    d = runs.version_of(run, session=db.session()).definition
+    figures = stats.summary(run.id, session=db.session()) if runs.results_visible(run, _now()) else None
+    return render_template("h5/survey_done.html", run=run, ballot=ballot, already=already, figures=figures,
+                           lines=summary_lines(d, ballot.answers))
+
+
+def _closed(run):
+    figures = stats.summary(run.id, session=db.session()) if runs.results_visible(run, _now()) else None
+    return render_template("h5/survey_done.html", run=run, ballot=None, closed=True, figures=figures, lines=[])
