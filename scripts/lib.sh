@@ -43,9 +43,14 @@ ensure_system_packages() {
     command -v apt-get >/dev/null 2>&1 || die "missing system packages (${missing[*]}) and no apt-get to install them"
     log "installing system packages: ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq </dev/null || die "apt-get update failed"
-    apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null >/dev/null \
-        || die "apt-get install ${missing[*]} failed"
+    local apt_log
+    apt_log="$(mktemp "${TMPDIR:-/tmp}/linli-apt.XXXXXX")"
+    if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+            </dev/null >"$apt_log" 2>&1; then
+        tail -n 30 "$apt_log" >&2
+        die "apt-get install ${missing[*]} failed (log: $apt_log)"
+    fi
+    rm -f "$apt_log"
 }
 
 # ensure_venv EXTRAS: create .venv if needed and `pip install -e ".[EXTRAS]"`
