@@ -1,0 +1,186 @@
+"""Evaluate the FAQ matcher on resident-style queries; measure latency and memory.
+
+    .venv/bin/python bench/faq/run.py                 # both splits, latency at 2,000 entries
+    .venv/bin/python bench/faq/run.py --sweep dev     # no-match precision/recall by threshold
+    .venv/bin/python bench/faq/run.py --errors test   # list the misses of a split
+
+The FAQ is the demo content (handlers/faq/data/faq_sample.csv).  queries.csv was
+written independently of the entries' alternatives; thresholds and synonyms are
+tuned on the ``dev`` split only, ``test`` is held out.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from handlers.faq import decide as decide_mod  # noqa: E402
+from handlers.faq.index import Doc, Index  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+SAMPLE = ROOT / "handlers" / "faq" / "data" / "faq_sample.csv"
+
+
+def sample_docs() -> list[Doc]:
+    with SAMPLE.open(encoding="utf-8") as fh:
+        return [Doc(int(r["id"]), r["question"], tuple(a for a in r["alternatives"].split("|") if a),
+                    r["answer"], r["category"]) for r in csv.DictReader(fh)]
+
+
+def queries(split: str | None = None) -> list[dict]:
+    with (HERE / "queries.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r for r in rows if split in (None, r["split"])]
+
+
+def expected_ids(row: dict) -> set[int]:
+    return {int(x) for x in row["expected"].split()} if row["expected"] not in ("none", "chat") else set()
+
+
+def evaluate(index: Index, rows: list[dict]) -> dict:
+    counts = dict(inscope=0, top1=0, top3=0, answered=0, answered_right=0, offered_right=0, missed=0,
+                  oos=0, oos_none=0, predicted_none=0, chat=0, chat_right=0, false_chat=0)
+    errors = []
+    for row in rows:
+        decision = decide_mod.understand(index, row["query"])
+        ranked = index.search(row["query"], limit=3)
+        ids = [c.entry_id for c in ranked]
+        if decision.kind == "none":
+            counts["predicted_none"] += 1
+        if row["expected"] == "chat":
+            counts["chat"] += 1
+            counts["chat_right"] += decision.kind == "smalltalk"
+            if decision.kind != "smalltalk":
+                errors.append((row, decision, ranked))
+            continue
+        counts["false_chat"] += decision.kind == "smalltalk"
+        if row["expected"] == "none":
+            counts["oos"] += 1
+            counts["oos_none"] += decision.kind == "none"
+            if decision.kind != "none":
+                errors.append((row, decision, ranked))
+            continue
+        want = expected_ids(row)
+        counts["inscope"] += 1
+        counts["top1"] += bool(ids[:1] and ids[0] in want)
+        counts["top3"] += bool(want & set(ids[:3]))
+        offered = {c.entry_id for c in decision.candidates}
+        counts["answered"] += decision.kind == "answer"
+        counts["answered_right"] += decision.kind == "answer" and bool(offered & want)
+        counts["offered_right"] += decision.kind == "choices" and bool(offered & want)
+        counts["missed"] += decision.kind in ("none", "smalltalk")
+        if not (ids[:1] and ids[0] in want) or decision.kind in ("none", "smalltalk"):
+            errors.append((row, decision, ranked))
+    counts["errors"] = errors
+    return counts
+
+
+def report(name: str, c: dict) -> None:
+    n = c["inscope"] or 1
+    precision = c["oos_none"] / c["predicted_none"] if c["predicted_none"] else 1.0
+    recall = c["oos_none"] / c["oos"] if c["oos"] else 1.0
+    print(f"[{name}] in-scope {c['inscope']}, out-of-scope {c['oos']}, small talk {c['chat']}")
+    print(f"  top-1 {c['top1'] / n:.3f}   top-3 {c['top3'] / n:.3f}")
+    print(f"  replies: answered {c['answered']} (right {c['answered_right']}), choices with the right one "
+          f"{c['offered_right']}, wrongly 'no match' {c['missed']}")
+    print(f"  no-match precision {precision:.3f}  recall {recall:.3f}  "
+          f"(said 'no match' {c['predicted_none']} times, {c['oos_none']} of {c['oos']} out-of-scope)")
+    print(f"  small talk recognised {c['chat_right']}/{c['chat']}, questions taken for small talk {c['false_chat']}")
+
+
+def synthetic_docs(count: int, start: int) -> list[Doc]:
+    """Plausible but unrelated entries (community services) to grow the FAQ to 2,000."""
+    rng = random.Random(7)
+    things = ("社区医院", "菜市场", "公交站", "垃圾站", "老年食堂", "图书室", "快递柜", "社保窗口", "党群中心",
+              "幼儿园", "理发店", "便民服务站", "文化广场", "志愿者队伍", "居委会", "派出所", "养老驿站",
+              "自行车棚", "消防通道", "供暖站", "水表", "电表", "宽带", "有线电视", "门卫室", "信报箱")
+    asks = ("在哪里", "几点开门", "怎么办理", "收费标准是多少", "需要带什么材料", "可以预约吗", "周末开放吗",
+            "坏了找谁", "怎么报名", "能不能增加", "归谁管", "电话是多少", "要排队吗", "有没有优惠")
+    who = ("老人", "孩子", "租户", "业主", "残疾人", "低保户", "外地人", "退休职工")
+    docs = []
+    for i in range(count):
+        thing, ask, person = rng.choice(things), rng.choice(asks), rng.choice(who)
+        question = f"{person}想了解{thing}{ask}"
+        alternatives = (f"{thing}{ask}", f"{person}去{thing}{rng.choice(asks)}")
+        answer = f"{thing}由街道统一管理，{person}可以在工作日前往咨询，第{i}号服务说明。"
+        docs.append(Doc(start + i, question, alternatives, answer, "社区服务"))
+    return docs
+
+
+def latency(total_entries: int = 2000) -> None:
+    base = sample_docs()
+    docs = base + synthetic_docs(total_entries - len(base), start=10_000)
+    tracemalloc.start()
+    started = time.perf_counter()
+    index = Index.build(docs)
+    build_s = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    size, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    texts = [r["query"] for r in queries()]
+    for text in texts:  # warm the caches once, as a running worker would be
+        decide_mod.understand(index, text)
+    timings = []
+    for _ in range(5):
+        for text in texts:
+            t0 = time.perf_counter()
+            decide_mod.understand(index, text)
+            timings.append((time.perf_counter() - t0) * 1000)
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95)]
+    print(f"[latency] {len(docs)} entries, {index_size(index)} phrasings; build {build_s:.2f} s; "
+          f"index memory {size / 2**20:.1f} MiB (peak {peak / 2**20:.1f} MiB)")
+    print(f"  per query over {len(timings)} runs: p50 {statistics.median(timings):.2f} ms, "
+          f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms")
+
+
+def index_size(index: Index) -> int:
+    return len(index.phrasings)
+
+
+def sweep(split: str) -> None:
+    index = Index.build(sample_docs())
+    saved = decide_mod.ACCEPTABLE
+    for threshold in [x / 100 for x in range(8, 40, 2)]:
+        decide_mod.ACCEPTABLE = threshold
+        c = evaluate(index, queries(split))
+        precision = c["oos_none"] / c["predicted_none"] if c["predicted_none"] else 1.0
+        print(f"  threshold {threshold:.2f}: precision {precision:.3f} recall {c['oos_none'] / c['oos']:.3f} "
+              f"in-scope lost {c['missed']}")
+    decide_mod.ACCEPTABLE = saved
+
+
+def show_errors(split: str) -> None:
+    index = Index.build(sample_docs())
+    for row, decision, ranked in evaluate(index, queries(split))["errors"]:
+        tops = ", ".join(f"{c.entry_id}:{c.score:.2f}" for c in ranked)
+        print(f"  {row['expected']:>8} {decision.kind:9} {row['query']}  →  {tops}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sweep", metavar="SPLIT")
+    parser.add_argument("--errors", metavar="SPLIT")
+    parser.add_argument("--entries", type=int, default=2000)
+    args = parser.parse_args()
+    if args.sweep:
+        return sweep(args.sweep)
+    if args.errors:
+        return show_errors(args.errors)
+    index = Index.build(sample_docs())
+    for split in ("dev", "test"):
+        report(split, evaluate(index, queries(split)))
+    report("all", evaluate(index, queries()))
+    latency(args.entries)
+
+
+if __name__ == "__main__":
+    main()

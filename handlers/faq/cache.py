@@ -1,0 +1,96 @@
+"""Each worker's FAQ index, rebuilt when the FAQ changed (seen within ~2 s).
+
+The cache lives in the app's services dict (one per process, so one per web
+worker).  At most every ``CHECK_EVERY_S`` it reads a cheap version key: the
+``FaqVersion`` counter that every edit bumps, plus the count and latest
+``updated_at`` of the entries (which also catches rows written directly).
+After the first build a change is rebuilt in a background thread while the
+old index keeps answering, so no resident waits for a rebuild.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any, Callable
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from handlers.faq.index import Doc, Index
+from models import FaqEntry, FaqVersion
+
+log = logging.getLogger(__name__)
+
+CHECK_EVERY_S = 2.0
+SERVICE_KEY = "faq.index"
+
+
+def version_key(session: Session) -> tuple:
+    version = session.exec(select(FaqVersion.version).where(FaqVersion.id == 1)).first() or 0
+    count, latest = session.exec(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
+    return version, count, str(latest)
+
+
+def load_docs(session: Session) -> list[Doc]:
+    rows = session.exec(select(FaqEntry).where(FaqEntry.active == True).order_by(FaqEntry.id)).all()  # noqa: E712
+    return [Doc(row.id, row.question, tuple(row.alternatives or ()), row.answer, row.category) for row in rows]
+
+
+class IndexCache:
+    """The index of one process; ``get(session)`` is all a handler needs."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self.clock = clock
+        self.index: Index | None = None
+        self.key: tuple | None = None
+        self.checked_at = float("-inf")
+        self._lock = threading.Lock()
+        self._rebuilding = False
+
+    def get(self, session: Session) -> Index:
+        if self.index is None or self.clock() - self.checked_at >= CHECK_EVERY_S:
+            self._refresh(session)
+        return self.index
+
+    def invalidate(self) -> None:
+        """Check the version on the next question (an edit made in this process)."""
+        self.checked_at = float("-inf")
+
+    def _refresh(self, session: Session) -> None:
+        key = version_key(session)
+        self.checked_at = self.clock()
+        if key == self.key:
+            return
+        docs = load_docs(session)
+        if self.index is None:
+            self.index, self.key = Index.build(docs), key
+            return
+        with self._lock:
+            if self._rebuilding:
+                return
+            self._rebuilding = True
+        threading.Thread(target=self._rebuild, args=(docs, key), daemon=True, name="faq-index").start()
+
+    def _rebuild(self, docs: list[Doc], key: tuple) -> None:
+        try:
+            index = Index.build(docs)
+            self.index, self.key = index, key
+        except Exception:  # keep answering with the old index
+            log.exception("faq: index rebuild failed")
+        finally:
+            self._rebuilding = False
+
+    def rebuild_now(self, session: Session) -> Index:
+        """Build synchronously (console "try a question" right after an edit)."""
+        self.index, self.key = Index.build(load_docs(session)), version_key(session)
+        self.checked_at = self.clock()
+        return self.index
+
+
+def cache_for(services: dict[str, Any]) -> IndexCache:
+    """The process's cache, kept in the app's services dict."""
+    cache = services.get(SERVICE_KEY)
+    if cache is None:
+        cache = services.setdefault(SERVICE_KEY, IndexCache())
+    return cache

@@ -1,0 +1,50 @@
+"""From scores to a decision: answer, offer choices, or admit we do not know.
+
+Scores are in [0, 1] (see ``index``); the thresholds below were set on the
+development half of ``bench/faq/queries.csv`` and checked on the held-out half.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.faq import smalltalk
+from handlers.faq.index import Candidate, Index
+
+CONFIDENT = 0.22  # at or above (with a clear lead): answer directly
+LEAD = 0.75  # ... when the second entry scores at most this share of the best
+SURE = 0.80  # at or above: answer even without a lead
+ACCEPTABLE = 0.17  # below: no match
+CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
+MAX_CHOICES = 3
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # answer | choices | none | smalltalk
+    candidates: tuple[Candidate, ...] = ()
+    smalltalk: str = ""  # greeting, thanks, bye, identity, laugh
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+
+def decide(candidates: list[Candidate]) -> Decision:
+    if not candidates or candidates[0].score < ACCEPTABLE:
+        return Decision("none", tuple(candidates[:MAX_CHOICES]))
+    top = candidates[0]
+    second = candidates[1].score if len(candidates) > 1 else 0.0
+    if top.score >= SURE or (top.score >= CONFIDENT and second <= top.score * LEAD):
+        return Decision("answer", (top,))
+    choices = [c for c in candidates[:MAX_CHOICES] if c.score >= top.score * CHOICE_FLOOR]
+    if len(choices) == 1:
+        return Decision("answer", (top,))
+    return Decision("choices", tuple(choices))
+
+
+def understand(index: Index, text: str) -> Decision:
+    """Small talk first, then the FAQ: what to do with one message."""
+    kind = smalltalk.detect(text)
+    if kind:
+        return Decision("smalltalk", smalltalk=kind)
+    return decide(index.search(text, limit=MAX_CHOICES + 2))

@@ -1,0 +1,165 @@
+"""Writing the FAQ: entries, alternatives, articles, the unanswered queue.
+
+Service functions take ``*, session`` and only flush; the caller commits.
+Every change to what the matcher sees bumps the FAQ version, which is how the
+other web workers learn to rebuild their index.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from models import FaqEntry, PolicyArticle, UnansweredQuestion
+from models.base import utcnow
+from models.faq import bump_version
+
+ENTRY_FIELDS = ("question", "alternatives", "answer", "category", "tags", "source", "article_id", "active")
+ARTICLE_FIELDS = ("title", "summary", "cover_url", "body", "link", "active", "sort_key")
+
+
+class FaqError(ValueError):
+    """The data cannot be saved; the message says why (in Chinese, for the console)."""
+
+
+def split_alternatives(raw: str | list[str] | None) -> list[str]:
+    """Alternatives from "a|b", one per line, or a list; trimmed, no blanks or repeats."""
+    if raw is None:
+        return []
+    parts = raw if isinstance(raw, list) else str(raw).replace("\r", "\n").replace("|", "\n").split("\n")
+    return list(dict.fromkeys(p.strip() for p in parts if p and p.strip()))
+
+
+def check_entry(values: dict[str, Any]) -> list[str]:
+    """Problems with an entry's values, in Chinese; empty when it can be saved."""
+    problems = []
+    if not (values.get("question") or "").strip():
+        problems.append("问题不能为空")
+    elif len(values["question"].strip()) > 200:
+        problems.append("问题不能超过200字")
+    if not (values.get("answer") or "").strip():
+        problems.append("答案不能为空")
+    if len(values.get("category") or "") > 32:
+        problems.append("分类不能超过32字")
+    return problems
+
+
+def save_entry(values: dict[str, Any], *, actor: str, session: Session, entry_id: int | None = None,
+               now: datetime | None = None) -> FaqEntry:
+    """Create (no ``entry_id``) or update an entry from a dict of fields."""
+    entry = session.get(FaqEntry, entry_id) if entry_id else FaqEntry(question="", answer="")
+    if entry is None:
+        raise FaqError(f"没有编号为 {entry_id} 的问答")
+    problems = check_entry({"question": entry.question, "answer": entry.answer, **values})
+    if problems:
+        raise FaqError("；".join(problems))
+    for name in ENTRY_FIELDS:
+        if name in values:
+            setattr(entry, name, _clean(name, values[name]))
+    entry.updated_by, entry.updated_at = actor, now or utcnow()
+    session.add(entry)
+    session.flush()
+    bump_version(session)
+    return entry
+
+
+def _clean(name: str, value: Any) -> Any:
+    if name in ("alternatives", "tags"):
+        return split_alternatives(value)
+    if name in ("question", "answer", "category", "source"):
+        return (value or "").strip()
+    return value
+
+
+def add_alternative(entry_id: int, text: str, *, actor: str, session: Session) -> FaqEntry:
+    """Add a phrasing to an entry (no-op when it is already there)."""
+    entry = session.get(FaqEntry, entry_id)
+    if entry is None:
+        raise FaqError(f"没有编号为 {entry_id} 的问答")
+    text = text.strip()
+    if text and text != entry.question and text not in entry.alternatives:
+        return save_entry({"alternatives": [*entry.alternatives, text]}, actor=actor, session=session,
+                          entry_id=entry_id)
+    return entry
+
+
+def set_active(entry_id: int, active: bool, *, actor: str, session: Session) -> FaqEntry:
+    """Hide (or show again) an entry; entries are never deleted (unanswered rows point to them)."""
+    return save_entry({"active": active}, actor=actor, session=session, entry_id=entry_id)
+
+
+def count_hit(entry: FaqEntry, *, session: Session) -> None:
+    """One more answer given (popularity; not a content change, so no version bump)."""
+    entry.hits = (entry.hits or 0) + 1
+    session.add(entry)
+    session.flush()
+
+
+def log_unanswered(text: str, *, openid: str, community_id: int | None, candidates: list[dict],
+                   now: datetime, session: Session) -> UnansweredQuestion:
+    row = UnansweredQuestion(text=text[:500], openid=openid, community_id=community_id, asked_at=now,
+                             candidates=candidates)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def resolve_as_alternative(question_id: int, entry_id: int, *, actor: str, session: Session,
+                           text: str | None = None) -> UnansweredQuestion:
+    """The question becomes another phrasing of an existing entry."""
+    row = _open_question(question_id, session)
+    add_alternative(entry_id, text or row.text, actor=actor, session=session)
+    return _close(row, "alternative", entry_id, actor, session)
+
+
+def resolve_as_new_entry(question_id: int, values: dict[str, Any], *, actor: str,
+                         session: Session) -> UnansweredQuestion:
+    """The question becomes a new entry (its text is the question unless given)."""
+    row = _open_question(question_id, session)
+    entry = save_entry({"question": row.text, **values}, actor=actor, session=session)
+    return _close(row, "new_entry", entry.id, actor, session)
+
+
+def dismiss(question_id: int, *, actor: str, session: Session) -> UnansweredQuestion:
+    return _close(_open_question(question_id, session), "dismissed", None, actor, session)
+
+
+def _open_question(question_id: int, session: Session) -> UnansweredQuestion:
+    row = session.get(UnansweredQuestion, question_id)
+    if row is None:
+        raise FaqError(f"没有编号为 {question_id} 的未答问题")
+    if row.status != "open":
+        raise FaqError("这个问题已经处理过了")
+    return row
+
+
+def _close(row: UnansweredQuestion, status: str, entry_id: int | None, actor: str,
+           session: Session) -> UnansweredQuestion:
+    row.status, row.entry_id, row.resolved_by, row.resolved_at = status, entry_id, actor, utcnow()
+    session.add(row)
+    session.flush()
+    return row
+
+
+def save_article(values: dict[str, Any], *, actor: str, session: Session,
+                 article_id: int | None = None) -> PolicyArticle:
+    if not (values.get("title") or "").strip():
+        raise FaqError("标题不能为空")
+    if not (values.get("body") or "").strip() and not (values.get("link") or "").strip():
+        raise FaqError("正文和链接至少填一项")
+    article = session.get(PolicyArticle, article_id) if article_id else PolicyArticle(title="")
+    if article is None:
+        raise FaqError(f"没有编号为 {article_id} 的文章")
+    for name in ARTICLE_FIELDS:
+        if name in values:
+            setattr(article, name, values[name].strip() if isinstance(values[name], str) else values[name])
+    article.updated_by, article.updated_at = actor, utcnow()
+    session.add(article)
+    session.flush()
+    return article
+
+
+def open_questions(session: Session, limit: int = 200) -> list[UnansweredQuestion]:
+    return list(session.exec(select(UnansweredQuestion).where(UnansweredQuestion.status == "open")
+                             .order_by(UnansweredQuestion.asked_at.desc()).limit(limit)).all())

@@ -1,0 +1,37 @@
+"""Greetings, thanks and chit-chat: a kind word, not a policy text."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from handlers.faq.text import clean, data_lines
+
+_LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我")
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> tuple[re.Pattern, dict[str, str]]:
+    kinds: dict[str, str] = {}
+    for line in data_lines("smalltalk.txt"):
+        kind, *words = [w.strip() for w in line.split("|")]
+        for word in words:
+            kinds.setdefault(word.lower(), kind)
+    words = sorted(kinds, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words)), kinds
+
+
+def detect(text: str) -> str | None:
+    """The kind of small talk (greeting, thanks, bye, identity, laugh) or None.
+
+    Only a message made of nothing but small-talk phrases counts: "你好，加装电梯
+    怎么申请" is a question with a greeting in front, and goes to the matcher.
+    """
+    pattern, kinds = _phrases()
+    compact = clean(text).replace(" ", "")
+    found = pattern.findall(compact)
+    if not found:
+        return None
+    leftover = pattern.sub("", compact)
+    if any(ch not in _LEFTOVER for ch in leftover):
+        return None
+    return kinds[max(found, key=len)]

@@ -1,0 +1,86 @@
+"""``faq import`` / ``faq export``: xlsx and csv, English and Chinese headers, all-or-nothing."""
+from __future__ import annotations
+
+from openpyxl import Workbook, load_workbook
+from sqlmodel import select
+
+from models import FaqEntry, FaqVersion
+
+
+def entries(db_session) -> list[FaqEntry]:
+    rows = db_session.exec(select(FaqEntry).order_by(FaqEntry.id)).all()
+    db_session.rollback()
+    return list(rows)
+
+
+def write_xlsx(path, rows):
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+
+
+def test_import_csv_with_chinese_headers(runner, db_session, tmp_path):
+    path = tmp_path / "faq.csv"
+    path.write_text("问题,相似问法,答案,分类\n加装电梯有补贴吗？,装电梯补多少钱|电梯补助,每部补助20万元,加装电梯\n"
+                    "物业费多少钱？,\"物业费标准\n物管费\",按服务等级定价,物业\n", encoding="utf-8")
+    result = runner.invoke(args=["faq", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = entries(db_session)
+    assert [(e.question, e.alternatives, e.category) for e in rows] == [
+        ("加装电梯有补贴吗？", ["装电梯补多少钱", "电梯补助"], "加装电梯"),
+        ("物业费多少钱？", ["物业费标准", "物管费"], "物业")]
+    assert rows[0].updated_by == "cli"
+
+
+def test_import_xlsx_english_headers_and_update_by_question(runner, db_session, tmp_path):
+    path = tmp_path / "faq.xlsx"
+    write_xlsx(path, [["question", "alternatives", "answer", "category"], ["停车怎么收费？", "车位收费", "业主决定", "停车"]])
+    assert runner.invoke(args=["faq", "import", str(path)]).exit_code == 0
+    write_xlsx(path, [["question", "answer"], ["停车怎么收费？", "由业主大会决定并公示"]])
+    result = runner.invoke(args=["faq", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    [entry] = entries(db_session)
+    assert (entry.answer, entry.alternatives) == ("由业主大会决定并公示", ["车位收费"])
+
+
+def test_bad_file_lists_errors_by_row_and_writes_nothing(runner, db_session, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("question,answer\n好问题,好答案\n,没有问题的答案\n没有答案的问题,\n好问题,重复\n", encoding="utf-8")
+    result = runner.invoke(args=["faq", "import", str(path)])
+    assert result.exit_code != 0
+    assert "第3行：问题不能为空" in result.output
+    assert "第4行：答案不能为空" in result.output
+    assert "第5行：问题与第2行重复" in result.output
+    assert entries(db_session) == []
+    assert db_session.get(FaqVersion, 1) is None
+
+
+def test_missing_column_and_wrong_type_fail(runner, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("问题,分类\n什么,类\n", encoding="utf-8")
+    result = runner.invoke(args=["faq", "import", str(path)])
+    assert result.exit_code != 0 and "缺少列" in result.output
+    other = tmp_path / "x.txt"
+    other.write_text("q", encoding="utf-8")
+    assert runner.invoke(args=["faq", "import", str(other)]).exit_code != 0
+
+
+def test_gbk_csv_from_excel(runner, db_session, tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("问题,答案\n违建要拆吗？,依法处置\n".encode("gbk"))
+    assert runner.invoke(args=["faq", "import", str(path)]).exit_code == 0
+    assert [e.question for e in entries(db_session)] == ["违建要拆吗？"]
+
+
+def test_export_then_import_round_trip(runner, db_session, faq_sample, tmp_path):
+    for name, chinese in (("out.xlsx", []), ("out.csv", ["--chinese"])):
+        path = tmp_path / name
+        result = runner.invoke(args=["faq", "export", str(path), *chinese])
+        assert result.exit_code == 0, result.output
+        assert runner.invoke(args=["faq", "import", str(path)]).exit_code == 0
+    assert len(entries(db_session)) == len(faq_sample)
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["id", "question", "alternatives", "answer"]
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").startswith("编号,问题,相似问法,答案,分类")

@@ -1,0 +1,86 @@
+"""The matcher on the sample FAQ: ranking, decisions, small talk, number picks."""
+import pytest
+
+from handlers.faq import decide as decide_mod
+from handlers.faq.chat import parse_pick
+from handlers.faq.decide import understand
+from handlers.faq.index import Candidate, Doc, Index
+from handlers.faq.smalltalk import detect
+
+# (resident's words, id of the entry in the sample file) — none of these is an alternative.
+RANKED = [
+    ("装电梯政府给补贴不", 17),
+    ("加庄电梯要啥条件", 14),  # homophone typo
+    ("维修基金能拿来用吗", 13),  # synonym
+    ("我想问一下那个加装电梯政府补贴多少钱一部啊我们单元都想装", 17),  # long, voice-like
+    ("住六楼装电梯要出多少钱", 16),
+    ("晚上十点还在施工吵死了", 26),
+    ("违建", 24),
+    ("小区冇物业点算", 23),  # Cantonese-ish
+]
+
+
+@pytest.mark.parametrize("question,entry_id", RANKED)
+def test_resident_words_rank_the_right_entry_first(sample_index, question, entry_id):
+    assert sample_index.search(question)[0].entry_id == entry_id
+
+
+@pytest.mark.parametrize("question", ["今天天气怎么样", "房产证加名字怎么办", "孩子上学学区怎么划", "帮我订一张火车票"])
+def test_out_of_scope_is_no_match(sample_index, question):
+    assert understand(sample_index, question).kind == "none"
+
+
+def test_a_bare_topic_offers_choices(sample_index):
+    decision = understand(sample_index, "电梯呢")
+    assert decision.kind == "choices"
+    assert 2 <= len(decision.candidates) <= 3
+
+
+def test_a_clear_question_is_answered(sample_index):
+    decision = understand(sample_index, "装电梯国家给补贴不")
+    assert (decision.kind, decision.best.entry_id) == ("answer", 17)
+
+
+def test_scores_are_between_zero_and_one(sample_index):
+    for question in ("加装电梯有补贴吗？", "电梯", "完全无关的一句话"):
+        assert all(0.0 <= c.score <= 1.0 for c in sample_index.search(question))
+
+
+@pytest.mark.parametrize("text,kind", [("你好啊", "greeting"), ("好的谢谢", "thanks"), ("辛苦了！", "thanks"),
+                                      ("拜拜", "bye"), ("你是机器人吗", "identity")])
+def test_small_talk(text, kind):
+    assert detect(text) == kind
+
+
+def test_a_question_with_a_greeting_is_not_small_talk():
+    assert detect("你好，加装电梯怎么申请") is None
+
+
+def test_decide_thresholds():
+    def cands(*scores):
+        return [Candidate(i, f"q{i}", s) for i, s in enumerate(scores, 1)]
+
+    assert decide_mod.decide([]).kind == "none"
+    assert decide_mod.decide(cands(decide_mod.ACCEPTABLE - 0.01)).kind == "none"
+    assert decide_mod.decide(cands(0.5, 0.1)).kind == "answer"
+    assert decide_mod.decide(cands(0.5, 0.45, 0.4)).kind == "choices"
+    assert decide_mod.decide(cands(0.9, 0.85)).kind == "answer"
+
+
+def test_empty_index_finds_nothing():
+    assert Index.build([]).search("加装电梯") == []
+
+
+def test_alternatives_and_answer_count():
+    index = Index.build([Doc(1, "物业费标准", ("物业费多少钱",), "按服务等级收费"),
+                         Doc(2, "停车怎么收费", (), "停车收费由业主决定")])
+    assert index.search("物业费多少钱")[0].entry_id == 1
+    assert index.search("停车")[0].entry_id == 2
+
+
+@pytest.mark.parametrize("text,pick", [("1", 1), ("１", 1), ("第二个", 2), ("3号", 3), ("三", 3), ("加装电梯", None),
+                                       ("12", None)])
+def test_parse_pick(text, pick):
+    from handlers.registry import normalize
+
+    assert parse_pick(normalize(text)) == pick
