@@ -13,7 +13,7 @@ from handlers.faq.index import Candidate, Index
 CONFIDENT = 0.22  # at or above (with a clear lead): answer directly
 LEAD = 0.75  # ... when the second entry scores at most this share of the best
 SURE = 0.80  # at or above: answer even without a lead
-ACCEPTABLE = 0.17  # below: no match
+ACCEPTABLE = 0.15  # below: no match
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
 

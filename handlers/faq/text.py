@@ -60,7 +60,9 @@ def clean(text: str) -> str:
 def canonical(text: str) -> str:
     """Synonyms replaced by their group's first word."""
     pattern, table = _synonym_table()
-    return pattern.sub(lambda m: table[m.group(0)], text)
+    for _ in range(2):  # twice: a replacement can form a longer variant (冇物业 → 没有物业 → 无物业)
+        text = pattern.sub(lambda m: table[m.group(0)], text)
+    return text
 
 
 def strip_fillers(text: str) -> str:
