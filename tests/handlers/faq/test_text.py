@@ -17,7 +17,7 @@ def test_fillers_and_particles_are_dropped():
 def test_colloquial_variants_meet_the_canonical_word():
     assert canonical("装电梯") == canonical("加装电梯") == "加装电梯"
     assert canonical("维修基金") == canonical("维修资金")
-    assert normalize("俺们小区冇物业点算") == "我们小区没有物业怎么办"
+    assert normalize("俺们小区冇物业点算") == "我们小区无物业怎么办"
 
 
 def test_a_lone_filler_is_kept_for_small_talk():
