@@ -277,6 +277,7 @@ def upgrade() -> None:
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_household_building_id'), ['building_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_community_id'), ['community_id'], unique=False)
+        batch_op.create_index('ix_household_list', ['community_id', 'building_id', 'unit', 'room'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_status'), ['status'], unique=False)
 
     op.create_table('survey_run',
@@ -484,6 +485,7 @@ def downgrade() -> None:
     op.drop_table('survey_run')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status'))
+        batch_op.drop_index('ix_household_list')
         batch_op.drop_index(batch_op.f('ix_household_community_id'))
         batch_op.drop_index(batch_op.f('ix_household_building_id'))
 

@@ -4,7 +4,7 @@ from sqlmodel import Session, func, select
 from bot import demo_households
 from bot.demo import ensure_community
 from models import Department, Household, StaffUser
-from tests.fixtures.console import TestStaff, login
+from tests.fixtures.console import StaffAccount, login
 
 
 def test_demo_roster_and_accounts_load_once(app, client):
@@ -21,5 +21,5 @@ def test_demo_roster_and_accounts_load_once(app, client):
         worker = session.exec(select(StaffUser).where(StaffUser.username == "demo_worker")).one()
     assert "新增 0" in lines[0]
     assert any("demo_worker / Linli-worker-2024" in line for line in lines)
-    login(client, TestStaff(id=worker.id, username="demo_worker", role="worker", password="Linli-worker-2024"))
+    login(client, StaffAccount(id=worker.id, username="demo_worker", role="worker", password="Linli-worker-2024"))
     assert "共 96 户" in client.get("/console/households").get_data(as_text=True)
