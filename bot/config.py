@@ -37,7 +37,20 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "reply_budget_s": 4.0,
         "api_timeout_s": 5.0,
     },
-    "media": {"dir": "instance/media", "backend": "local"},
+    "media": {"dir": "instance/media", "backend": "local", "s3_endpoint_url": "", "s3_bucket": "", "s3_region": "",
+              "s3_prefix": "", "s3_access_key_id": "", "s3_secret_access_key": "", "link_ttl_s": 604800},
+    "complaints": {
+        "quiet_minutes": 10,  # intake without news for this long is submitted with what it has
+        "categories": [],  # [{code, name, deadline_class}]; empty: handlers.complaints.categories.DEFAULT
+        "urgent_hours": 24, "general_workdays": 7, "complex_workdays": 15,
+        "review_workdays": 1, "sign_workdays": 1, "warn_fraction": 0.8,
+        "max_returns": 3, "need_info_days": 7, "rating_days": 7,
+        "duplicate_radius_m": 200, "duplicate_days": 7,
+        "media_expire_days": 3, "fetch_backoff_s": 30, "fetch_backoff_max_s": 3600, "fetch_batch": 20,
+        "max_photo_bytes": 20 * 1024 * 1024, "max_photo_pixels": 60_000_000, "max_side_px": 2048,
+        "thumb_px": 400, "calendar_file": "",
+        "open311_api_keys": [],  # or LINLI_COMPLAINTS_OPEN311_API_KEYS="k1,k2"
+    },
     "redis": {"url": ""},
     "outbox": {
         "max_attempts": 8,
@@ -58,7 +71,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 REQUIRED = [("app", "secret_key"), ("database", "url"), ("wechat", "app_id"), ("wechat", "token")]
-SECRETS = [("app", "secret_key"), ("wechat", "app_secret"), ("wechat", "token"), ("wechat", "encoding_aes_key")]
+SECRETS = [("app", "secret_key"), ("wechat", "app_secret"), ("wechat", "token"), ("wechat", "encoding_aes_key"),
+           ("media", "s3_secret_access_key")]
 PATH_KEYS = [("media", "dir"), ("clock", "lock_path")]
 PLACEHOLDER_MARKERS = ("...", "change-me", "changeme", "dev-", "placeholder", "insecure")
 

@@ -5,6 +5,8 @@ Importing this package registers every table on ``SQLModel.metadata``.
 from sqlmodel import SQLModel
 
 from models.base import utcnow
+from models.complaints import (Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto, TicketCounter,
+                                WorkCalendarDay)
 from models.faq import FaqEntry, FaqVersion, PolicyArticle, UnansweredQuestion
 from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest, Building, Department, Household,
                                ImportJob, LoginFailure, StaffCommunity, StaffUser)
@@ -20,4 +22,5 @@ __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "Inbou
            "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
            "FaqEntry", "FaqVersion", "PolicyArticle", "UnansweredQuestion",
-           "ApiToken", "DailyFigures"]
+           "ApiToken", "DailyFigures",
+           "Complaint", "ComplaintEvent", "ComplaintFollower", "ComplaintPhoto", "TicketCounter", "WorkCalendarDay"]

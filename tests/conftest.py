@@ -1,4 +1,4 @@
 """Shared fixtures.  Domain fixtures live in tests/fixtures/ (pytest_plugins)."""
 pytest_plugins = ["tests.fixtures.app", "tests.fixtures.wechat", "tests.fixtures.fakewechat", "tests.fixtures.console",
                   "tests.fixtures.browser", "tests.fixtures.households", "tests.fixtures.services", "tests.fixtures.surveys",
-                  "tests.fixtures.faq"]
+                  "tests.fixtures.faq", "tests.fixtures.complaints"]

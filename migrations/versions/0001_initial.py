@@ -188,6 +188,17 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('code')
     )
+    op.create_table('ticket_counter',
+    sa.Column('day', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('last', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day')
+    )
+    op.create_table('work_calendar_day',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('workday', sa.Boolean(), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('day')
+    )
     op.create_table('building',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -255,6 +266,58 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('survey_version', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_version_template_id'), ['template_id'], unique=False)
+
+    op.create_table('complaint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('state', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=True),
+    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('entered_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('community_id', sa.Integer(), nullable=True),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('deadline_class', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
+    sa.Column('location_label', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('location_source', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('routed_by', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('return_count', sa.Integer(), nullable=False),
+    sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
+    sa.Column('closure_reason', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=True),
+    sa.Column('closure_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('stage_started_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('due_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('warned_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('escalated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('overdue_stages', sa.Integer(), nullable=False),
+    sa.Column('rating_result', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=True),
+    sa.Column('rating_score', sa.Integer(), nullable=True),
+    sa.Column('rated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('hidden', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('submitted_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('resolved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('resolved_on_time', sa.Boolean(), nullable=True),
+    sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.ForeignKeyConstraint(['duplicate_of_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('ticket')
+    )
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.create_index('ix_complaint_community_queue', ['community_id', 'state', 'created_at'], unique=False)
+        batch_op.create_index('ix_complaint_department_queue', ['department_id', 'state', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_duplicate_of_id'), ['duplicate_of_id'], unique=False)
+        batch_op.create_index('ix_complaint_nearby', ['category', 'submitted_at'], unique=False)
+        batch_op.create_index('ix_complaint_queue', ['state', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_complaint_resident_id'), ['resident_id'], unique=False)
 
     op.create_table('household',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -406,6 +469,56 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_binding_request_resident_id'), ['resident_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_binding_request_status'), ['status'], unique=False)
 
+    op.create_table('complaint_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('actor', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('from_state', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=True),
+    sa.Column('to_state', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=1000), nullable=False),
+    sa.Column('public', sa.Boolean(), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('complaint_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_event_complaint_id'), ['complaint_id'], unique=False)
+
+    op.create_table('complaint_follower',
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('via_complaint_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['via_complaint_id'], ['complaint.id'], ),
+    sa.PrimaryKeyConstraint('complaint_id', 'openid')
+    )
+    op.create_table('complaint_photo',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('media_id', sqlmodel.sql.sqltypes.AutoString(length=128), nullable=True),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('storage_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('thumb_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('redacted', sa.Boolean(), nullable=False),
+    sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('stored_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('complaint_id', 'media_id')
+    )
+    with op.batch_alter_table('complaint_photo', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_photo_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index('ix_complaint_photo_fetch', ['status', 'next_attempt_at'], unique=False)
+
     op.create_table('survey_eligible',
     sa.Column('run_id', sa.Integer(), nullable=False),
     sa.Column('household_id', sa.Integer(), nullable=False),
@@ -450,6 +563,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_survey_eligible_building_id'))
 
     op.drop_table('survey_eligible')
+    with op.batch_alter_table('complaint_photo', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_photo_fetch')
+        batch_op.drop_index(batch_op.f('ix_complaint_photo_complaint_id'))
+
+    op.drop_table('complaint_photo')
+    op.drop_table('complaint_follower')
+    with op.batch_alter_table('complaint_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_event_complaint_id'))
+
+    op.drop_table('complaint_event')
     with op.batch_alter_table('binding_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_binding_request_status'))
         batch_op.drop_index(batch_op.f('ix_binding_request_resident_id'))
@@ -490,6 +613,16 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_household_building_id'))
 
     op.drop_table('household')
+    with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_resident_id'))
+        batch_op.drop_index('ix_complaint_queue')
+        batch_op.drop_index('ix_complaint_nearby')
+        batch_op.drop_index(batch_op.f('ix_complaint_duplicate_of_id'))
+        batch_op.drop_index(batch_op.f('ix_complaint_due_at'))
+        batch_op.drop_index('ix_complaint_department_queue')
+        batch_op.drop_index('ix_complaint_community_queue')
+
+    op.drop_table('complaint')
     with op.batch_alter_table('survey_version', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_version_template_id'))
 
@@ -505,6 +638,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_building_community_id'))
 
     op.drop_table('building')
+    op.drop_table('work_calendar_day')
+    op.drop_table('ticket_counter')
     op.drop_table('survey_template')
     op.drop_table('staff_user')
     op.drop_table('policy_article')

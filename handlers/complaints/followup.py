@@ -1,0 +1,79 @@
+"""After submission, in chat: "我的诉求", answering a need-info request, rating the result."""
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from handlers import registry, replies
+from handlers.complaints import categories, intake, lifecycle
+from handlers.complaints.env import Actor, Env, from_context
+from handlers.context import Context
+from handlers.inbound import Inbound
+from models import Complaint, ComplaintFollower, Resident
+
+STATE_LABELS = {
+    "submitted": "待审核", "need_info": "待您补充", "accepted": "已受理", "dispatched": "已派单",
+    "returned": "重新派单中", "in_progress": "处理中", "extension_requested": "处理中（申请延期）",
+    "resolved": "已处理，待您评价", "reopened": "重新处理中", "closed": "已办结", "rejected": "不予受理",
+    "duplicate": "已合并办理",
+}
+RATING_WORDS = {"1": "solved", "2": "partly", "3": "not_solved",
+                "已解决": "solved", "部分解决": "partly", "未解决": "not_solved", "没解决": "not_solved"}
+RATING_RE = re.compile(r"^\s*(1|2|3|已解决|部分解决|未解决|没解决)\s*(?:[,，、\s]\s*([1-5])\s*分?)?\s*$")
+MINE_LIMIT = 5
+
+
+def need_info_complaint(resident: Resident, *, session: Session) -> Complaint | None:
+    return session.exec(select(Complaint).where(Complaint.resident_id == resident.id,
+                                                Complaint.state == "need_info")
+                        .order_by(Complaint.id.desc())).first()
+
+
+def add_info_photo(complaint: Complaint, media_id: str, *, env: Env, ctx: Context) -> replies.Reply:
+    intake.add_photo(complaint, media_id, env=env)
+    lifecycle.transition(complaint, "add_info", env=env, actor=Actor.resident(ctx.resident.id), note="（补充照片）")
+    return ctx.say("wechat/complaint_info_added.txt", c=complaint)
+
+
+@registry.click("MY_COMPLAINTS")
+@registry.keyword("我的诉求", "我的投诉", "诉求进度", "查进度")
+def mine(inbound: Inbound, ctx: Context) -> replies.Reply:
+    rows = ctx.session.exec(select(Complaint).where(Complaint.resident_id == ctx.resident.id,
+                                                    Complaint.state != "draft")
+                            .order_by(Complaint.id.desc()).limit(MINE_LIMIT)).all()
+    items = [{"ticket": c.ticket, "category": categories.short_name(ctx.settings, c.category),
+              "state": STATE_LABELS.get(c.state, c.state), "rate": c.state == "resolved",
+              "photos_pending": intake.pending_photos(c, session=ctx.session) > 0} for c in rows]
+    return ctx.say("wechat/complaint_mine.txt", items=items)
+
+
+@registry.fallback(1)
+def rating_or_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
+    """A rating for a resolved complaint, or words for one that waits for them."""
+    awaiting = awaiting_rating(ctx)
+    match = RATING_RE.match(inbound.text or "")
+    if awaiting is not None and match:
+        env = from_context(ctx)
+        lifecycle.transition(awaiting, "rate", env=env, actor=Actor.resident(ctx.resident.id),
+                             notify=False, result=RATING_WORDS[match.group(1)],
+                             score=int(match.group(2)) if match.group(2) else None)
+        return ctx.say("wechat/complaint_rate.txt", c=awaiting, data={"result": awaiting.rating_result})
+    waiting = need_info_complaint(ctx.resident, session=ctx.session)
+    if waiting is not None and inbound.text:
+        env = from_context(ctx)
+        lifecycle.transition(waiting, "add_info", env=env, actor=Actor.resident(ctx.resident.id),
+                             note=inbound.text.strip()[:1000])
+        return ctx.say("wechat/complaint_info_added.txt", c=waiting)
+    return None
+
+
+def awaiting_rating(ctx: Context) -> Complaint | None:
+    """The resident's most recent resolved complaint (own, not followed)."""
+    return ctx.session.exec(select(Complaint).where(Complaint.resident_id == ctx.resident.id,
+                                                    Complaint.state == "resolved")
+                            .order_by(Complaint.resolved_at.desc())).first()
+
+
+def followed(openid: str, *, session: Session) -> list[int]:
+    return list(session.exec(select(ComplaintFollower.complaint_id).where(ComplaintFollower.openid == openid)).all())

@@ -1,0 +1,65 @@
+"""What the resident (and followers of the complaint) are told at each public step.
+
+Queued in the transition's transaction through the outbox, with a dedup key
+per event (``complaint:<id>:<event id>``) so a step is announced once.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from handlers.complaints.categories import short_name
+from handlers.complaints.env import Env
+from models import Complaint, ComplaintEvent, ComplaintFollower, Department
+from models.outbox import enqueue
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+FOLLOWER_ACTIONS = {"dispatch", "resolve", "close", "reopen"}
+
+
+def local_time(value: datetime | None) -> str:
+    return value.astimezone(LOCAL).strftime("%m月%d日 %H:%M") if value else ""
+
+
+def values_for(complaint: Complaint, event: ComplaintEvent, env: Env) -> dict:
+    department = env.session.get(Department, complaint.department_id) if complaint.department_id else None
+    return {"c": complaint, "event": event, "category": short_name(env.settings, complaint.category),
+            "department": department.name if department else "", "due": local_time(complaint.due_at),
+            "data": event.data or {}, "link": env.url("status", complaint)}
+
+
+def tell(complaint: Complaint, event: ComplaintEvent, env: Env) -> None:
+    """Queue the notice for ``event`` to the reporter and, for some steps, the followers."""
+    recipients = [complaint.openid] if complaint.openid else []
+    if event.action in FOLLOWER_ACTIONS:
+        recipients += env.session.exec(select(ComplaintFollower.openid)
+                                       .where(ComplaintFollower.complaint_id == complaint.id)).all()
+    values = values_for(complaint, event, env)
+    for n, openid in enumerate(dict.fromkeys(recipients)):
+        key = f"complaint:{complaint.id}:{event.id}" + (f":f{n}" if n else "")
+        values["follower"] = openid != complaint.openid
+        enqueue(env.session, openid=openid, kind="complaint", payload=payload_for(event, values, env),
+                dedup_key=key)
+        if event.action == "resolve" and not values["follower"]:
+            text = env.render("wechat/complaint_rate_request.txt", **values).strip()
+            enqueue(env.session, openid=openid, kind="complaint", payload={"text": text}, dedup_key=key + ":rate")
+
+
+def payload_for(event: ComplaintEvent, values: dict, env: Env) -> dict:
+    text = env.render(f"wechat/complaint_{event.action}.txt", **values).strip()
+    if event.action != "resolve":
+        return {"text": text}
+    complaint = values["c"]
+    photo_id = (event.data or {}).get("after_photo_id")
+    article = {"title": f"您反映的问题已处理（{complaint.ticket}）", "description": text,
+               "url": env.url("status", complaint), "picurl": env.url("photo", complaint, photo_id=photo_id)}
+    return {"news": [article], "text": text + ("\n查看处理后照片：" + article["url"] if article["url"] else "")}
+
+
+def tell_staff(openid: str | None, template: str, key: str, env: Env, **values) -> None:
+    """A notice to a staff member's WeChat (supervisor escalations); skipped without openid."""
+    if openid:
+        enqueue(env.session, openid=openid, kind="complaint_staff", dedup_key=key,
+                payload={"text": env.render(template, **values).strip()})
