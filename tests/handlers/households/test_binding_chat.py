@@ -132,3 +132,17 @@ def test_qr_community_is_used_without_asking(wechat, db_session, roster):
     wechat.event(OPENID, "subscribe", f"qrscene_community_{roster.id}")
     assert "【幸福里小区】请选择您家所在的楼栋" in say(wechat, "绑定")
     assert "请选择您所在的小区" in say(wechat, "绑定", openid="oAnotherResident")
+
+
+def test_building_qr_scene_sets_the_community(client, db_session, roster):
+    from models import Building
+    from tests.fixtures.wechat import OPENID as FIXTURE_OPENID, load_fixture
+
+    other = Community(name="和平里小区")
+    db_session.add(other)
+    db_session.flush()
+    db_session.add(Building(id=12, community_id=roster.id, name="12号楼", sort_key=12))
+    db_session.commit()
+    query, body = load_fixture("11_event_subscribe_qrscene")  # qrscene_building_12
+    assert client.post("/wechat", query_string=query, data=body).status_code == 200
+    assert resident(db_session, FIXTURE_OPENID).community_id == roster.id
