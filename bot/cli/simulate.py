@@ -13,29 +13,15 @@ import shlex
 import time
 
 import click
-import requests
 from flask import current_app
 from flask.cli import with_appcontext
 
-from bot.devtools import delivered
+from bot.devtools import delivered, transport
 from bot.devtools.wechat_client import SimulatedWeChat, reply_text
 
 
 def make_transport(url: str | None):
-    if url:
-        target = url.rstrip("/") + "/wechat"
-
-        def over_http(query, body):
-            resp = requests.post(target, params=query, data=body, timeout=10,
-                                 headers={"Content-Type": "text/xml"})
-            return resp.status_code, resp.text
-        return over_http
-    client = current_app.test_client()
-
-    def in_process(query, body):
-        resp = client.post("/wechat", query_string=query, data=body, content_type="text/xml")
-        return resp.status_code, resp.get_data(as_text=True)
-    return in_process
+    return transport.over_http(url) if url else transport.in_process(current_app._get_current_object())
 
 
 def simulator(url: str | None) -> SimulatedWeChat:

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import io
 import re
-import threading
 
 import requests
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
-from bot.devtools import delivered
+from bot.devtools import delivered, transport
 from bot.devtools.media import upload_stream
 from bot.devtools.wechat_client import SimulatedWeChat, reply_text
 
@@ -31,32 +30,10 @@ class BadRequest(ValueError):
     """The page sent something the simulator cannot turn into a message."""
 
 
-def in_process_transport(app: Flask):
-    """Post to ``/wechat`` through the app itself, on a fresh thread.
-
-    A fresh thread starts with no Flask context, so the inner request gets its
-    own app context (and database session) instead of sharing this request's.
-    """
-    client = app.test_client()
-
-    def send(query: dict, body: bytes) -> tuple[int, str]:
-        result: dict = {}
-
-        def post() -> None:
-            resp = client.post("/wechat", query_string=query, data=body, content_type="text/xml")
-            result["answer"] = (resp.status_code, resp.get_data(as_text=True))
-
-        worker = threading.Thread(target=post, name="simulator-post")
-        worker.start()
-        worker.join(timeout=30)
-        return result.get("answer", (504, "no answer within 30 s"))
-    return send
-
-
 def simulator() -> SimulatedWeChat:
     app = current_app._get_current_object()
     wx = app.config["LINLI"]["wechat"]
-    return SimulatedWeChat(transport=in_process_transport(app), token=wx["token"], app_id=wx["app_id"],
+    return SimulatedWeChat(transport=transport.in_process(app), token=wx["token"], app_id=wx["app_id"],
                            account=wx["account_id"] or "gh_linli", encoding_aes_key=wx["encoding_aes_key"],
                            clock=app.extensions["linli.clock"])
 
