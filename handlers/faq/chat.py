@@ -41,7 +41,7 @@ def article_url(ctx: Context, article: PolicyArticle) -> str:
     if article.link:
         return article.link
     base = (ctx.settings.get("app") or {}).get("public_base_url", "").rstrip("/")
-    return f"{base}/articles/{article.id}"
+    return f"{base}/h5/articles/{article.id}"
 
 
 @registry.fallback(50)

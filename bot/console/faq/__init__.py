@@ -1,0 +1,39 @@
+"""``/console/faq``: the policy FAQ, its unanswered questions, policy articles, import/export.
+
+Admins edit; workers read (and try questions).  Every write is audited, committed
+once, and bumps the FAQ version so each web worker rebuilds its index within
+seconds; this worker's cache is told at once.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Blueprint, current_app
+
+from bot import db
+from bot.console import nav
+from handlers.faq.cache import IndexCache, cache_for
+
+bp = Blueprint("console_faq", __name__, url_prefix="/console/faq")
+nav.add("console_faq.entries", "政策问答", ("admin", "worker"))
+nav.add("console_faq.unanswered", "未答问题", ("admin", "worker"))
+nav.add("console_faq.articles", "政策文章", ("admin",))
+
+EDITORS = ("admin",)
+READERS = ("admin", "worker")
+
+
+def faq_cache() -> IndexCache:
+    return cache_for(current_app.extensions["linli.services"])
+
+
+def refresh_index() -> None:
+    """After a committed edit: this worker rebuilds now (the admin's next try sees it);
+    the other workers notice the new version within ``cache.CHECK_EVERY_S``."""
+    faq_cache().rebuild_now(db.session())
+
+
+# View modules register themselves on ``bp`` when imported.
+VIEWS = ["entries", "unanswered", "articles", "transfer"]
+for _name in VIEWS:
+    import_module(f"bot.console.faq.{_name}")
