@@ -8,16 +8,11 @@ from sqlmodel import Session, select
 from handlers import registry, replies
 from handlers.complaints import categories, intake, lifecycle
 from handlers.complaints.env import Actor, Env, from_context
+from handlers.complaints.labels import RESIDENT_STATE_LABELS as STATE_LABELS
 from handlers.context import Context
 from handlers.inbound import Inbound
 from models import Complaint, ComplaintFollower, Resident
 
-STATE_LABELS = {
-    "submitted": "待审核", "need_info": "待您补充", "accepted": "已受理", "dispatched": "已派单",
-    "returned": "重新派单中", "in_progress": "处理中", "extension_requested": "处理中（申请延期）",
-    "resolved": "已处理，待您评价", "reopened": "重新处理中", "closed": "已办结", "rejected": "不予受理",
-    "duplicate": "已合并办理",
-}
 RATING_WORDS = {"1": "solved", "2": "partly", "3": "not_solved",
                 "已解决": "solved", "部分解决": "partly", "未解决": "not_solved", "没解决": "not_solved"}
 RATING_RE = re.compile(r"^\s*(1|2|3|已解决|部分解决|未解决|没解决)\s*(?:[,，、\s]\s*([1-5])\s*分?)?\s*$")

@@ -41,10 +41,11 @@ def tell(complaint: Complaint, event: ComplaintEvent, env: Env) -> None:
         key = f"complaint:{complaint.id}:{event.id}" + (f":f{n}" if n else "")
         values["follower"] = openid != complaint.openid
         enqueue(env.session, openid=openid, kind="complaint", payload=payload_for(event, values, env),
-                dedup_key=key)
+                dedup_key=key, not_before=env.now)
         if event.action == "resolve" and not values["follower"]:
             text = env.render("wechat/complaint_rate_request.txt", **values).strip()
-            enqueue(env.session, openid=openid, kind="complaint", payload={"text": text}, dedup_key=key + ":rate")
+            enqueue(env.session, openid=openid, kind="complaint", payload={"text": text},
+                    dedup_key=key + ":rate", not_before=env.now)
 
 
 def payload_for(event: ComplaintEvent, values: dict, env: Env) -> dict:
@@ -55,11 +56,12 @@ def payload_for(event: ComplaintEvent, values: dict, env: Env) -> dict:
     photo_id = (event.data or {}).get("after_photo_id")
     article = {"title": f"您反映的问题已处理（{complaint.ticket}）", "description": text,
                "url": env.url("status", complaint), "picurl": env.url("photo", complaint, photo_id=photo_id)}
-    return {"news": [article], "text": text + ("\n查看处理后照片：" + article["url"] if article["url"] else "")}
+    # News for the customer-service channel; the template fallback carries the words and the link.
+    return {"news": [article], "template": {"kind": "complaint", "data": {"content": text}, "url": article["url"]}}
 
 
 def tell_staff(openid: str | None, template: str, key: str, env: Env, **values) -> None:
     """A notice to a staff member's WeChat (supervisor escalations); skipped without openid."""
     if openid:
-        enqueue(env.session, openid=openid, kind="complaint_staff", dedup_key=key,
+        enqueue(env.session, openid=openid, kind="complaint_staff", dedup_key=key, not_before=env.now,
                 payload={"text": env.render(template, **values).strip()})
