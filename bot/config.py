@@ -64,8 +64,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "send_timeout_s": 60,       # one delivery run stops claiming after this long
         "templates": {},            # notice kind -> template id (fallback outside the window)
     },
-    "clock": {"lock_path": "instance/clock.lock", "deliver_every_s": 3, "token_refresh_ahead_s": 900,
-              "misfire_grace_s": 30, "snapshot_hour": 23},
+    "clock": {"lock_path": "instance/clock.lock", "token_refresh_ahead_s": 900, "misfire_grace_s": 30,
+              "schedules": {}},  # job name -> trigger arguments, e.g. "outbox.deliver" = {seconds = 5}
     "console": {"login_attempts": 5, "login_window_s": 900, "page_size": 50},
     "menu": {"buttons": []},
 }

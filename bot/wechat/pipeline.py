@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import db
+from bot.outbound import service as outbox
 from handlers import replies
 from handlers.context import Context
 from handlers.dispatch import dispatch
@@ -100,6 +101,7 @@ def build_context(sess: Session, message: Inbound, when: datetime) -> Context:
     if interacted and (last is None or when - last >= INTERACTION_PRECISION or when < last):
         resident.last_interaction_at = when
         sess.add(resident)
+        outbox.wake_waiting(sess, message.openid, when)  # the 48-hour window is open again
     app = current_app
     return Context(session=sess, settings=app.config["LINLI"], now=when, render=render_text,
                    resident=resident, inbound=message, services=app.extensions.get("linli.services", {}))

@@ -1,0 +1,102 @@
+"""One run of the delivery job: claim, send at the configured rate, mark each row.
+
+Each row is marked in its own short transaction right after its send, and
+nothing is sent while a transaction is open (SQLite would hold its write lock
+across the network call).  When WeChat looks unavailable (network, 5xx) or
+rate-limited (45009), the run gives back the rest of its batch and ends: the
+failing row is backed off, and the next run, a few seconds later, probes again.
+"""
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from bot.outbound import channels, claims
+from bot.outbound.ratelimit import TokenBucket
+from bot.wechat.api import WeChatApi
+from models import OutboundMessage, Resident
+
+
+@dataclass
+class Delivery:
+    api: WeChatApi
+    bucket: TokenBucket
+    settings: dict  # the [outbox] section
+    clock: Callable[[], float]  # epoch seconds (the app's clock)
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
+
+    @property
+    def claim_size(self) -> int:
+        """No more than about ten seconds of sending, so claims stay young."""
+        return max(1, min(int(self.settings["batch_size"]), int(float(self.settings["rate_per_s"]) * 10)))
+
+
+def run(delivery: Delivery, session: Session) -> Counter:
+    """Deliver due rows until none are left, WeChat stops us, or ``send_timeout_s`` passes."""
+    summary: Counter = Counter()
+    run_id, started = claims.new_run_id(), time.monotonic()
+    summary["reclaimed"] = claims.reclaim_abandoned(session, delivery.now(), delivery.settings["claim_timeout_s"])
+    session.commit()
+    while time.monotonic() - started < float(delivery.settings["send_timeout_s"]):
+        batch = claims.claim(session, run_id, delivery.now(), delivery.claim_size)
+        session.commit()
+        if not batch or not deliver_batch(delivery, session, run_id, batch, summary):
+            break
+    return +summary
+
+
+def deliver_batch(delivery: Delivery, session: Session, run_id: str, batch: list[claims.Claimed],
+                  summary: Counter) -> bool:
+    """Send a claimed batch in order; False when the run should stop."""
+    for index, msg in enumerate(batch):
+        delivery.bucket.take()
+        outcome = channels.deliver_one(delivery.api, msg, now=delivery.now(), settings=delivery.settings)
+        mark(session, run_id, msg, outcome, delivery)
+        session.commit()
+        summary[outcome.status] += 1
+        if outcome.stop:
+            claims.release(session, run_id, [later.id for later in batch[index + 1:]])
+            session.commit()
+            return False
+    return True
+
+
+def mark(session: Session, run_id: str, msg: claims.Claimed, outcome: channels.Outcome, delivery: Delivery) -> None:
+    now, settings = delivery.now(), delivery.settings
+    values: dict = {"claimed_by": None, "claimed_at": None, "last_error": outcome.error}
+    if outcome.status == "sent":
+        values.update(status="sent", sent_at=now, channel=outcome.channel, attempts=msg.attempts + 1)
+    elif outcome.status == "waiting":
+        values.update(status="waiting")
+    elif outcome.status == "dead" or msg.attempts + 1 >= int(settings["max_attempts"]):
+        values.update(status="dead", attempts=msg.attempts + 1)
+    else:
+        values.update(status="pending", attempts=msg.attempts + 1,
+                      next_attempt_at=now + timedelta(seconds=backoff_s(msg.attempts + 1, settings)))
+    session.execute(update(OutboundMessage)
+                    .where(OutboundMessage.id == msg.id, OutboundMessage.claimed_by == run_id).values(**values))
+    if outcome.status == "waiting":
+        wake_if_interacted(session, msg)
+
+
+def wake_if_interacted(session: Session, msg: claims.Claimed) -> None:
+    """The resident may have written while we were sending: then the window is open again."""
+    since = msg.last_interaction_at or datetime(1970, 1, 1, tzinfo=timezone.utc)
+    interacted = select(Resident.id).where(Resident.openid == msg.openid, Resident.last_interaction_at > since)
+    session.execute(update(OutboundMessage).where(OutboundMessage.id == msg.id, OutboundMessage.status == "waiting",
+                                                  interacted.exists()).values(status="pending"))
+
+
+def backoff_s(attempts: int, settings: dict) -> float:
+    """Exponential backoff with ±20% jitter, so retries of a large batch spread out."""
+    base = float(settings["backoff_base_s"]) * 2 ** (attempts - 1)
+    return min(float(settings["backoff_max_s"]), base) * random.uniform(0.8, 1.2)
