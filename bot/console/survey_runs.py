@@ -1,0 +1,126 @@
+"""A run's console pages: figures with charts, printable report and door-to-door list,
+Excel export, closing, and paper ballots entered by a worker with a photo of the sheet."""
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from bot import db
+from bot.console.auth import actor, audit, now, require_community, roles_required
+from bot.console.surveys import bp
+from bot.h5.forms import FormProblem, photo_key, raw_answers
+from models import Building, Household
+from models.surveys import SurveyEligible
+from surveys import ballots, excel, runs, stats
+from surveys.answers import AnswersInvalid
+from surveys.errors import SurveyError
+
+IMAGE_LIMIT = 10 * 1024 * 1024
+
+
+def _run(run_id: int):
+    try:
+        run = runs.get(run_id, session=db.session())
+    except SurveyError:
+        abort(404)
+    require_community(run.community_id)
+    return run
+
+
+@bp.get("/runs/<int:run_id>")
+@roles_required("admin", "worker")
+def run_detail(run_id: int):
+    run = _run(run_id)
+    report = stats.full_report(run_id, session=db.session())
+    return render_template("console/surveys/run.html", run=run, report=report, s=report["summary"])
+
+
+@bp.get("/runs/<int:run_id>/report")
+@roles_required("admin", "worker")
+def run_report(run_id: int):
+    run = _run(run_id)
+    report = stats.full_report(run_id, session=db.session())
+    return render_template("console/surveys/report.html", run=run, report=report, s=report["summary"],
+                           printed_at=now())
+
+
+@bp.get("/runs/<int:run_id>/not-answered")
+@roles_required("admin", "worker")
+def run_not_answered(run_id: int):
+    run = _run(run_id)
+    groups = stats.not_answered(run_id, session=db.session())
+    return render_template("console/surveys/not_answered.html", run=run, groups=groups, printed_at=now())
+
+
+@bp.get("/runs/<int:run_id>/export.xlsx")
+@roles_required("admin", "worker")
+def run_export(run_id: int):
+    run = _run(run_id)
+    data = excel.ballots_workbook(run_id, session=db.session())
+    audit("survey.export", f"survey_run:{run_id}", community_id=run.community_id)
+    db.session().commit()
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=survey-{run_id}-ballots.xlsx"})
+
+
+@bp.post("/runs/<int:run_id>/close")
+@roles_required("admin")
+def run_close(run_id: int):
+    _run(run_id)
+    runs.close(run_id, session=db.session(), now=now(), actor=actor())
+    db.session().commit()
+    flash("调查已结束。", "info")
+    return redirect(url_for("console_surveys.run_detail", run_id=run_id))
+
+
+@bp.get("/runs/<int:run_id>/paper")
+@roles_required("admin", "worker")
+def paper_form(run_id: int, errors: dict | None = None, values: dict | None = None, status: int = 200):
+    run = _run(run_id)
+    sess = db.session()
+    households = sess.exec(select(Household, Building).join(SurveyEligible, SurveyEligible.household_id == Household.id)
+                           .join(Building, Building.id == Household.building_id)
+                           .where(SurveyEligible.run_id == run_id, SurveyEligible.eligible)
+                           .order_by(Building.sort_key, Building.name, Household.unit, Household.room)).all()
+    d = runs.version_of(run, session=sess).definition
+    return render_template("console/surveys/paper.html", run=run, d=d, households=households,
+                           errors=errors or {}, values=values or {},
+                           chosen=request.form.get("household_id", type=int)), status
+
+
+@bp.post("/runs/<int:run_id>/paper")
+@roles_required("admin", "worker")
+def paper_submit(run_id: int):
+    run = _run(run_id)
+    sess = db.session()
+    household_id = request.form.get("household_id", type=int)
+    sheet = request.files.get("sheet")
+    if not household_id or not sheet or not sheet.filename:
+        return paper_form(run_id, errors={"_form": "请选择户并上传签字的纸质答卷照片"}, status=400)
+    storage = current_app.extensions["linli.services"]["storage"]
+    d = runs.version_of(run, session=sess).definition
+    try:
+        key, content_type = photo_key(run_id, household_id, sheet)
+        storage.put(key, sheet.read(IMAGE_LIMIT), content_type)
+        raw = raw_answers(d, request.form, request.files, lambda f: _store(storage, run_id, household_id, f))
+        cast = ballots.Cast(channel="paper", raw=raw, actor=actor(), photo_key=key)
+        ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now())
+    except FormProblem as exc:
+        return paper_form(run_id, errors={exc.code or "_form": str(exc)}, status=400)
+    except AnswersInvalid as exc:
+        sess.rollback()
+        return paper_form(run_id, errors=exc.errors, values=raw, status=400)
+    except SurveyError as exc:
+        sess.rollback()
+        return paper_form(run_id, errors={"_form": str(exc)}, status=400)
+    audit("survey.paper_ballot", f"ballot:{ballot.id}", after={"household_id": household_id, "photo": key},
+          community_id=run.community_id)
+    sess.commit()
+    flash("纸质答卷已录入。", "info")
+    return redirect(url_for("console_surveys.paper_form", run_id=run_id))
+
+
+def _store(storage, run_id: int, household_id: int, upload) -> str:
+    key, content_type = photo_key(run_id, household_id, upload)
+    storage.put(key, upload.read(IMAGE_LIMIT), content_type)
+    return key

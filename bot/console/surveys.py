@@ -1,0 +1,136 @@
+"""``/console/surveys``: the city overview, templates (import, edit, export) and publishing.
+
+A run's own pages (figures, exports, paper ballots) are in ``survey_runs``.
+"""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from sqlmodel import select
+
+from bot import db
+from bot.console import nav
+from bot.console.auth import actor, audit, now, roles_required, visible_community_ids
+from models import Community
+from models.surveys import SurveyTemplate
+from surveys import runs, stats, templates
+from surveys.errors import DefinitionError, SurveyError
+
+bp = Blueprint("console_surveys", __name__, url_prefix="/console/surveys")
+nav.add("console_surveys.overview", "调查", ("admin", "worker"))
+PHASE_LABELS = {"willingness": "改造意愿", "plan_opinion": "方案意见", "plan_vote": "方案表决", "satisfaction": "满意度"}
+
+
+@bp.app_template_filter("phase_label")
+def phase_label(phase: str) -> str:
+    return PHASE_LABELS.get(phase, phase)
+
+
+@bp.get("/")
+@roles_required("admin", "worker")
+def overview():
+    visible = visible_community_ids()
+    data = stats.overview(session=db.session(), community_ids=None if visible is None else list(visible),
+                          phase=request.args.get("phase") or None)
+    return render_template("console/surveys/overview.html", data=data, phases=PHASE_LABELS)
+
+
+@bp.get("/templates")
+@roles_required("admin")
+def template_list():
+    sess = db.session()
+    communities = sess.exec(select(Community).order_by(Community.name)).all()
+    return render_template("console/surveys/templates.html", rows=templates.list_templates(session=sess),
+                           communities=communities)
+
+
+@bp.post("/templates")
+@roles_required("admin")
+def template_import():
+    """Import from an uploaded file or the pasted JSON (create, or replace the draft with the same code)."""
+    upload = request.files.get("file")
+    text = upload.read().decode("utf-8", "replace") if upload and upload.filename else request.form.get("json", "")
+    template = _save_definition(text)
+    if template is None:
+        return redirect(url_for("console_surveys.template_list"))
+    flash(f"已保存模板“{template.title}”。", "info")
+    return redirect(url_for("console_surveys.template_edit", template_id=template.id))
+
+
+def _save_definition(text: str) -> SurveyTemplate | None:
+    sess = db.session()
+    try:
+        template = templates.import_definition(json.loads(text), session=sess, actor=_actor())
+    except json.JSONDecodeError as exc:
+        flash(f"JSON 格式有误：第 {exc.lineno} 行 {exc.msg}", "error")
+        return None
+    except DefinitionError as exc:
+        sess.rollback()
+        for problem in exc.problems:
+            flash(problem, "error")
+        return None
+    audit("survey.template.save", f"survey_template:{template.id}", after={"code": template.code})
+    sess.commit()
+    return template
+
+
+@bp.get("/templates/<int:template_id>")
+@roles_required("admin")
+def template_edit(template_id: int):
+    sess = db.session()
+    template = sess.get(SurveyTemplate, template_id) or abort(404)
+    versions = next((r["versions"] for r in templates.list_templates(session=sess) if r["id"] == template_id), [])
+    communities = sess.exec(select(Community).order_by(Community.name)).all()
+    return render_template("console/surveys/template.html", template=template, versions=versions,
+                           communities=communities,
+                           text=json.dumps(template.draft, ensure_ascii=False, indent=2))
+
+
+@bp.post("/templates/<int:template_id>")
+@roles_required("admin")
+def template_save(template_id: int):
+    template = _save_definition(request.form.get("json", ""))
+    if template is not None:
+        flash(f"已保存模板“{template.title}”。发布时生成新版本。", "info")
+    return redirect(url_for("console_surveys.template_edit", template_id=template_id))
+
+
+@bp.get("/templates/<int:template_id>/export.json")
+@roles_required("admin")
+def template_export(template_id: int):
+    try:
+        data = templates.export_definition(template_id, session=db.session())
+    except SurveyError:
+        abort(404)
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=survey-{data['code']}.json"})
+
+
+@bp.post("/templates/<int:template_id>/publish")
+@roles_required("admin")
+def template_publish(template_id: int):
+    from bot.cli.surveys import parse_time
+
+    sess = db.session()
+    community_id = request.form.get("community_id", type=int)
+    try:
+        run = runs.publish(template_id, community_id or 0, session=sess, now=now(),
+                           opens_at=parse_time(request.form.get("opens") or None),
+                           closes_at=parse_time(request.form.get("closes") or None), actor=_actor())
+    except (SurveyError, click.BadParameter) as exc:
+        sess.rollback()
+        flash(f"发布失败：{getattr(exc, 'message', None) or exc}", "error")
+        return redirect(url_for("console_surveys.template_edit", template_id=template_id))
+    sess.commit()
+    flash(f"已发布：{run.title}（{run.eligible_count} 户参与统计，排除 {run.excluded_count} 户）。", "info")
+    return redirect(url_for("console_surveys.run_detail", run_id=run.id))
+
+
+def _actor() -> str:
+    return actor()
+
+
+from bot.console import survey_runs  # noqa: E402,F401  (registers the run pages on bp)

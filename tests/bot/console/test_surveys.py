@@ -1,0 +1,86 @@
+"""Console survey pages: templates, publishing, figures, exports, paper ballots, privacy."""
+import io
+import json
+from datetime import datetime, timezone
+
+from openpyxl import load_workbook
+from sqlmodel import select
+
+from models.surveys import Ballot, SurveyRun
+from surveys import ballots
+from tests.fixtures.console import csrf_token, login
+from tests.fixtures.surveys import sample_definition
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def now(clock):
+    return datetime.fromtimestamp(clock.now, timezone.utc)
+
+
+def test_admin_imports_and_publishes(client, db_session, staff_user, seed_community):
+    seeded = seed_community("控制台小区")
+    login(client, staff_user("admin"))
+    token = csrf_token(client, "/console/surveys/templates")
+    bad = client.post("/console/surveys/templates", data={"csrf_token": token, "json": '{"code": "x"}'},
+                      follow_redirects=True)
+    assert "缺少标题" in bad.get_data(as_text=True)
+    resp = client.post("/console/surveys/templates",
+                       data={"csrf_token": token, "json": json.dumps(sample_definition(), ensure_ascii=False)})
+    assert resp.status_code == 302
+    template_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    resp = client.post(f"/console/surveys/templates/{template_id}/publish",
+                       data={"csrf_token": token, "community_id": seeded.community.id, "closes": "2030-01-01T08:00"})
+    assert resp.status_code == 302
+    run = db_session.exec(select(SurveyRun)).one()
+    assert run.eligible_count == 9 and run.excluded_count == 2
+    db_session.rollback()  # SQLite: end the read before the app writes
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "应参与户" in page and 'id="eligible">9<' in page
+    exported = client.get(f"/console/surveys/templates/{template_id}/export.json")
+    assert exported.get_json()["code"] == "test-willingness"
+
+
+def test_worker_sees_figures_exports_and_enters_paper_ballot(client, db_session, staff_user, seed_community,
+                                                             bind_resident, publish_run, clock):
+    seeded = seed_community("控制台小区")
+    run = publish_run(seeded.community)
+    voter = bind_resident(seeded.households[0], "o-console")
+    ballots.cast_by_resident(run.id, voter.id, {"agree": "no", "reason": "cost", "comment": "担心出资太多，希望政府多补贴"},
+                             channel="wechat", session=db_session, now=now(clock))
+    db_session.commit()
+    login(client, staff_user("worker", communities=["控制台小区"]))
+
+    page = client.get(f"/console/surveys/runs/{run.id}").get_data(as_text=True)
+    assert "门槛" in page and "<svg" in page and "担心出资太多" in page
+    listing = client.get(f"/console/surveys/runs/{run.id}/not-answered").get_data(as_text=True)
+    assert "住户1号楼1" not in listing and "住*" in listing and "138****0001" in listing
+
+    token = csrf_token(client, f"/console/surveys/runs/{run.id}/paper")
+    second = seeded.households[1]
+    resp = client.post(f"/console/surveys/runs/{run.id}/paper",
+                       data={"csrf_token": token, "household_id": second.id, "agree": "yes",
+                             "sheet": (io.BytesIO(PNG), "sheet.png", "image/png")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:400]
+    paper = db_session.exec(select(Ballot).where(Ballot.household_id == second.id)).one()
+    assert paper.channel == "paper" and paper.photo_key.startswith(f"surveys/{run.id}/") and paper.entered_by
+    db_session.rollback()
+
+    xlsx = client.get(f"/console/surveys/runs/{run.id}/export.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.data))["答卷"]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["楼栋", "单元", "房号", "户主", "渠道", "版本"] and "agree" in header and "comment" in header
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert len(rows) == 2 and {r[4] for r in rows} == {"公众号", "纸质"}
+    assert all(r[3].endswith("*") for r in rows)
+
+
+def test_worker_cannot_see_other_communities(client, staff_user, seed_community, publish_run):
+    run = publish_run(seed_community("别的小区").community)
+    login(client, staff_user("worker", communities=["控制台小区"]))
+    assert client.get(f"/console/surveys/runs/{run.id}").status_code == 404
+    assert "别的小区" not in client.get("/console/surveys/").get_data(as_text=True)
+    assert client.get("/console/surveys/templates").status_code == 403
