@@ -1,0 +1,44 @@
+"""``/console/outbox`` (admins): outbox figures and dead letters, each retryable.
+
+Shows who it was for (masked openid), the kind, attempts and WeChat's last
+error, never the message's content.  A retry is audited and committed once.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from bot import db
+from bot.console import nav
+from bot.console.auth import current_staff, now, roles_required
+from bot.outbound import service
+from models.audit import record
+
+bp = Blueprint("console_outbox", __name__, url_prefix="/console/outbox")
+nav.add("console_outbox.dead_letters", "消息投递", ("admin",))
+
+
+def masked_openid(openid: str) -> str:
+    return openid[:4] + "****" + openid[-4:] if len(openid) > 8 else "****"
+
+
+@bp.get("/")
+@roles_required("admin")
+def dead_letters():
+    session = db.session()
+    rows = service.list_dead(session)
+    return render_template("console/outbox.html", counts=service.counts(session), rows=rows, mask=masked_openid)
+
+
+@bp.post("/<int:message_id>/retry")
+@roles_required("admin")
+def retry(message_id: int):
+    session = db.session()
+    try:
+        row = service.retry(session, message_id, now=now())
+    except LookupError:
+        abort(404)
+    record(session, actor=current_staff().username, action="outbox.retry", target=f"outbound_message:{row.id}",
+           after={"status": "pending"}, at=now())
+    session.commit()
+    flash(f"消息 #{row.id} 已重新排队，将在几秒内投递。")
+    return redirect(url_for("console_outbox.dead_letters"))
