@@ -1,0 +1,37 @@
+"""Figures with charts: volume, on-time rate, satisfaction by category, department and community."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import render_template, request
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.complaints.services import current_env
+from bot.console.auth import roles_required
+from bot.console.complaints import WORKERS, bp, viewer_scope
+from bot.console.complaints.queue import lookups
+from handlers.complaints import queries, stats
+from models import Complaint
+
+PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
+
+
+@bp.get("/figures")
+@roles_required(*WORKERS)
+def figures():
+    env = current_env()
+    period = request.args.get("period", "90")
+    days = PERIODS.get(period, 90)
+    since = env.now - timedelta(days=days) if days else None
+    names = lookups()
+    labels = stats.label_maps(env.session, names["categories"])
+    tables = {dim: stats.by(env.session, dim, viewer_scope(), since, labels[dim]) for dim in stats.DIMENSIONS}
+    return render_template("console/complaints/figures.html", tables=tables, period=period, periods=PERIODS,
+                           daily=daily_volume(env, since or env.now - timedelta(days=365)))
+
+
+def daily_volume(env, since) -> list[tuple[str, int]]:
+    day = func.date(Complaint.created_at)
+    query = queries.scoped(select(day, func.count()).where(Complaint.created_at >= since), viewer_scope())
+    return [(str(d), n) for d, n in env.session.exec(query.group_by(day).order_by(day)).all()]
