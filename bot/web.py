@@ -7,7 +7,7 @@ from flask import Flask
 
 # Modules that define ``bp``; a feature adds one line here.
 BLUEPRINTS: list[str] = ["bot.console", "bot.h5", "bot.console.surveys", "bot.console.faq", "bot.complaints.public",
-                         "bot.console.outbox", "bot.console.complaints"]
+                         "bot.console.outbox", "bot.console.complaints", "bot.open311"]
 DEV_BLUEPRINTS: list[str] = ["bot.devtools.simulator_web"]
 
 SECURITY_HEADERS = {

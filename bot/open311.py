@@ -1,0 +1,112 @@
+"""Open311 GeoReport v2, read-only, for city systems: ``/open311/v2/...json`` behind an API key.
+
+Services are the complaint categories; requests are submitted complaints by
+ticket number.  Never included: the reporter, contact numbers (masked in the
+description), photos, hidden complaints, drafts.  Keys: ``[complaints]
+open311_api_keys`` (a list, or "k1,k2" from LINLI_COMPLAINTS_OPEN311_API_KEYS).
+"""
+from __future__ import annotations
+
+import hmac
+from datetime import datetime, timedelta, timezone
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlmodel import select
+
+from bot import db
+from bot.complaints.services import now
+from handlers.complaints import categories
+from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
+from handlers.complaints.redact import mask_contacts
+from models import Complaint, Department
+
+bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
+OPEN_TO_CITY = ("closed", "rejected", "duplicate", "resolved")  # GeoReport "closed"
+MAX_REQUESTS, DEFAULT_DAYS = 1000, 90
+
+
+def error(code: int, description: str):
+    return jsonify([{"code": code, "description": description}]), code
+
+
+def api_keys() -> list[str]:
+    keys = current_app.config["LINLI"]["complaints"]["open311_api_keys"]
+    if isinstance(keys, str):
+        keys = keys.split(",")
+    return [k.strip() for k in keys if k and k.strip()]
+
+
+@bp.before_request
+def require_key():
+    given = request.args.get("api_key", "")
+    if not given or not any(hmac.compare_digest(given, key) for key in api_keys()):
+        return error(403, "api_key missing or not valid")
+    return None
+
+
+@bp.get("/services.json")
+def services():
+    settings = current_app.config["LINLI"]
+    return jsonify([{"service_code": c.code, "service_name": c.name.split("（")[0], "description": c.name,
+                     "metadata": False, "type": "realtime", "keywords": c.deadline_class, "group": "随手拍"}
+                    for c in categories.all_categories(settings)])
+
+
+@bp.get("/requests.json")
+def requests_list():
+    query = select(Complaint).where(Complaint.state != "draft", Complaint.hidden == False)  # noqa: E712
+    ids = [t.strip().upper() for t in request.args.get("service_request_id", "").split(",") if t.strip()]
+    if ids:
+        query = query.where(Complaint.ticket.in_(ids[:MAX_REQUESTS]))
+    else:
+        try:
+            start, end = parse_dates()
+        except ValueError:
+            return error(400, "start_date / end_date must be ISO 8601 (w3c) datetimes")
+        query = query.where(Complaint.submitted_at >= start, Complaint.submitted_at <= end)
+    if request.args.get("service_code"):
+        query = query.where(Complaint.category.in_(request.args["service_code"].split(",")))
+    status = request.args.get("status", "")
+    if status in ("open", "closed"):
+        closed = Complaint.state.in_(OPEN_TO_CITY)
+        query = query.where(closed if status == "closed" else ~closed)
+    rows = db.session().exec(query.order_by(Complaint.submitted_at.desc()).limit(MAX_REQUESTS)).all()
+    return jsonify([as_request(c) for c in rows])
+
+
+@bp.get("/requests/<ticket>.json")
+def request_one(ticket: str):
+    found = db.session().exec(select(Complaint).where(Complaint.ticket == ticket.upper(), Complaint.state != "draft",
+                                                      Complaint.hidden == False)).first()  # noqa: E712
+    if found is None:
+        return error(404, "no such service request")
+    return jsonify([as_request(found)])
+
+
+def parse_dates() -> tuple[datetime, datetime]:
+    def parse(name: str, default: datetime) -> datetime:
+        raw = request.args.get(name)
+        if not raw:
+            return default
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    end = parse("end_date", now())
+    return parse("start_date", end - timedelta(days=DEFAULT_DAYS)), end
+
+
+def as_request(c: Complaint) -> dict:
+    settings = current_app.config["LINLI"]
+    department = db.session().get(Department, c.department_id) if c.department_id else None
+    return {
+        "service_request_id": c.ticket, "status": "closed" if c.state in OPEN_TO_CITY else "open",
+        "status_notes": CLOSURE_LABELS.get(c.closure_reason) or STATE_LABELS.get(c.state, c.state),
+        "service_name": categories.short_name(settings, c.category), "service_code": c.category or "",
+        "description": mask_contacts(c.description), "agency_responsible": department.name if department else "",
+        "service_notice": "", "requested_datetime": iso(c.submitted_at), "updated_datetime": iso(c.updated_at),
+        "expected_datetime": iso(c.due_at), "address": c.location_label, "address_id": "", "zipcode": "",
+        "lat": c.latitude, "long": c.longitude, "media_url": "",
+    }
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds") if value else None

@@ -1,0 +1,42 @@
+"""Open311 GeoReport v2: read-only, API key, no personal data."""
+from __future__ import annotations
+
+import pytest
+
+from tests.fixtures.complaints import WORKER
+
+KEY = "city-key-1"
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app({"complaints": {"open311_api_keys": [KEY]}})
+
+
+def test_key_required(client):
+    for path in ("/open311/v2/services.json", "/open311/v2/requests.json"):
+        assert client.get(path).status_code == 403
+        assert client.get(path, query_string={"api_key": "wrong"}).status_code == 403
+        assert client.get(path, query_string={"api_key": KEY}).status_code == 200
+
+
+def test_services_and_requests_without_personal_data(client, make_complaint, department, db_session):
+    department()
+    c = make_complaint(lat=38.04, lng=114.51, description="楼道堆满杂物，电话13812345678",
+                       steps=[("dispatch", WORKER, {})])
+    hidden = make_complaint(openid="oOther")
+    hidden.hidden = True
+    db_session.commit()
+    services = client.get("/open311/v2/services.json", query_string={"api_key": KEY}).get_json()
+    assert {"service_code": "environment", "service_name": "环境卫生"}.items() <= services[2].items()
+    listed = client.get("/open311/v2/requests.json", query_string={"api_key": KEY}).get_json()
+    assert [r["service_request_id"] for r in listed] == [c.ticket]
+    one = client.get(f"/open311/v2/requests/{c.ticket}.json", query_string={"api_key": KEY}).get_json()[0]
+    assert one["status"] == "open" and one["agency_responsible"] == "物业公司" and one["lat"] == 38.04
+    assert "13812345678" not in str(one) and "138****5678" in one["description"] and one["media_url"] == ""
+    assert client.get(f"/open311/v2/requests/{hidden.ticket}.json",
+                      query_string={"api_key": KEY}).status_code == 404
+    closed = client.get("/open311/v2/requests.json", query_string={"api_key": KEY, "status": "closed"}).get_json()
+    assert closed == []
+    bad = client.get("/open311/v2/requests.json", query_string={"api_key": KEY, "start_date": "yesterday"})
+    assert bad.status_code == 400
