@@ -50,7 +50,7 @@ def test_run_script_starts_everything_and_stops_it_all(tmp_path):
     proc = subprocess.Popen([str(SCRIPTS / "run")], env=env, stdout=out, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while "Ctrl-C stops everything" not in (tmp_path / "run.log").read_text():
             assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()
             time.sleep(0.2)
