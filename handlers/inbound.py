@@ -244,7 +244,7 @@ def _scancode(raw, base):
 def _pic(raw, base):
     info = raw.get("SendPicsInfo") or {}
     count = info.get("Count", "0") if isinstance(info, dict) else "0"
-    return PicEvent(**base, count=int(count) if str(count).isdigit() else 0)
+    return PicEvent(**base, count=int(count) if is_number(str(count)) else 0)
 
 
 @event("location_select")
@@ -255,6 +255,11 @@ def _location_select(raw, base):
                                label=info.get("Label", ""))
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits only ('¹'.isdigit() is True, but int('¹') fails)."""
+    return text.isascii() and text.isdigit() and len(text) <= 20
+
+
 def parse(raw: dict) -> Inbound:
     """Build the typed object for a flat dict of the inbound XML's fields."""
     missing = [name for name in REQUIRED_FIELDS if not raw.get(name)]
@@ -262,10 +267,10 @@ def parse(raw: dict) -> Inbound:
         raise InboundError("missing field(s): " + ", ".join(missing))
     msg_type = str(raw["MsgType"]).strip().lower()
     create_time = raw["CreateTime"]
-    if not str(create_time).isdigit():
+    if not is_number(str(create_time)):
         raise InboundError("CreateTime is not an integer")
     msg_id = str(raw.get("MsgId") or raw.get("MsgID") or "").strip() or None
-    if msg_id and not msg_id.isdigit():
+    if msg_id and not is_number(msg_id):
         raise InboundError("MsgId is not an integer")
     base = {"account": raw["ToUserName"], "openid": raw["FromUserName"], "create_time": int(create_time),
             "msg_type": msg_type, "raw": raw, "msg_id": msg_id if msg_type != "event" else None}

@@ -5,7 +5,7 @@ from sqlmodel import select
 
 from handlers import registry, replies
 from handlers.context import Context
-from handlers.inbound import Inbound
+from handlers.inbound import Inbound, is_number
 from models import Building, Community
 
 MENU_KEYS = ("FAQ", "SURVEY", "COMPLAINT", "MY_COMPLAINTS", "BIND")
@@ -14,12 +14,12 @@ MENU_KEYS = ("FAQ", "SURVEY", "COMPLAINT", "MY_COMPLAINTS", "BIND")
 def community_from_scene(ctx: Context, scene: str) -> Community | None:
     """A QR scene ``community_<id or code>`` (or ``building_<id>``) names the resident's community."""
     prefix, _, value = scene.partition("_")
-    if prefix == "building" and value.isdigit():  # a QR code posted in a stairwell
+    if prefix == "building" and is_number(value):  # a QR code posted in a stairwell
         building = ctx.session.get(Building, int(value))
         return ctx.session.get(Community, building.community_id) if building else None
     if prefix != "community" or not value:
         return None
-    if value.isdigit():
+    if is_number(value):
         found = ctx.session.get(Community, int(value))
         if found:
             return found

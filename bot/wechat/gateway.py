@@ -36,7 +36,7 @@ def refuse(status: int, reason: str):
 
 
 def check_fresh(timestamp: str) -> None:
-    if not timestamp.isdigit():
+    if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
         refuse(403, "missing or malformed timestamp")
     tolerance = float(wechat_settings()["timestamp_tolerance_s"])
     if abs(now_ts() - int(timestamp)) > tolerance:
