@@ -57,6 +57,20 @@ ensure_system_packages() {
 # unless pyproject.toml is unchanged since the last install (stamp file).
 # EXTRAS "" installs the service only; an install with extras also satisfies "".
 ensure_venv() {
+    # Two commands started at once in one checkout must not both run pip.
+    local lock
+    lock="${TMPDIR:-/tmp}/linli-install-$(printf '%s' "$VENV" | sha256sum | cut -c1-12).lock"
+    if command -v flock >/dev/null 2>&1; then
+        exec 9>"$lock"
+        flock 9
+    fi
+    _ensure_venv_locked "$@"
+    local status=$?
+    command -v flock >/dev/null 2>&1 && exec 9>&-
+    return $status
+}
+
+_ensure_venv_locked() {
     local extras="$1" spec="." hash stamp
     [ -n "$extras" ] && spec=".[$extras]"
     if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
