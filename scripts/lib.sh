@@ -60,28 +60,34 @@ ensure_venv() {
     # Two commands started at once in one checkout must not both run pip.
     local lock
     lock="${TMPDIR:-/tmp}/linli-install-$(printf '%s' "$VENV" | sha256sum | cut -c1-12).lock"
-    if command -v flock >/dev/null 2>&1; then
-        exec 9>"$lock"
-        flock 9
+    local locked=0
+    if command -v flock >/dev/null 2>&1 && { exec 9>>"$lock"; } 2>/dev/null; then
+        flock 9 && locked=1
     fi
     _ensure_venv_locked "$@"
-    local status=$?
-    command -v flock >/dev/null 2>&1 && exec 9>&-
-    return $status
+    [ $locked -eq 0 ] || exec 9>&-
 }
 
 _ensure_venv_locked() {
     local extras="$1" spec="." hash stamp
     [ -n "$extras" ] && spec=".[$extras]"
+    # LINLI_SKIP_INSTALL=1: use the environment as it is (tests of these scripts, offline work).
+    if [ "${LINLI_SKIP_INSTALL:-0}" = "1" ]; then
+        [ -x "$VENV/bin/python" ] || die "LINLI_SKIP_INSTALL=1 but there is no $VENV/bin/python"
+        return 0
+    fi
     if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
         local py
         py="$(find_python)"
         log "creating virtual environment $VENV with $py"
-        rm -rf "$VENV"
+        if [ -e "$VENV" ]; then
+            # Only ever remove something that is a virtual environment.
+            [ -f "$VENV/pyvenv.cfg" ] || die "$VENV exists but is not a virtual environment; move it away"
+            log "$VENV does not work with this Python; recreating it"
+            rm -rf "$VENV"
+        fi
         "$py" -m venv "$VENV" || die "could not create $VENV (on Debian: apt-get install python3-venv)"
     fi
-    # LINLI_SKIP_INSTALL=1: use the environment as it is (tests of these scripts, offline work).
-    [ "${LINLI_SKIP_INSTALL:-0}" = "1" ] && return 0
     hash="$(sha256sum "$ROOT/pyproject.toml" | cut -d' ' -f1)"
     stamp="$VENV/.linli-installed-${extras:-base}"
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ]; then
