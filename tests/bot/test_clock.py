@@ -1,0 +1,109 @@
+"""The clock: one at a time (file or Redis lock), jobs in the database, operators' commands."""
+from __future__ import annotations
+
+import threading
+import time
+
+import redis as redis_lib
+from sqlmodel import Session, select
+
+from bot.clock.lock import FileClockLock, RedisClockLock
+from bot.clock.registry import load_jobs
+from bot.clock.scheduler import build_scheduler
+from models.outbound import DailyFigures
+
+
+def test_file_lock_keeps_a_second_clock_out(tmp_path):
+    first, second = FileClockLock(str(tmp_path / "clock.lock")), FileClockLock(str(tmp_path / "clock.lock"))
+    assert first.acquire(wait=False)
+    assert not second.acquire(wait=False)
+    first.release()
+    assert second.acquire(wait=False)
+    second.release()
+
+
+def test_redis_lock_keeps_a_second_clock_out_and_notices_a_loss(redis_url):
+    client = redis_lib.Redis.from_url(redis_url)
+    lost = threading.Event()
+    first = RedisClockLock(client, ttl_s=0.3, on_lost=lost.set)
+    second = RedisClockLock(client, ttl_s=0.3)
+    assert first.acquire(wait=False)
+    time.sleep(0.5)  # longer than the TTL: the heartbeat keeps it
+    assert not second.acquire(wait=False)
+    client.delete("linli:clock:lock")
+    assert lost.wait(2)
+    first.release()
+    assert second.acquire(wait=False)
+    second.release()
+
+
+def test_second_clock_command_exits_with_a_clear_message(wired_app):
+    held = FileClockLock(wired_app.config["LINLI"]["clock"]["lock_path"])
+    assert held.acquire(wait=False)
+    try:
+        result = wired_app.test_cli_runner().invoke(args=["clock"])
+    finally:
+        held.release()
+    assert result.exit_code == 1
+    assert "另一个 clock 进程正在运行" in result.output
+
+
+def test_scheduler_keeps_jobs_in_the_database_and_runs_them(make_app, fake_wechat, outbox, clock):
+    app = make_app({"wechat": {"api_base_url": fake_wechat.url}})
+    # (an override named "clock" is the app's time source, so set the [clock] section directly)
+    app.config["LINLI"]["clock"]["schedules"] = {"outbox.deliver": {"seconds": 1}}
+    outbox.resident("oA")
+    outbox.queue("oA", "定时投递")
+    for round_ in range(2):  # a restart replaces the stored jobs instead of adding copies
+        scheduler = build_scheduler(app)
+        thread = threading.Thread(target=scheduler.start, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 10
+        while round_ == 0 and not outbox.sent_texts() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)
+        stored = {job.id: job for job in scheduler.get_jobs()}
+        scheduler.shutdown(wait=True)
+        thread.join(5)
+    assert set(stored) == set(load_jobs())
+    assert stored["outbox.deliver"].coalesce and stored["outbox.deliver"].max_instances == 1
+    assert stored["figures.daily_snapshot"].misfire_grace_time == 3600
+    assert outbox.sent_texts() == ["定时投递"]
+
+
+def test_jobs_list_and_run(wired_app):
+    runner = wired_app.test_cli_runner()
+    listed = runner.invoke(args=["jobs", "list"])
+    assert listed.exit_code == 0
+    for name in ("outbox.deliver", "wechat.refresh_token", "figures.daily_snapshot"):
+        assert name in listed.output
+    for _ in range(2):  # idempotent: one row a day
+        result = runner.invoke(args=["jobs", "run", "figures.daily_snapshot"])
+        assert result.exit_code == 0, result.output
+    with Session(wired_app.extensions["linli.engine"]) as session:
+        assert len(session.exec(select(DailyFigures)).all()) == 1
+    missing = runner.invoke(args=["jobs", "run", "no.such.job"])
+    assert missing.exit_code != 0 and "没有名为 no.such.job 的任务" in missing.output
+
+
+def test_refresh_token_job_refreshes_only_when_due(wired_app, fake_wechat):
+    runner = wired_app.test_cli_runner()
+    for _ in range(2):
+        assert runner.invoke(args=["jobs", "run", "wechat.refresh_token"]).exit_code == 0
+    assert len(fake_wechat.calls_to("cgi-bin/token")) == 1
+
+
+def test_menu_push_sends_the_default_menu(wired_app, fake_wechat):
+    result = wired_app.test_cli_runner().invoke(args=["menu", "push"])
+    assert result.exit_code == 0, result.output
+    keys = [b.get("key") for b in fake_wechat.menu["button"]] + [
+        s["key"] for b in fake_wechat.menu["button"] for s in b.get("sub_button", [])]
+    assert {"FAQ", "SURVEY", "COMPLAINT", "MY_COMPLAINTS", "BIND"} <= set(keys)
+
+
+def test_menu_push_refuses_a_bad_menu(make_app, fake_wechat):
+    app = make_app({"wechat": {"api_base_url": fake_wechat.url},
+                    "menu": {"buttons": [{"type": "click", "name": "一个名字实在太长的菜单"}]}})
+    result = app.test_cli_runner().invoke(args=["menu", "push"])
+    assert result.exit_code != 0 and "菜单配置有误" in result.output
+    assert fake_wechat.calls_to("menu/create") == []
