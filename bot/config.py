@@ -62,6 +62,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "claim_timeout_s": 300,     # a crashed delivery run's claims are taken back after this
         "window_hours": 48,         # WeChat's customer-service window after a resident's interaction
         "send_timeout_s": 60,       # one delivery run stops claiming after this long
+        "concurrency": 4,           # parallel sends (one resident's messages stay in order)
         "templates": {},            # notice kind -> template id (fallback outside the window)
     },
     "clock": {"lock_path": "instance/clock.lock", "token_refresh_ahead_s": 900, "misfire_grace_s": 30,

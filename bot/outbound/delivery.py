@@ -1,8 +1,8 @@
 """One run of the delivery job: claim, send at the configured rate, mark each row.
 
-Each row is marked in its own short transaction right after its send, and
-nothing is sent while a transaction is open (SQLite would hold its write lock
-across the network call).  When WeChat looks unavailable (network, 5xx) or
+Sends run on a few lanes (bot.outbound.lanes); each row is marked in its own
+short transaction as soon as its answer arrives, and no send waits inside a
+transaction (SQLite would hold its write lock across the network call).  When WeChat looks unavailable (network, 5xx) or
 rate-limited (45009), the run gives back the rest of its batch and ends: the
 failing row is backed off, and the next run, a few seconds later, probes again.
 """
@@ -18,7 +18,7 @@ from typing import Callable
 from sqlalchemy import select, update
 from sqlmodel import Session
 
-from bot.outbound import channels, claims
+from bot.outbound import channels, claims, lanes
 from bot.outbound.ratelimit import TokenBucket
 from bot.wechat.api import WeChatApi
 from models import OutboundMessage, Resident
@@ -56,18 +56,26 @@ def run(delivery: Delivery, session: Session) -> Counter:
 
 def deliver_batch(delivery: Delivery, session: Session, run_id: str, batch: list[claims.Claimed],
                   summary: Counter) -> bool:
-    """Send a claimed batch in order; False when the run should stop."""
-    for index, msg in enumerate(batch):
-        delivery.bucket.take()
-        outcome = channels.deliver_one(delivery.api, msg, now=delivery.now(), settings=delivery.settings)
+    """Send a claimed batch, marking each row as its answer arrives; False when the run should stop."""
+    unsent, keep_going = [], True
+    for msg, outcome in lanes.send_in_lanes(batch, lambda msg: send_one(delivery, msg),
+                                            int(delivery.settings["concurrency"])):
+        if outcome is None:
+            unsent.append(msg.id)
+            continue
         mark(session, run_id, msg, outcome, delivery)
         session.commit()
         summary[outcome.status] += 1
-        if outcome.stop:
-            claims.release(session, run_id, [later.id for later in batch[index + 1:]])
-            session.commit()
-            return False
-    return True
+        keep_going = keep_going and not outcome.stop
+    if unsent:
+        claims.release(session, run_id, unsent)
+        session.commit()
+    return keep_going
+
+
+def send_one(delivery: Delivery, msg: claims.Claimed) -> channels.Outcome:
+    delivery.bucket.take()
+    return channels.deliver_one(delivery.api, msg, now=delivery.now(), settings=delivery.settings)
 
 
 def mark(session: Session, run_id: str, msg: claims.Claimed, outcome: channels.Outcome, delivery: Delivery) -> None:
