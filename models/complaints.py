@@ -21,8 +21,10 @@ class Complaint(SQLModel, table=True):
     __table_args__ = (
         Index("ix_complaint_queue", "state", "created_at"),
         Index("ix_complaint_community_queue", "community_id", "state", "created_at"),
+        Index("ix_complaint_community_category", "community_id", "category", "created_at"),
         Index("ix_complaint_department_queue", "department_id", "state", "created_at"),
-        Index("ix_complaint_nearby", "category", "submitted_at"),
+        Index("ix_complaint_created", "created_at"),
+        Index("ix_complaint_category", "category", "created_at"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

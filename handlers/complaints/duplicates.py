@@ -27,13 +27,13 @@ def suggestions(complaint: Complaint, *, env: Env, limit: int = 5) -> list[tuple
     if complaint.latitude is None or not complaint.category:
         return []
     cfg = env.cfg
-    since = (complaint.submitted_at or complaint.created_at) - timedelta(days=cfg.duplicate_days)
+    since = complaint.created_at - timedelta(days=cfg.duplicate_days)
     # A bounding box first (uses no trigonometry in SQL), then the exact distance.
     dlat = cfg.duplicate_radius_m / 111_320
     dlng = dlat / max(math.cos(math.radians(complaint.latitude)), 0.01)
     rows = env.session.exec(select(Complaint).where(
         Complaint.id != complaint.id, Complaint.category == complaint.category, Complaint.state.in_(LIVE),
-        Complaint.submitted_at >= since, Complaint.duplicate_of_id.is_(None),
+        Complaint.created_at >= since, Complaint.duplicate_of_id.is_(None),
         Complaint.latitude.between(complaint.latitude - dlat, complaint.latitude + dlat),
         Complaint.longitude.between(complaint.longitude - dlng, complaint.longitude + dlng))).all()
     near = [(c, distance_m(complaint.latitude, complaint.longitude, c.latitude, c.longitude)) for c in rows]

@@ -49,11 +49,10 @@ def process(data: bytes, *, max_bytes: int = 20 * 1024 * 1024, max_pixels: int =
     if len(data) > max_bytes:
         raise PhotoError(f"文件过大（{len(data) // 1024 // 1024} MB）")
     fmt = _verify(data, max_pixels)
-    with Image.open(io.BytesIO(data)) as im:
-        gps = read_gps(im.getexif())
-        orientation = im.getexif().get(ORIENTATION, 1)
-        pixels = _decode(im, max_side)
-    pixels = _orient(pixels, orientation)
+    im = Image.open(io.BytesIO(data))  # not closed: close() would drop the decoded pixels we keep
+    exif = im.getexif()
+    gps, orientation = read_gps(exif), exif.get(ORIENTATION, 1)
+    pixels = _orient(_decode(im, max_side), orientation)
     pixels = _flatten(pixels)
     if max(pixels.size) > max_side:
         pixels.thumbnail((max_side, max_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
@@ -97,7 +96,7 @@ def _decode(im: Image.Image, max_side: int) -> Image.Image:
         im.load()
     except (OSError, ValueError) as exc:
         raise PhotoError("图片文件已损坏") from exc
-    return im.copy()
+    return im
 
 
 def _orient(im: Image.Image, orientation: int) -> Image.Image:
@@ -119,9 +118,10 @@ def _flatten(im: Image.Image) -> Image.Image:
 
 
 def _encode(im: Image.Image, quality: int) -> bytes:
-    fresh = Image.frombytes("RGB", im.size, im.tobytes())  # pixels only: no info dict carried over
+    # Pillow carries some fields over from ``info`` (comment, ICC, DPI): empty it, and say no EXIF.
+    im.info = {}
     out = io.BytesIO()
-    fresh.save(out, "JPEG", quality=quality, optimize=False, progressive=False)
+    im.save(out, "JPEG", quality=quality, optimize=False, progressive=False, exif=b"")
     return out.getvalue()
 
 

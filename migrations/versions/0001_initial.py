@@ -311,11 +311,13 @@ def upgrade() -> None:
     sa.UniqueConstraint('ticket')
     )
     with op.batch_alter_table('complaint', schema=None) as batch_op:
+        batch_op.create_index('ix_complaint_category', ['category', 'created_at'], unique=False)
+        batch_op.create_index('ix_complaint_community_category', ['community_id', 'category', 'created_at'], unique=False)
         batch_op.create_index('ix_complaint_community_queue', ['community_id', 'state', 'created_at'], unique=False)
+        batch_op.create_index('ix_complaint_created', ['created_at'], unique=False)
         batch_op.create_index('ix_complaint_department_queue', ['department_id', 'state', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_duplicate_of_id'), ['duplicate_of_id'], unique=False)
-        batch_op.create_index('ix_complaint_nearby', ['category', 'submitted_at'], unique=False)
         batch_op.create_index('ix_complaint_queue', ['state', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_resident_id'), ['resident_id'], unique=False)
 
@@ -616,11 +618,13 @@ def downgrade() -> None:
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_resident_id'))
         batch_op.drop_index('ix_complaint_queue')
-        batch_op.drop_index('ix_complaint_nearby')
         batch_op.drop_index(batch_op.f('ix_complaint_duplicate_of_id'))
         batch_op.drop_index(batch_op.f('ix_complaint_due_at'))
         batch_op.drop_index('ix_complaint_department_queue')
+        batch_op.drop_index('ix_complaint_created')
         batch_op.drop_index('ix_complaint_community_queue')
+        batch_op.drop_index('ix_complaint_community_category')
+        batch_op.drop_index('ix_complaint_category')
 
     op.drop_table('complaint')
     with op.batch_alter_table('survey_version', schema=None) as batch_op:
