@@ -28,7 +28,7 @@ def test_ambiguous_question_offers_choices_and_a_number_picks(wechat, faq_sample
     first = text.splitlines()[1].split(". ", 1)[1]
     assert first in faq_sample
     assert db_session.get(Conversation, OPENID).flow == "faq_choice"
-    db_session.rollback()
+    db_session.commit()
 
     _, reply = wechat.text(OPENID, "1")
     assert faq_sample[first].answer in reply_text(reply)

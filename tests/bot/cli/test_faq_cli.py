@@ -9,7 +9,7 @@ from models import FaqEntry, FaqVersion
 
 def entries(db_session) -> list[FaqEntry]:
     rows = db_session.exec(select(FaqEntry).order_by(FaqEntry.id)).all()
-    db_session.rollback()
+    db_session.commit()
     return list(rows)
 
 

@@ -54,14 +54,14 @@ def test_unanswered_question_becomes_an_alternative_then_is_answered(client, wec
                                                                      db_session):
     wechat.text(OPENID, "楼上的空调外机滴水到我家阳台")
     row = db_session.exec(select(UnansweredQuestion)).one()
-    db_session.rollback()
+    db_session.commit()
     login(client, staff_user("admin"))
     assert "楼上的空调外机滴水到我家阳台" in client.get("/console/faq/unanswered").get_data(as_text=True)
     target = faq_sample["怎么反映小区里的问题？"]
     assert post(client, f"/console/faq/unanswered/{row.id}/alternative", entry_id=str(target.id)).status_code == 302
     db_session.expire_all()
     assert db_session.get(UnansweredQuestion, row.id).status == "alternative"
-    db_session.rollback()
+    db_session.commit()
     _, reply = wechat.text(OPENID, "楼上的空调外机滴水到我家阳台")
     assert target.answer in reply_text(reply)
 
@@ -69,7 +69,7 @@ def test_unanswered_question_becomes_an_alternative_then_is_answered(client, wec
 def test_unanswered_question_becomes_a_new_entry(client, wechat, staff_user, faq_sample, db_session):
     wechat.text(OPENID, "小区的快递柜能不能多装几个")
     row = db_session.exec(select(UnansweredQuestion)).one()
-    db_session.rollback()
+    db_session.commit()
     login(client, staff_user("admin"))
     resp = post(client, f"/console/faq/unanswered/{row.id}/new", answer="快递柜由街道统一规划，可在方案征集中提出。",
                 category="改造内容")
@@ -78,7 +78,7 @@ def test_unanswered_question_becomes_a_new_entry(client, wechat, staff_user, faq
     resolved = db_session.get(UnansweredQuestion, row.id)
     assert resolved.status == "new_entry"
     assert db_session.get(FaqEntry, resolved.entry_id).question == "小区的快递柜能不能多装几个"
-    db_session.rollback()
+    db_session.commit()
     _, reply = wechat.text(OPENID, "快递柜能多装几个吗")
     assert "快递柜由街道统一规划" in reply_text(reply)
 
@@ -86,7 +86,7 @@ def test_unanswered_question_becomes_a_new_entry(client, wechat, staff_user, faq
 def test_dismiss(client, wechat, staff_user, faq_sample, db_session):
     wechat.text(OPENID, "明天会不会下雨")
     row = db_session.exec(select(UnansweredQuestion)).one()
-    db_session.rollback()
+    db_session.commit()
     login(client, staff_user("admin"))
     post(client, f"/console/faq/unanswered/{row.id}/dismiss")
     db_session.expire_all()
@@ -99,7 +99,7 @@ def test_article_editor_and_news_reply(client, wechat, staff_user, db_session):
                 body="一、条件……", active="1", sort_key="1")
     assert resp.status_code == 302
     article = db_session.exec(select(PolicyArticle)).one()
-    db_session.rollback()
+    db_session.commit()
     assert "一、条件" in client.get(f"/h5/articles/{article.id}").get_data(as_text=True)
     _, reply = wechat.text(OPENID, "政策")
     assert reply["MsgType"] == "news" and "加装电梯办事指南" in reply_text(reply)
@@ -113,7 +113,7 @@ def test_import_upload_all_or_nothing_and_export(client, staff_user, db_session)
                        content_type="multipart/form-data")
     assert resp.status_code == 400 and "问题不能为空" in resp.get_data(as_text=True)
     assert db_session.exec(select(FaqEntry)).all() == []
-    db_session.rollback()
+    db_session.commit()
     good = "问题,相似问法,答案\n好问题,好说法|另一说法,好答案\n".encode("utf-8")
     resp = client.post("/console/faq/import", data={"csrf_token": csrf_token(client, "/console/faq/"),
                                                     "file": (io.BytesIO(good), "faq.csv")},
