@@ -22,7 +22,7 @@ def group() -> None:
 
 
 @group.command("list")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines for scripts: one array.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array (for scripts).")
 @click.option("--state", default="", help="A state (submitted, dispatched, ...) or 'open'.")
 @click.option("--category", default="")
 @click.option("--overdue", is_flag=True)

@@ -67,7 +67,7 @@ def _accept(c: Complaint, *, env: Env, category: str | None = None, **_):
 
 @effect("dispatch")
 def _dispatch(c: Complaint, *, env: Env, department_id: int | None = None, **_):
-    suggested = routing.department_for(env.session, c.category)
+    suggested = routing.department_for(env.session, c.category, env.settings)
     chosen = int(department_id) if department_id else (suggested.id if suggested else None)
     department = routing.get_department(env.session, chosen)
     if department is None:

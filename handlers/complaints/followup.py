@@ -2,21 +2,23 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlmodel import Session, select
 
-from handlers import registry, replies
+from handlers import conversation, registry, replies
 from handlers.complaints import categories, intake, lifecycle
 from handlers.complaints.env import Actor, Env, from_context
 from handlers.complaints.labels import RESIDENT_STATE_LABELS as STATE_LABELS
 from handlers.context import Context
-from handlers.inbound import Inbound
-from models import Complaint, ComplaintFollower, Resident
+from handlers.inbound import ImageMessage, Inbound
+from models import Complaint, Resident
 
 RATING_WORDS = {"1": "solved", "2": "partly", "3": "not_solved",
                 "已解决": "solved", "部分解决": "partly", "未解决": "not_solved", "没解决": "not_solved"}
 RATING_RE = re.compile(r"^\s*(1|2|3|已解决|部分解决|未解决|没解决)\s*(?:[,，、\s]\s*([1-5])\s*分?)?\s*$")
 MINE_LIMIT = 5
+INFO_FLOW = "complaint_info"
 
 
 def need_info_complaint(resident: Resident, *, session: Session) -> Complaint | None:
@@ -28,7 +30,29 @@ def need_info_complaint(resident: Resident, *, session: Session) -> Complaint | 
 def add_info_photo(complaint: Complaint, media_id: str, *, env: Env, ctx: Context) -> replies.Reply:
     intake.add_photo(complaint, media_id, env=env)
     lifecycle.transition(complaint, "add_info", env=env, actor=Actor.resident(ctx.resident.id), note="（补充照片）")
+    return _keep_adding(complaint, ctx, env)
+
+
+def _keep_adding(complaint: Complaint, ctx: Context, env: Env) -> replies.Reply:
+    """For the quiet time after an answer, more words or photos still join the same complaint."""
+    conversation.start(ctx, INFO_FLOW, {"complaint_id": complaint.id}, ttl=timedelta(minutes=env.cfg.quiet_minutes))
     return ctx.say("wechat/complaint_info_added.txt", c=complaint)
+
+
+@registry.flow(INFO_FLOW)
+def more_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
+    complaint = ctx.session.get(Complaint, conversation.current(ctx).state.get("complaint_id"))
+    if complaint is None or complaint.resident_id != ctx.resident.id:
+        conversation.end(ctx)
+        return None
+    env = from_context(ctx)
+    if isinstance(inbound, ImageMessage):
+        intake.add_photo(complaint, inbound.media_id, env=env)
+    elif inbound.kind in ("text", "voice") and inbound.text:
+        intake.add_text(complaint, "【补充】" + inbound.text.strip()[:1000], env=env)
+    else:
+        return None
+    return _keep_adding(complaint, ctx, env)
 
 
 @registry.click("MY_COMPLAINTS")
@@ -59,7 +83,7 @@ def rating_or_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
         env = from_context(ctx)
         lifecycle.transition(waiting, "add_info", env=env, actor=Actor.resident(ctx.resident.id),
                              note=inbound.text.strip()[:1000])
-        return ctx.say("wechat/complaint_info_added.txt", c=waiting)
+        return _keep_adding(waiting, ctx, env)
     return None
 
 
@@ -68,7 +92,3 @@ def awaiting_rating(ctx: Context) -> Complaint | None:
     return ctx.session.exec(select(Complaint).where(Complaint.resident_id == ctx.resident.id,
                                                     Complaint.state == "resolved")
                             .order_by(Complaint.resolved_at.desc())).first()
-
-
-def followed(openid: str, *, session: Session) -> list[int]:
-    return list(session.exec(select(ComplaintFollower.complaint_id).where(ComplaintFollower.openid == openid)).all())

@@ -1,0 +1,48 @@
+"""Demo data for complaints: the holiday calendar, a department for the rest, three sample complaints.
+
+Loading twice changes nothing (looked up by name and by description).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from flask import current_app
+from sqlmodel import Session, select
+
+from bot.demo import ensure_community
+from handlers.complaints import calendar, lifecycle
+from handlers.complaints.env import SYSTEM, Actor, Env
+from models import Complaint, Department
+
+DEPARTMENT = ("街道城建科", ["safety", "water", "building", "construction", "facility"])
+SAMPLES = [("environment", "2号楼楼道堆满纸箱，影响通行", []),
+           ("water", "3号楼东侧下水道堵了，污水漫到路上", ["dispatch"]),
+           ("facility", "小区北门路灯坏了一个多星期", ["dispatch", "sign"])]
+
+
+def load(session: Session) -> list[str]:
+    added = calendar.seed(session)
+    if session.exec(select(Department).where(Department.name == DEPARTMENT[0])).first() is None:
+        session.add(Department(name=DEPARTMENT[0], categories=DEPARTMENT[1]))
+        session.flush()
+    community = ensure_community(session)
+    now = datetime.now(timezone.utc)
+    env = Env(session=session, settings=current_app.config["LINLI"], now=now,
+              render=lambda name, **v: current_app.jinja_env.get_template(name).render(**v))
+    made = 0
+    for n, (category, text, steps) in enumerate(SAMPLES):
+        if session.exec(select(Complaint).where(Complaint.description == text)).first() is not None:
+            continue
+        c = Complaint(community_id=community.id, category=category, description=text, state="draft",
+                      latitude=38.0420 + n * 0.0004, longitude=114.5100, location_label=f"{community.name}{n + 2}号楼",
+                      location_source="staff", entered_by="demo", created_at=now - timedelta(hours=30 - n),
+                      updated_at=now)
+        session.add(c)
+        session.flush()
+        lifecycle.transition(c, "submit", env=env, actor=SYSTEM)
+        for action in steps:
+            department = c.department_id
+            actor = SYSTEM if action == "dispatch" else Actor("demo", "department", department)
+            lifecycle.transition(c, action, env=env, actor=actor)
+        made += 1
+    return [f"随手拍：工作日历 {added} 天，示例诉求 {made} 件（控制台“随手拍”）"]
