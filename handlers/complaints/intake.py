@@ -96,3 +96,17 @@ def finalize_stale(*, env: Env) -> dict[str, int]:
             done["dropped"] += 1
     env.session.flush()
     return done
+
+
+def enter_by_staff(*, env: Env, actor: Actor, community_id: int, category: str, description: str,
+                   location_label: str = "", latitude: float | None = None,
+                   longitude: float | None = None) -> Complaint:
+    """A complaint a worker takes down for a resident (phone call, visit, paper): submitted at once."""
+    complaint = Complaint(community_id=community_id, category=category, description=description.strip()[:4000],
+                          location_label=location_label.strip()[:200], latitude=latitude, longitude=longitude,
+                          location_source="staff" if latitude is not None or location_label else None,
+                          entered_by=actor.name[:64], state="draft", created_at=env.now, updated_at=env.now)
+    env.session.add(complaint)
+    env.session.flush()
+    submit(complaint, env=env, actor=actor, notify=False)
+    return complaint

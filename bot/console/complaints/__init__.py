@@ -50,6 +50,6 @@ def visible_complaint(complaint_id: int) -> Complaint:
     return complaint
 
 
-VIEWS = ["queue", "detail", "actions", "export", "figures"]
+VIEWS = ["queue", "detail", "actions", "export", "figures", "new"]
 for _name in VIEWS:
     import_module(f"bot.console.complaints.{_name}")

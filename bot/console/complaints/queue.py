@@ -32,7 +32,8 @@ def lookups() -> dict:
         communities = [c for c in communities if c[0] in staff.community_ids]
     return {"communities": dict(communities),
             "departments": dict(sess.exec(select(Department.id, Department.name).order_by(Department.name)).all()),
-            "categories": {c.code: c.name.split("（")[0] for c in categories.all_categories(current_app.config["LINLI"])},
+            "categories": {c.code: categories.short_name(current_app.config["LINLI"], c.code)
+                           for c in categories.all_categories(current_app.config["LINLI"])},
             "states": STATE_LABELS}
 
 

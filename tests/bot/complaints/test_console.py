@@ -111,3 +111,24 @@ def test_export_is_masked_and_figures_render(client, staff_user, db_session, mak
     assert any("139****5678" in c for c in cells)
     html = client.get("/console/complaints/figures").get_data(as_text=True)
     assert "按类别" in html and "<svg" in html and "环境卫生" in html
+
+
+def test_worker_enters_a_complaint_for_a_resident(client, staff_user, db_session):
+    community_named(db_session, HOME)
+    db_session.commit()
+    worker = staff_user("worker", communities=[HOME])
+    login(client, worker)
+    cid = community_named(db_session, HOME).id
+    resp = client.post("/console/complaints/new", content_type="multipart/form-data", data={
+        "csrf_token": csrf_token(client, "/console/complaints/new"), "community_id": str(cid),
+        "category": "facility", "description": "电话反映：北门路灯不亮", "location_label": "北门",
+        "photo": (io.BytesIO(jpeg_with_metadata()), "p.jpg")})
+    assert resp.status_code == 302
+    c = db_session.exec(select(Complaint)).one()
+    assert (c.state, c.entered_by, c.community_id, c.ticket is not None) == ("submitted", worker.username, cid, True)
+    other = community_named(db_session, OTHER).id
+    db_session.commit()
+    resp = client.post("/console/complaints/new", data={"csrf_token": csrf_token(client, "/console/complaints/new"),
+                                                         "community_id": str(other), "category": "facility",
+                                                         "description": "x"})
+    assert resp.status_code == 404

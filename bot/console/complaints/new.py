@@ -1,0 +1,46 @@
+"""A worker enters a complaint on a resident's behalf (phone call, visit, paper form)."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+
+from bot.complaints.services import current_env, storage
+from bot.console.auth import audit, can_see_community, roles_required
+from bot.console.complaints import WORKERS, bp, viewer_actor
+from bot.console.complaints.actions import MAX_UPLOAD
+from bot.console.complaints.queue import lookups
+from handlers.complaints import categories, intake, staffwork
+from handlers.complaints.photos import PhotoError
+
+
+@bp.get("/new")
+@roles_required(*WORKERS)
+def new_form():
+    return render_template("console/complaints/new.html", **lookups())
+
+
+@bp.post("/new")
+@roles_required(*WORKERS)
+def new_save():
+    form, env = request.form, current_env()
+    community = form.get("community_id", "")
+    if not community.isdigit() or not can_see_community(int(community)):
+        abort(404)
+    known = categories.by_code(current_app.config["LINLI"], form.get("category")) is not None
+    if not known or not form.get("description", "").strip():
+        flash("请选择类别并填写描述", "error")
+        return render_template("console/complaints/new.html", form=form, **lookups()), 400
+    complaint = intake.enter_by_staff(env=env, actor=viewer_actor(), community_id=int(community),
+                                      category=form["category"], description=form["description"],
+                                      location_label=form.get("location_label", ""))
+    upload = request.files.get("photo")
+    if upload is not None and upload.filename:
+        try:
+            staffwork.attach_upload(complaint, upload.read(MAX_UPLOAD + 1), env=env, storage=storage(), kind="before")
+        except PhotoError as exc:
+            env.session.rollback()
+            flash(f"照片无法使用：{exc}", "error")
+            return render_template("console/complaints/new.html", form=form, **lookups()), 400
+    audit("complaint.enter", f"complaint:{complaint.id}", community_id=complaint.community_id)
+    env.session.commit()
+    flash(f"已登记，编号 {complaint.ticket}", "ok")
+    return redirect(url_for("console_complaints.detail", complaint_id=complaint.id))
