@@ -20,11 +20,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from handlers.faq.features import features
 from handlers.faq.text import normalize
 
 BETA2 = 2.0  # q_cover counts twice as much as p_cover
 ANSWER_SHARE = 0.2  # weight of the answer's coverage in an entry's score
+UNSEEN_FACTOR = 1.0  # idf of a feature the FAQ never uses, relative to the rarest one
 
 
 @lru_cache(maxsize=65536)
@@ -56,48 +59,47 @@ class Candidate:
 
 
 @dataclass
-class _Unit:
-    entry: int  # position in Index.docs
-    text: str
-    feats: dict[str, float]
-    norm: float = 0.0
-
-
-@dataclass
 class Index:
+    """Built once per FAQ version; ``search`` is a few numpy operations over posting arrays."""
+
     docs: list[Doc]
-    phrasings: list[_Unit] = field(default_factory=list)
-    answers: list[_Unit] = field(default_factory=list)
+    phrasings: list[str] = field(default_factory=list)
     idf: dict[str, float] = field(default_factory=dict)
     unseen_idf: float = 1.0
-    postings: dict[str, list[int]] = field(default_factory=dict)  # feature → phrasing positions
-    answer_postings: dict[str, list[int]] = field(default_factory=dict)
+    postings: dict[str, np.ndarray] = field(default_factory=dict)  # feature → phrasing positions
+    answer_postings: dict[str, np.ndarray] = field(default_factory=dict)  # feature → doc positions
+    phrasing_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    phrasing_norm: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # first phrasing per doc
 
     @classmethod
     def build(cls, docs: list[Doc]) -> "Index":
         index = cls(docs=list(docs))
+        phrasing_feats, entries, starts = [], [], []
         for pos, doc in enumerate(index.docs):
-            for phrasing in dict.fromkeys((doc.question, *doc.alternatives)):
-                if phrasing.strip():
-                    index.phrasings.append(_Unit(pos, phrasing, text_features(phrasing)))
-            index.answers.append(_Unit(pos, doc.answer, text_features(doc.answer)))
-        index._weigh()
+            starts.append(len(entries))
+            for phrasing in dict.fromkeys((doc.question, *(a for a in doc.alternatives if a.strip()))):
+                index.phrasings.append(phrasing)
+                phrasing_feats.append(text_features(phrasing))
+                entries.append(pos)
+        answer_feats = [text_features(doc.answer) for doc in index.docs]
+        index._weigh(phrasing_feats, answer_feats, entries)
+        index.phrasing_entry = np.array(entries, dtype=np.int32)
+        index.starts = np.array(starts, dtype=np.int64)
         return index
 
-    def _weigh(self) -> None:
+    def _weigh(self, phrasing_feats: list[dict], answer_feats: list[dict], entries: list[int]) -> None:
         df: dict[str, set[int]] = defaultdict(set)
-        for unit in (*self.phrasings, *self.answers):
-            for feat in unit.feats:
-                df[feat].add(unit.entry)
+        for feats, entry in (*zip(phrasing_feats, entries), *((f, i) for i, f in enumerate(answer_feats))):
+            for feat in feats:
+                df[feat].add(entry)
         n = len(self.docs)
-        self.idf = {feat: math.log((n + 1) / (len(entries) + 0.5)) for feat, entries in df.items()}
-        self.unseen_idf = math.log((n + 1) / 0.5)
-        for units, postings in ((self.phrasings, self.postings), (self.answers, self.answer_postings)):
-            for pos, unit in enumerate(units):
-                unit.feats = {f: w * self.idf[f] for f, w in unit.feats.items()}
-                unit.norm = sum(unit.feats.values()) or 1.0
-                for feat in unit.feats:
-                    postings.setdefault(feat, []).append(pos)
+        self.idf = {feat: math.log((n + 1) / (len(where) + 0.5)) for feat, where in df.items()}
+        self.unseen_idf = UNSEEN_FACTOR * math.log((n + 1) / 0.5)
+        self.phrasing_norm = np.array([sum(w * self.idf[f] for f, w in feats.items()) or 1.0
+                                       for feats in phrasing_feats])
+        self.postings = _postings(phrasing_feats)
+        self.answer_postings = _postings(answer_feats)
 
     def weigh_query(self, question: str) -> dict[str, float]:
         return {f: w * self.idf.get(f, self.unseen_idf) for f, w in features(normalize(question)).items()}
@@ -108,35 +110,38 @@ class Index:
         total = sum(query.values())
         if not total or not self.docs:
             return []
-        phrasing_best = self._best_phrasings(query, total)
-        answer_cover = self._answer_cover(query, total)
-        scored = []
-        for entry, (score, unit) in phrasing_best.items():
-            scored.append((score * (1 - ANSWER_SHARE) + ANSWER_SHARE * answer_cover.get(entry, 0.0), entry, unit))
-        for entry, cover in answer_cover.items():
-            if entry not in phrasing_best:
-                scored.append((ANSWER_SHARE * cover, entry, None))
-        scored.sort(key=lambda item: -item[0])
-        return [Candidate(self.docs[e].entry_id, self.docs[e].question, s, u.text if u else "")
-                for s, e, u in scored[:limit]]
+        shared = _overlap(query, self.postings, len(self.phrasings))
+        q_cover, p_cover = shared / total, np.minimum(shared / self.phrasing_norm, 1.0)
+        denominator = BETA2 * p_cover + q_cover
+        phrasing_score = np.divide((1 + BETA2) * q_cover * p_cover, denominator,
+                                   out=np.zeros_like(shared), where=denominator > 0)
+        best = np.maximum.reduceat(phrasing_score, self.starts)
+        answer_cover = _overlap(query, self.answer_postings, len(self.docs)) / total
+        score = best * (1 - ANSWER_SHARE) + ANSWER_SHARE * answer_cover
+        top = np.argsort(-score, kind="stable")[:limit]
+        return [self._candidate(int(e), float(score[e]), phrasing_score) for e in top if score[e] > 0]
 
-    def _best_phrasings(self, query: dict[str, float], total: float) -> dict[int, tuple[float, _Unit]]:
-        overlap: dict[int, float] = defaultdict(float)
-        for feat, weight in query.items():
-            for pos in self.postings.get(feat, ()):
-                overlap[pos] += weight
-        best: dict[int, tuple[float, _Unit]] = {}
-        for pos, shared in overlap.items():
-            unit = self.phrasings[pos]
-            q_cover, p_cover = shared / total, min(shared / unit.norm, 1.0)
-            score = (1 + BETA2) * q_cover * p_cover / (BETA2 * p_cover + q_cover)
-            if score > best.get(unit.entry, (-1.0, None))[0]:
-                best[unit.entry] = (score, unit)
-        return best
+    def _candidate(self, entry: int, score: float, phrasing_score: np.ndarray) -> Candidate:
+        first = int(self.starts[entry])
+        last = int(self.starts[entry + 1]) if entry + 1 < len(self.starts) else len(self.phrasings)
+        matched = first + int(np.argmax(phrasing_score[first:last]))
+        doc = self.docs[entry]
+        return Candidate(doc.entry_id, doc.question, score, self.phrasings[matched] if phrasing_score[matched] else "")
 
-    def _answer_cover(self, query: dict[str, float], total: float) -> dict[int, float]:
-        cover: dict[int, float] = defaultdict(float)
-        for feat, weight in query.items():
-            for pos in self.answer_postings.get(feat, ()):
-                cover[self.answers[pos].entry] += weight / total
-        return cover
+
+def _postings(feature_sets: list[dict]) -> dict[str, np.ndarray]:
+    lists: dict[str, list[int]] = defaultdict(list)
+    for pos, feats in enumerate(feature_sets):
+        for feat in feats:
+            lists[feat].append(pos)
+    return {feat: np.array(where, dtype=np.int32) for feat, where in lists.items()}
+
+
+def _overlap(query: dict[str, float], postings: dict[str, np.ndarray], size: int) -> np.ndarray:
+    """Σ of the query's weights over the features each unit shares with it."""
+    arrays = [(postings[f], w) for f, w in query.items() if f in postings]
+    if not arrays:
+        return np.zeros(size)
+    positions = np.concatenate([a for a, _ in arrays])
+    weights = np.repeat([w for _, w in arrays], [len(a) for a, _ in arrays])
+    return np.bincount(positions, weights=weights, minlength=size)
