@@ -69,6 +69,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
               "schedules": {}},  # job name -> trigger arguments, e.g. "outbox.deliver" = {seconds = 5}
     "console": {"login_attempts": 5, "login_window_s": 900, "page_size": 50},
     "menu": {"buttons": []},
+    "faq": {"default_hotline": "12345"},  # when the resident's community has no hotline
 }
 
 REQUIRED = [("app", "secret_key"), ("database", "url"), ("wechat", "app_id"), ("wechat", "token")]

@@ -94,3 +94,14 @@ def test_hidden_entries_are_not_answered(wechat, faq_sample, db_session):
     db_session.commit()
     _, reply = wechat.text(OPENID, "装电梯政府给补贴不")
     assert entry.answer not in reply_text(reply)
+
+
+def test_default_hotline_comes_from_config(make_app, faq_sample, clock):
+    from bot.devtools.wechat_client import SimulatedWeChat
+    from tests.fixtures.wechat import ACCOUNT, APP_ID, TOKEN, flask_transport
+
+    app = make_app({"faq": {"default_hotline": "0311-11112222"}})
+    chat = SimulatedWeChat(transport=flask_transport(app.test_client()), token=TOKEN, app_id=APP_ID, account=ACCOUNT,
+                           clock=clock)
+    _, reply = chat.text(OPENID, "明天会不会下雨")
+    assert "0311-11112222" in reply_text(reply)
