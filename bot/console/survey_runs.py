@@ -31,7 +31,7 @@ def _run(run_id: int):
 @roles_required("admin", "worker")
 def run_detail(run_id: int):
     run = _run(run_id)
-    report = stats.full_report(run_id, session=db.session())
+    report = stats.full_report(run_id, session=db.session(), after_reads=db.session().rollback)
     return render_template("console/surveys/run.html", run=run, report=report, s=report["summary"])
 
 
@@ -39,7 +39,7 @@ def run_detail(run_id: int):
 @roles_required("admin", "worker")
 def run_report(run_id: int):
     run = _run(run_id)
-    report = stats.full_report(run_id, session=db.session())
+    report = stats.full_report(run_id, session=db.session(), after_reads=db.session().rollback)
     return render_template("console/surveys/report.html", run=run, report=report, s=report["summary"],
                            printed_at=now())
 

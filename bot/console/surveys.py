@@ -14,7 +14,7 @@ from bot import db
 from bot.console import nav
 from bot.console.auth import actor, audit, now, roles_required, visible_community_ids
 from models import Community
-from models.surveys import SurveyTemplate
+from models.surveys import SurveyTemplate, SurveyVersion
 from surveys import runs, stats, templates
 from surveys.errors import DefinitionError, SurveyError
 
@@ -127,6 +127,37 @@ def template_publish(template_id: int):
     sess.commit()
     flash(f"已发布：{run.title}（{run.eligible_count} 户参与统计，排除 {run.excluded_count} 户）。", "info")
     return redirect(url_for("console_surveys.run_detail", run_id=run.id))
+
+
+@bp.get("/versions/<int:version_id>")
+@roles_required("admin")
+def version_edit(version_id: int):
+    version = db.session().get(SurveyVersion, version_id) or abort(404)
+    return render_template("console/surveys/version.html", version=version,
+                           ballots=templates.ballot_count(version_id, session=db.session()),
+                           text=json.dumps(version.definition, ensure_ascii=False, indent=2))
+
+
+@bp.post("/versions/<int:version_id>")
+@roles_required("admin")
+def version_save(version_id: int):
+    """Fix wording of a published version; structural changes are refused once it has ballots."""
+    sess = db.session()
+    try:
+        templates.edit_version(version_id, json.loads(request.form.get("json", "")), session=sess, actor=_actor())
+    except json.JSONDecodeError as exc:
+        flash(f"JSON 格式有误：第 {exc.lineno} 行 {exc.msg}", "error")
+    except DefinitionError as exc:
+        sess.rollback()
+        for problem in exc.problems:
+            flash(problem, "error")
+    except SurveyError as exc:
+        sess.rollback()
+        flash(str(exc), "error")
+    else:
+        sess.commit()
+        flash("已保存版本的文字修改（已记入操作日志）。", "info")
+    return redirect(url_for("console_surveys.version_edit", version_id=version_id))
 
 
 def _actor() -> str:

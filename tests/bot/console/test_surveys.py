@@ -84,3 +84,27 @@ def test_worker_cannot_see_other_communities(client, staff_user, seed_community,
     assert client.get(f"/console/surveys/runs/{run.id}").status_code == 404
     assert "别的小区" not in client.get("/console/surveys/").get_data(as_text=True)
     assert client.get("/console/surveys/templates").status_code == 403
+
+
+def test_version_wording_fix_is_audited_and_structure_refused(client, db_session, staff_user, seed_community,
+                                                              bind_resident, publish_run, clock):
+    from models import AuditLog
+    seeded = seed_community("控制台小区")
+    run = publish_run(seeded.community)
+    voter = bind_resident(seeded.households[0], "o-version")
+    ballots.cast_by_resident(run.id, voter.id, {"agree": "yes"}, channel="h5", session=db_session, now=now(clock))
+    db_session.commit()
+    login(client, staff_user("admin"))
+    token = csrf_token(client, f"/console/surveys/versions/{run.version_id}")
+    reworded = sample_definition()
+    reworded["questions"][1]["title"] = "您是否同意纳入改造计划？"
+    page = client.post(f"/console/surveys/versions/{run.version_id}", follow_redirects=True,
+                       data={"csrf_token": token, "json": json.dumps(reworded, ensure_ascii=False)})
+    assert "已保存版本的文字修改" in page.get_data(as_text=True)
+    reworded["questions"].pop()
+    page = client.post(f"/console/surveys/versions/{run.version_id}", follow_redirects=True,
+                       data={"csrf_token": token, "json": json.dumps(reworded, ensure_ascii=False)})
+    assert "新版本" in page.get_data(as_text=True)
+    actions = db_session.exec(select(AuditLog.action).where(AuditLog.action == "survey.version.edit")).all()
+    assert len(actions) == 1
+    db_session.rollback()
