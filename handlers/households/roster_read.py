@@ -45,6 +45,15 @@ def _bytes_of(source) -> bytes:
 
 
 def _read_xlsx(data: bytes) -> RosterTable:
+    from handlers.households import roster_xlsx
+
+    try:
+        return _table(roster_xlsx.iter_rows(data))
+    except (roster_xlsx.UnsupportedWorkbook, SyntaxError):  # ElementTree's ParseError is a SyntaxError
+        return _read_xlsx_openpyxl(data)
+
+
+def _read_xlsx_openpyxl(data: bytes) -> RosterTable:
     from openpyxl import load_workbook
 
     try:
