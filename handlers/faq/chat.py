@@ -105,6 +105,8 @@ def pick_choice(inbound: Inbound, ctx: Context) -> replies.Reply | None:
     if pick is not None and 1 <= pick <= len(choices):
         conversation.end(ctx)
         return answer_entry(ctx, choices[pick - 1])
+    if pick is not None and choices:  # a number, but not one we offered: offer them again
+        return offer_choices(ctx, choices, asked=state.get("asked", ""))
     conversation.end(ctx)
     if text in _NONE_OF_THEM and state.get("asked"):
         return reply_for(Decision("none"), state["asked"], ctx)

@@ -36,6 +36,12 @@ def test_ambiguous_question_offers_choices_and_a_number_picks(wechat, faq_sample
     assert db_session.get(Conversation, OPENID) is None
 
 
+def test_a_number_out_of_range_offers_the_choices_again(wechat, faq_sample):
+    _, first = wechat.text(OPENID, "电梯呢")
+    _, again = wechat.text(OPENID, "7")
+    assert reply_text(again) == reply_text(first)
+
+
 def test_a_new_question_instead_of_a_number_is_answered(wechat, faq_sample):
     wechat.text(OPENID, "电梯呢")
     _, reply = wechat.text(OPENID, "物业费以后怎么收")
