@@ -75,7 +75,6 @@ def upgrade() -> None:
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
     sa.Column('supervisor_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['supervisor_id'], ['staff_user.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
@@ -163,20 +162,6 @@ def upgrade() -> None:
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_table('staff_user',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
-    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('department_id', sa.Integer(), nullable=True),
-    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
-    sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('username')
-    )
     op.create_table('survey_template',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -246,12 +231,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('openid')
     )
-    op.create_table('staff_community',
-    sa.Column('staff_id', sa.Integer(), nullable=False),
-    sa.Column('community_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
-    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], ),
-    sa.PrimaryKeyConstraint('staff_id', 'community_id')
+    op.create_table('staff_user',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('password_hash', sqlmodel.sql.sqltypes.AutoString(length=256), nullable=False),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('username')
     )
     op.create_table('survey_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -345,6 +337,13 @@ def upgrade() -> None:
         batch_op.create_index('ix_household_list', ['community_id', 'building_id', 'unit', 'room'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_status'), ['status'], unique=False)
 
+    op.create_table('staff_community',
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], ),
+    sa.PrimaryKeyConstraint('staff_id', 'community_id')
+    )
     op.create_table('survey_run',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -608,6 +607,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_survey_run_community_id'))
 
     op.drop_table('survey_run')
+    op.drop_table('staff_community')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status'))
         batch_op.drop_index('ix_household_list')
@@ -631,7 +631,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_survey_version_template_id'))
 
     op.drop_table('survey_version')
-    op.drop_table('staff_community')
+    op.drop_table('staff_user')
     op.drop_table('resident')
     with op.batch_alter_table('faq_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_faq_entry_category'))
@@ -645,7 +645,6 @@ def downgrade() -> None:
     op.drop_table('work_calendar_day')
     op.drop_table('ticket_counter')
     op.drop_table('survey_template')
-    op.drop_table('staff_user')
     op.drop_table('policy_article')
     with op.batch_alter_table('outbound_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbound_message_status'))
