@@ -66,3 +66,37 @@ def test_ranking_and_grid_on_h5(app, client, db_session, seed_community, bind_re
     assert client.post(f"/h5/surveys/{run.id}", data=form).status_code == 200
     assert db_session.exec(select(Ballot)).one().answers == {"menu": ["c", "a"], "rate": {"r1": "bad"}}
     db_session.rollback()
+
+
+def test_two_members_post_at_once_on_two_workers(make_app, db_session, seed_community, bind_resident, publish_run,
+                                                 clock):
+    import threading
+
+    seeded = seed_community()
+    household = seeded.households[0]
+    household.answers_changeable = False
+    db_session.add(household)
+    db_session.commit()
+    run = publish_run(seeded.community)
+    members = [bind_resident(household, "o-wife"), bind_resident(household, "o-husband", role="family")]
+    workers = [make_app(), make_app()]
+    forms = []
+    for app, member, choice in zip(workers, members, ["yes", "abstain"]):
+        client = app.test_client()
+        url, token = link_for(app, member, run, clock)
+        forms.append((client, {"csrf_token": csrf(client.get(url).get_data(as_text=True)), "t": token,
+                               "agree": choice}))
+    barrier, pages = threading.Barrier(2), []
+
+    def post(client, form):
+        barrier.wait()
+        pages.append(client.post(f"/h5/surveys/{run.id}", data=form).get_data(as_text=True))
+
+    threads = [threading.Thread(target=post, args=f) for f in forms]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum("提交成功" in p for p in pages) == 1 and sum("不能修改" in p for p in pages) == 1
+    assert len(db_session.exec(select(Ballot).where(Ballot.run_id == run.id)).all()) == 1
+    db_session.rollback()
