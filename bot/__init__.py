@@ -25,6 +25,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     cfg = config_mod.load(overrides.pop("config_path", None), overrides=overrides)
     logging.basicConfig(level=cfg["app"]["log_level"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # urllib3 logs each request's URL at DEBUG: WeChat's carry the AppSecret (cgi-bin/token) or the access_token.
+    logging.getLogger("urllib3").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
 
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"), static_url_path="/static",
