@@ -7,7 +7,8 @@ from surveys import questions
 
 TEXT_TYPES = ("short_text", "long_text")
 # Words residents use in every comment; they say nothing about a theme.
-STOP = {"希望", "建议", "我们", "小区", "没有", "一下", "可以", "问题", "现在", "一些", "这个", "就是", "还是", "觉得"}
+STOP = {"希望", "建议", "我们", "小区", "没有", "一下", "可以", "问题", "现在", "一些", "这个", "就是", "还是", "觉得",
+        "经常", "改造", "一起", "很久", "一点", "太少", "不够", "担心", "影响", "增加"}
 
 
 @lru_cache(maxsize=1)
@@ -29,16 +30,18 @@ def themes(texts: list[str], top: int = 10, examples: int = 2) -> list[dict]:
     if not texts:
         return []
     tags = _analyse().extract_tags("\n".join(texts), topK=top + len(STOP), withWeight=True)
-    result = []
+    result, seen = [], []
     for word, weight in tags:
         if word in STOP or len(word) < 2:
             continue
         hits = [t for t in texts if word in t]
-        if not hits:
+        found = frozenset(hits)
+        if not hits or found in seen:  # "停车位" and "停不下" in the same comments: one theme
             continue
-        hits.sort(key=lambda t: abs(len(t) - 30))  # a full sentence, not a word nor an essay
+        seen.append(found)
+        distinct = sorted(found, key=lambda t: (abs(len(t) - 30), -hits.count(t)))  # a sentence, not a word
         result.append({"keyword": word, "weight": round(weight, 4), "comments": len(hits),
-                       "examples": hits[:examples]})
+                       "examples": distinct[:examples]})
         if len(result) == top:
             break
     result.sort(key=lambda r: -r["comments"])
