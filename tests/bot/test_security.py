@@ -131,6 +131,12 @@ def test_session_cookie_flags_in_production(make_app, staff_user):
     assert client.get("/dev/simulator/", base_url="https://linli.example").status_code == 404
 
 
+def test_production_refuses_placeholder_secrets(make_app):
+    from bot.config import ConfigError
+    with pytest.raises(ConfigError, match="placeholder secrets refused"):
+        make_app({"app": {"env": "production", "secret_key": "dev-insecure-secret-key"}})
+
+
 # ------------------------------------------------------------- secrets in logs
 def all_log_text(caplog) -> str:
     return "\n".join(f"{r.name} {r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
