@@ -50,3 +50,26 @@ def test_menu_click_starts_survey(wechat, seed_community, bind_resident, publish
     bind_resident(seeded.households[1], "o-click")
     status, reply = wechat.click("o-click", "SURVEY")
     assert status == 200 and "第1题" in reply["Content"]
+
+
+def test_satisfaction_sample_in_chat_with_grid_and_photo(wechat, db_session, seed_community, bind_resident,
+                                                         publish_run):
+    import json
+
+    from surveys.samples import SAMPLES_DIR
+    seeded = seed_community()
+    d = json.loads((SAMPLES_DIR / "satisfaction.json").read_text(encoding="utf-8"))
+    run = publish_run(seeded.community, definition=d)
+    bind_resident(seeded.households[2], "o-sat")
+    assert "请对各项改造内容分别评价" in say(wechat, "o-sat", "调查")
+    assert "请为 5 项各回复一个编号" in say(wechat, "o-sat", "1 2")
+    assert "总体评价" in say(wechat, "o-sat", "1 2 3 4 2")
+    assert "不满意的地方" in say(wechat, "o-sat", "4")
+    assert "问题照片" in say(wechat, "o-sat", "路灯还是不亮")
+    status, reply = wechat.image("o-sat", "MEDIA123")
+    assert status == 200 and "回复 1 提交" in reply["Content"] and "1 张照片" in reply["Content"]
+    assert "提交成功" in say(wechat, "o-sat", "1")
+    ballot = db_session.exec(select(Ballot).where(Ballot.run_id == run.id)).one()
+    assert ballot.answers["items"]["green"] == "dissatisfied" and ballot.answers["problem_photo"] == [
+        "wechat-media:MEDIA123"] and ballot.gate_yes is False
+    db_session.rollback()
