@@ -16,9 +16,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     fake = FakeWeChat(host=args.host, port=args.port, app_id=args.app_id, app_secret=args.app_secret,
                       token_ttl=args.token_ttl)
-    print(f"fake WeChat API on http://{args.host}:{args.port}/ (control: /_fake/...)", flush=True)
     try:
-        fake.serve_forever()
+        fake.serve_forever(on_ready=lambda url: print(f"fake WeChat API on {url} (control: {url}_fake/...)",
+                                                      flush=True))
     except KeyboardInterrupt:
         pass
 

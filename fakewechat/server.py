@@ -53,10 +53,12 @@ class FakeWeChat:
             self._thread.join(timeout=5)
             self._server = self._thread = None
 
-    def serve_forever(self) -> None:
-        """Serve in the calling thread (``python -m fakewechat``)."""
+    def serve_forever(self, on_ready=None) -> None:
+        """Serve in the calling thread (``python -m fakewechat``); ``on_ready(url)`` once listening."""
         self._server = make_server(self.host, self.port, self.app, threaded=True, request_handler=QuietHandler)
         self.port = self._server.server_port
+        if on_ready is not None:
+            on_ready(self.url)
         self._server.serve_forever()
 
     def go_down(self) -> None:

@@ -41,8 +41,8 @@ class TokenBucket:
             now = self.clock()
             self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
             self.at = now
-            if self.tokens >= 1:
-                self.tokens -= 1
+            if self.tokens >= 1 - 1e-9:  # float dust must not make a waiter spin
+                self.tokens = max(0.0, self.tokens - 1)
                 return 0.0
             return (1 - self.tokens) / self.rate
 

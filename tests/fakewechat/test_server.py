@@ -116,3 +116,24 @@ def test_http_control_api(fake_wechat):
 def send_status(fake, token) -> int:
     return requests.post(fake.url + "cgi-bin/message/custom/send", params={"access_token": token},
                          json={"touser": "o1", "msgtype": "text", "text": {"content": "x"}}).status_code
+
+
+def test_runs_as_a_module_for_other_processes():
+    import subprocess
+    import sys
+
+    from bot import PROJECT_ROOT
+
+    proc = subprocess.Popen([sys.executable, "-m", "fakewechat", "--port", "0", "--app-secret", APP_SECRET],
+                            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        url = line.split(" on ", 1)[1].split(" ", 1)[0]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/")
+        body = requests.get(url + "cgi-bin/token", params={"grant_type": "client_credential", "appid": APP_ID,
+                                                            "secret": APP_SECRET}, timeout=5).json()
+        assert body["expires_in"] == 7200
+        assert requests.get(url + "_fake/calls", timeout=5).json()["next"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(10)
