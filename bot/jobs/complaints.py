@@ -12,7 +12,7 @@ def _download(media_id: str) -> bytes:
     return get_api().get_media(media_id)
 
 
-@job("complaints.fetch_media", trigger="interval", seconds=60)
+@job("complaints.fetch_media", trigger="interval", seconds=20)
 def fetch_media() -> str:
     """Download residents' photos from WeChat (retries with backoff; expired after 3 days)."""
     counts = fetch.fetch_pending(env=current_env(), download=_download, storage=storage())

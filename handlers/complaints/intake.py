@@ -20,7 +20,12 @@ def current_draft(resident: Resident, *, session: Session) -> Complaint | None:
 
 
 def draft_for(resident: Resident, *, env: Env) -> Complaint:
-    """The resident's open draft, or a new one."""
+    """The resident's open draft, or a new one.
+
+    Several photos sent together arrive as concurrent requests: the resident's
+    row is locked first (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE
+    already serialises writers) so that they all land in one draft."""
+    env.session.exec(select(Resident.id).where(Resident.id == resident.id).with_for_update()).one()
     draft = current_draft(resident, session=env.session)
     if draft is None:
         draft = Complaint(resident_id=resident.id, openid=resident.openid, community_id=resident.community_id,
