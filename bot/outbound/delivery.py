@@ -1,8 +1,8 @@
 """One run of the delivery job: claim, send at the configured rate, mark each row.
 
-Sends run on a few lanes (bot.outbound.lanes); each row is marked in its own
-short transaction as soon as its answer arrives, and no send waits inside a
-transaction (SQLite would hold its write lock across the network call).  When WeChat looks unavailable (network, 5xx) or
+Sends run on a few lanes (bot.outbound.lanes); rows are marked in a short
+transaction as soon as their answers arrive (all that have arrived together),
+and no send waits inside a transaction (SQLite would hold its write lock across the network call).  When WeChat looks unavailable (network, 5xx) or
 rate-limited (45009), the run gives back the rest of its batch and ends: the
 failing row is backed off, and the next run, a few seconds later, probes again.
 """
@@ -22,6 +22,8 @@ from bot.outbound import channels, claims, lanes
 from bot.outbound.ratelimit import TokenBucket
 from bot.wechat.api import WeChatApi
 from models import OutboundMessage, Resident
+
+TABLE = OutboundMessage.__table__  # Core statements: the ORM's bulk machinery costs more than the write
 
 
 @dataclass
@@ -56,17 +58,19 @@ def run(delivery: Delivery, session: Session) -> Counter:
 
 def deliver_batch(delivery: Delivery, session: Session, run_id: str, batch: list[claims.Claimed],
                   summary: Counter) -> bool:
-    """Send a claimed batch, marking each row as its answer arrives; False when the run should stop."""
+    """Send a claimed batch, marking rows as their answers arrive; False when the run should stop."""
     unsent, keep_going = [], True
-    for msg, outcome in lanes.send_in_lanes(batch, lambda msg: send_one(delivery, msg),
-                                            int(delivery.settings["concurrency"])):
-        if outcome is None:
-            unsent.append(msg.id)
-            continue
-        mark(session, run_id, msg, outcome, delivery)
+    for arrived in lanes.send_in_lanes(batch, lambda msg: send_one(delivery, msg),
+                                       int(delivery.settings["concurrency"])):
+        unsent += [msg.id for msg, outcome in arrived if outcome is None]
+        answered = [(msg, outcome) for msg, outcome in arrived if outcome is not None]
+        mark_sent(session, run_id, [(m, o) for m, o in answered if o.status == "sent"], delivery.now())
+        for msg, outcome in answered:
+            summary[outcome.status] += 1
+            keep_going = keep_going and not outcome.stop
+            if outcome.status != "sent":
+                mark(session, run_id, msg, outcome, delivery)
         session.commit()
-        summary[outcome.status] += 1
-        keep_going = keep_going and not outcome.stop
     if unsent:
         claims.release(session, run_id, unsent)
         session.commit()
@@ -78,20 +82,28 @@ def send_one(delivery: Delivery, msg: claims.Claimed) -> channels.Outcome:
     return channels.deliver_one(delivery.api, msg, now=delivery.now(), settings=delivery.settings)
 
 
+def mark_sent(session: Session, run_id: str, sent: list[tuple[claims.Claimed, channels.Outcome]],
+              now: datetime) -> None:
+    """One UPDATE per channel for the rows WeChat accepted."""
+    for channel in {outcome.channel for _msg, outcome in sent}:
+        ids = [msg.id for msg, outcome in sent if outcome.channel == channel]
+        session.execute(TABLE.update().where(TABLE.c.id.in_(ids), TABLE.c.claimed_by == run_id).values(
+            status="sent", sent_at=now, channel=channel, attempts=TABLE.c.attempts + 1, last_error=None,
+            claimed_by=None, claimed_at=None))
+
+
 def mark(session: Session, run_id: str, msg: claims.Claimed, outcome: channels.Outcome, delivery: Delivery) -> None:
+    """A row not sent this time: waiting, retried later, or dead."""
     now, settings = delivery.now(), delivery.settings
     values: dict = {"claimed_by": None, "claimed_at": None, "last_error": outcome.error}
-    if outcome.status == "sent":
-        values.update(status="sent", sent_at=now, channel=outcome.channel, attempts=msg.attempts + 1)
-    elif outcome.status == "waiting":
+    if outcome.status == "waiting":
         values.update(status="waiting")
     elif outcome.status == "dead" or msg.attempts + 1 >= int(settings["max_attempts"]):
         values.update(status="dead", attempts=msg.attempts + 1)
     else:
         values.update(status="pending", attempts=msg.attempts + 1,
                       next_attempt_at=now + timedelta(seconds=backoff_s(msg.attempts + 1, settings)))
-    session.execute(update(OutboundMessage)
-                    .where(OutboundMessage.id == msg.id, OutboundMessage.claimed_by == run_id).values(**values))
+    session.execute(TABLE.update().where(TABLE.c.id == msg.id, TABLE.c.claimed_by == run_id).values(**values))
     if outcome.status == "waiting":
         wake_if_interacted(session, msg)
 

@@ -2,8 +2,9 @@
 
 WeChat answers in tens of milliseconds, so one sender alone could not reach
 the configured rate; a few lanes can, while each resident still gets their
-messages in queue order.  The caller (the run's thread) marks each result as
-it arrives, so the database keeps a single writer per run.  When a send says
+messages in queue order.  The caller (the run's thread) marks results as
+they arrive (all that have arrived, in one transaction), so the database
+keeps a single writer per run and a fast stream is marked in groups.  When a send says
 stop (WeChat down or rate-limited) the lanes hand back what they have not sent.
 """
 from __future__ import annotations
@@ -20,8 +21,8 @@ from bot.outbound.claims import Claimed
 Result = tuple[Claimed, Outcome | None]  # None: not attempted (the run stopped)
 
 
-def send_in_lanes(batch: list[Claimed], send: Callable[[Claimed], Outcome], lanes: int) -> Iterator[Result]:
-    """Yield one result per message, in completion order."""
+def send_in_lanes(batch: list[Claimed], send: Callable[[Claimed], Outcome], lanes: int) -> Iterator[list[Result]]:
+    """Yield the results that have arrived (at least one each time) until every message has one."""
     groups: dict[int, list[Claimed]] = defaultdict(list)
     for msg in batch:
         groups[zlib.crc32(msg.openid.encode()) % max(1, lanes)].append(msg)
@@ -31,8 +32,13 @@ def send_in_lanes(batch: list[Claimed], send: Callable[[Claimed], Outcome], lane
                for msgs in groups.values()]
     for thread in threads:
         thread.start()
-    for _ in range(len(batch)):
-        yield results.get()
+    remaining = len(batch)
+    while remaining:
+        arrived = [results.get()]
+        while len(arrived) < remaining and not results.empty():
+            arrived.append(results.get())
+        remaining -= len(arrived)
+        yield arrived
     for thread in threads:
         thread.join()
 

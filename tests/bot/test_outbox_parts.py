@@ -60,12 +60,13 @@ def test_lanes_keep_each_residents_order_and_stop_together():
             seen.append(msg)
         return Outcome("sent", "custom")
 
-    results = list(lanes.send_in_lanes(batch, send, 4))
+    results = [result for arrived in lanes.send_in_lanes(batch, send, 4) for result in arrived]
     assert len(results) == 30
     for openid in ("o0", "o1", "o2"):
         ids = [m.id for m in seen if m.openid == openid]
         assert ids == sorted(ids)
-    stopped = list(lanes.send_in_lanes(batch, lambda msg: Outcome("retry", error="x", stop=True), 1))
+    stopped = [result for arrived in lanes.send_in_lanes(batch, lambda msg: Outcome("retry", error="x", stop=True), 1)
+               for result in arrived]
     assert sum(outcome is None for _msg, outcome in stopped) == 29
 
 
