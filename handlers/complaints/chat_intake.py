@@ -10,7 +10,7 @@ from __future__ import annotations
 from handlers import conversation, registry, replies
 from handlers.complaints import categories, intake
 from handlers.complaints.env import Actor, Env, from_context
-from handlers.complaints.followup import need_info_complaint, add_info_photo
+from handlers.complaints.followup import add_info_photo, need_info_complaint
 from handlers.context import Context
 from handlers.inbound import ImageMessage, Inbound, LocationMessage, LocationSelectEvent
 

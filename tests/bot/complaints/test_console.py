@@ -7,9 +7,8 @@ import re
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from handlers.complaints.env import Actor
 from models import Complaint, ComplaintEvent, Resident
-from tests.fixtures.complaints import WORKER, jpeg_with_metadata
+from tests.fixtures.complaints import jpeg_with_metadata
 from tests.fixtures.console import community_named, csrf_token, login
 
 HOME, OTHER = "幸福里小区", "和平里小区"
