@@ -14,7 +14,7 @@ from handlers.inbound import ImageMessage, Inbound
 from handlers.survey_steps import Step, prompt, take_answer
 from models import Household
 from models.surveys import SurveyRun
-from surveys import ballots, links, runs
+from surveys import ballots, links, runs, stats
 from surveys.answers import next_question
 from surveys.errors import NotAllowed, SurveyError
 
@@ -40,6 +40,19 @@ def start(inbound: Inbound, ctx: Context) -> replies.Reply:
         return begin(ctx, open_runs[0], household.id)
     conversation.start(ctx, FLOW, {"stage": "choose", "runs": [r.id for r in open_runs]})
     return ctx.say("wechat/survey_choose.txt", runs=open_runs)
+
+
+@registry.keyword("调查结果", "投票结果", "问卷结果")
+def results(inbound: Inbound, ctx: Context) -> replies.Reply:
+    """Figures of the community's surveys whose results are public (by default: after close)."""
+    binding = ballots.current_binding(ctx.resident.id, session=ctx.session)
+    household = binding and ctx.session.get(Household, binding.household_id)
+    if household is None:
+        return ctx.say("wechat/survey_not_allowed.txt", reason="请先回复“绑定”绑定您家的门牌，再查看本小区的调查结果")
+    public = [r for r in runs.recent_runs(household.community_id, session=ctx.session)
+              if runs.results_visible(r, ctx.now)]
+    figures = [stats.summary(r.id, session=ctx.session) for r in public[:3]]
+    return ctx.say("wechat/survey_results.txt", figures=figures)
 
 
 def begin(ctx: Context, run: SurveyRun, household_id: int) -> replies.Reply:

@@ -77,7 +77,13 @@ def results_visible(run: SurveyRun, now: datetime) -> bool:
     """Whether residents may see the figures (staff always may)."""
     if run.results_visible == "always":
         return True
-    return run.results_visible == "after_close" and not is_open(run, now) and run.status == "closed"
+    finished = run.status == "closed" or (run.closes_at is not None and run.closes_at <= now)
+    return run.results_visible == "after_close" and finished
+
+
+def recent_runs(community_id: int, *, session: Session, limit: int = 5) -> list[SurveyRun]:
+    return session.exec(select(SurveyRun).where(SurveyRun.community_id == community_id)
+                        .order_by(SurveyRun.opens_at.desc(), SurveyRun.id.desc()).limit(limit)).all()
 
 
 def advance(*, session: Session, now: datetime) -> dict[str, int]:

@@ -73,6 +73,20 @@ def run_close(run_id: int):
     return redirect(url_for("console_surveys.run_detail", run_id=run_id))
 
 
+@bp.post("/runs/<int:run_id>/settings")
+@roles_required("admin")
+def run_settings(run_id: int):
+    """Whether residents see the results while the survey is open (default: after close)."""
+    _run(run_id)
+    visible = request.form.get("results_visible", "")
+    if visible not in ("after_close", "always", "never"):
+        abort(400)
+    runs.change_settings(run_id, session=db.session(), actor=actor(), results_visible=visible)
+    db.session().commit()
+    flash("已更新结果公开设置。", "info")
+    return redirect(url_for("console_surveys.run_detail", run_id=run_id))
+
+
 @bp.get("/runs/<int:run_id>/paper")
 @roles_required("admin", "worker")
 def paper_form(run_id: int, errors: dict | None = None, values: dict | None = None, status: int = 200):

@@ -15,11 +15,13 @@ from bot.console import nav
 from bot.console.auth import actor, audit, now, roles_required, visible_community_ids
 from models import Community
 from models.surveys import SurveyTemplate, SurveyVersion
-from surveys import runs, stats, templates
+from surveys import questions, runs, stats, templates
+from surveys.samples import SAMPLES_DIR
 from surveys.errors import DefinitionError, SurveyError
 
 bp = Blueprint("console_surveys", __name__, url_prefix="/console/surveys")
 nav.add("console_surveys.overview", "调查", ("admin", "worker"))
+STARTER = SAMPLES_DIR / "starter" / "new_survey.json"  # a skeleton with a condition, for "新建"
 PHASE_LABELS = {"willingness": "改造意愿", "plan_opinion": "方案意见", "plan_vote": "方案表决", "satisfaction": "满意度"}
 
 
@@ -43,7 +45,8 @@ def template_list():
     sess = db.session()
     communities = sess.exec(select(Community).order_by(Community.name)).all()
     return render_template("console/surveys/templates.html", rows=templates.list_templates(session=sess),
-                           communities=communities)
+                           communities=communities, starter=STARTER.read_text(encoding="utf-8"),
+                           types=questions.REGISTRY.values())
 
 
 @bp.post("/templates")

@@ -1,4 +1,6 @@
 """A resident answers a whole survey in chat, through the real /wechat endpoint."""
+from datetime import datetime, timezone
+
 from sqlmodel import select
 
 from models.surveys import Ballot
@@ -73,3 +75,15 @@ def test_satisfaction_sample_in_chat_with_grid_and_photo(wechat, db_session, see
     assert ballot.answers["items"]["green"] == "dissatisfied" and ballot.answers["problem_photo"] == [
         "wechat-media:MEDIA123"] and ballot.gate_yes is False
     db_session.rollback()
+
+
+def test_results_after_close_only(wechat, db_session, seed_community, bind_resident, publish_run, clock):
+    from surveys import runs
+    seeded = seed_community()
+    run = publish_run(seeded.community)
+    bind_resident(seeded.households[0], "o-results")
+    assert "暂无可公布" in say(wechat, "o-results", "调查结果")
+    runs.close(run.id, session=db_session, now=datetime.fromtimestamp(clock.now, timezone.utc), actor="test")
+    db_session.commit()
+    reply = say(wechat, "o-results", "调查结果")
+    assert "应参与 9 户" in reply and "未达到 80%" in reply
