@@ -87,7 +87,7 @@ def template_edit(template_id: int):
     versions = next((r["versions"] for r in templates.list_templates(session=sess) if r["id"] == template_id), [])
     communities = sess.exec(select(Community).order_by(Community.name)).all()
     return render_template("console/surveys/template.html", template=template, versions=versions,
-                           communities=communities,
+                           communities=communities, types=questions.REGISTRY.values(),
                            text=json.dumps(template.draft, ensure_ascii=False, indent=2))
 
 
@@ -167,4 +167,4 @@ def _actor() -> str:
     return actor()
 
 
-from bot.console import survey_runs  # noqa: E402,F401  (registers the run pages on bp)
+from bot.console import survey_builder, survey_runs  # noqa: E402,F401  (register their pages on bp)

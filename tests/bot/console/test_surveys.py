@@ -120,3 +120,27 @@ def test_admin_makes_results_visible_while_open(client, db_session, staff_user, 
     db_session.expire_all()
     assert db_session.get(SurveyRun, run.id).results_visible == "always"
     db_session.rollback()
+
+
+def test_builder_adds_questions_with_conditions_and_refuses_bad_ones(client, db_session, staff_user):
+    from models.surveys import SurveyTemplate
+    from surveys import templates
+    base = sample_definition()
+    base["questions"] = base["questions"][:2]
+    template = templates.import_definition(base, session=db_session)
+    db_session.commit()
+    login(client, staff_user("admin"))
+    token = csrf_token(client, f"/console/surveys/templates/{template.id}")
+    url = f"/console/surveys/templates/{template.id}/questions"
+    client.post(url, data={"csrf_token": token, "code": "menu", "type": "ranking", "title": "点菜", "required": "on",
+                           "options": "pipes=管网|基础类\nlift=电梯|完善类", "max_choices": "2",
+                           "cond_question": "agree", "cond_op": "in", "cond_value": "yes, abstain"})
+    page = client.post(url, data={"csrf_token": token, "code": "late", "type": "short_text", "title": "t",
+                                  "cond_question": "nowhere", "cond_op": "equals", "cond_value": "x"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "nowhere" in page
+    db_session.expire_all()
+    menu = db_session.get(SurveyTemplate, template.id).draft["questions"][-1]
+    assert menu["options"][1] == {"code": "lift", "label": "电梯", "group": "完善类"} and menu["max_choices"] == 2
+    assert menu["show_if"] == {"all": [{"question": "agree", "op": "in", "value": ["yes", "abstain"]}]}
+    db_session.rollback()
