@@ -73,3 +73,21 @@ def test_menu_and_keyword_start_and_my_complaints_lists_states(wechat, db_sessio
     clock.advance(1)  # events are deduplicated by sender, CreateTime and event
     status, reply = wechat.click(OPENID, "MY_COMPLAINTS")
     assert "待审核" in reply["Content"]
+
+
+def test_photo_menu_event_and_location_select_feed_the_same_draft(wechat, db_session, clock):
+    status, reply = wechat.send_fields(OPENID, "event", {"Event": "pic_photo_or_album", "EventKey": "COMPLAINT_PIC"})
+    assert status == 200 and reply == "success"
+    wechat.image(OPENID, "MEDIA_P1", msg_id=9_001)
+    wechat.image(OPENID, "MEDIA_P2", msg_id=9_002)
+    clock.advance(1)
+    xml = ("<xml><ToUserName><![CDATA[gh_0a1b2c3d4e5f]]></ToUserName><FromUserName><![CDATA[" + OPENID +
+           "]]></FromUserName><CreateTime>" + str(int(clock())) + "</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+           "<Event><![CDATA[location_select]]></Event><EventKey><![CDATA[LOC]]></EventKey><SendLocationInfo>"
+           "<Location_X>38.05</Location_X><Location_Y>114.52</Location_Y><Scale>15</Scale>"
+           "<Label><![CDATA[北门]]></Label></SendLocationInfo></xml>")
+    status, reply = wechat.post_xml(xml)
+    assert "北门" in reply["Content"]
+    draft = db_session.exec(select(Complaint)).one()
+    assert draft.state == "draft" and (draft.latitude, draft.location_label) == (38.05, "北门")
+    assert len(db_session.exec(select(ComplaintPhoto)).all()) == 2
