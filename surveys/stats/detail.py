@@ -38,6 +38,12 @@ def by_building(run: SurveyRun, *, session: Session) -> list[dict]:
     voted = {b: (n, int(y or 0)) for b, n, y in session.exec(
         select(Ballot.building_id, func.count(), func.sum(cast(Ballot.gate_yes, Integer)))
         .where(Ballot.run_id == run.id).group_by(Ballot.building_id)).all()}
+    return building_rows(run, eligible, voted, session=session)
+
+
+def building_rows(run: SurveyRun, eligible: dict[int, int], voted: dict[int, tuple[int, int]], *,
+                  session: Session) -> list[dict]:
+    """Rows from eligible counts and (ballots, gate yes) per building id."""
     names = {b.id: b for b in session.exec(select(Building).where(Building.community_id == run.community_id))}
     rows = []
     for building_id in sorted(eligible, key=lambda b: (names[b].sort_key, names[b].name) if b in names else (0, "")):

@@ -19,6 +19,7 @@ def test_full_report_by_building_progress_and_not_answered(db_session, seed_comm
                                  now=first_day + timedelta(days=day))
     db_session.commit()
     report = stats.full_report(run.id, session=db_session)
+    assert report["summary"] == stats.summary(run.id, session=db_session)  # one pass or separate queries: same
     items = next(q for q in report["questions"] if q["code"] == "items")
     assert {o["code"]: o["count"] for o in items["options"]}["pipes"] == 2 and items["answered"] == 2
     assert [(b["building"], b["eligible"], b["ballots"], b["gate_yes"]) for b in report["buildings"]] == \
