@@ -10,7 +10,8 @@ semantics, ballots inserted in bulk with their counters), then times:
 
 - ``overview``: ``surveys.stats.overview`` of every run in the city (target < 500 ms);
 - ``survey``: ``surveys.stats.full_report`` of one run — gate, per question,
-  per building, progress, free-text themes (target < 100 ms), and ``summary`` alone.
+  per building, progress, free-text themes (target < 100 ms), and ``summary`` alone;
+- with ``--pages``: the console's overview and run pages end to end (rendering included).
 
 Medians and p95 of repeated calls are written to bench/results/surveys-<dialect>.json.
 """
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, text  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
+from sqlmodel import Session, SQLModel, select  # noqa: E402
 
 import models  # noqa: E402,F401
 from bot.db import make_engine  # noqa: E402
@@ -172,12 +173,42 @@ def measure(engine, communities: int) -> dict:
             "survey_full_report": report, "survey_summary": summary}
 
 
+def measure_pages(url: str, communities: int) -> dict:
+    """The console pages end to end (Flask test client, logged in as an admin): overview and one run."""
+    import re
+
+    from werkzeug.security import generate_password_hash
+
+    from bot import create_app
+    from models import StaffUser
+
+    app = create_app({"app": {"env": "testing"}, "database": {"url": url}})
+    with Session(app.extensions["linli.engine"]) as session:
+        if session.exec(select(StaffUser).where(StaffUser.username == "bench_admin")).first() is None:
+            session.add(StaffUser(username="bench_admin", role="admin",
+                                  password_hash=generate_password_hash("bench-pass", method="scrypt:1024:8:1")))
+            session.commit()
+    client = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").get_data(as_text=True))
+    client.post("/console/login", data={"csrf_token": token.group(1), "username": "bench_admin",
+                                         "password": "bench-pass"})
+    rnd = random.Random(2)
+
+    def get(path: str) -> None:
+        assert client.get(path).status_code == 200, path
+
+    get("/console/surveys/runs/1")  # warm templates and jieba
+    return {"page_overview": timed(lambda: get("/console/surveys/"), 5),
+            "page_run": timed(lambda: get(f"/console/surveys/runs/{rnd.randint(1, communities * 4)}"), 10)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="sqlite", help="sqlite, or a SQLAlchemy URL (postgresql+psycopg://...)")
     parser.add_argument("--communities", type=int, default=1000)
     parser.add_argument("--households", type=int, default=200)
     parser.add_argument("--reuse", action="store_true", help="measure an existing city without rebuilding")
+    parser.add_argument("--pages", action="store_true", help="also time the console pages end to end")
     args = parser.parse_args()
     url = f"sqlite:///{ROOT / 'instance' / 'bench_surveys.db'}" if args.db == "sqlite" else args.db
     engine = make_engine(url)
@@ -190,6 +221,8 @@ def main() -> None:
                 conn.execute(text("ANALYZE"))
     result = {"dialect": engine.dialect.name, "communities": args.communities, "households": args.households,
               "surveys_per_community": 4, **measure(engine, args.communities)}
+    if args.pages:
+        result.update(measure_pages(url, args.communities))
     print(json.dumps(result, ensure_ascii=False, indent=2))
     out = ROOT / "bench" / "results" / f"surveys-{engine.dialect.name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
