@@ -58,12 +58,14 @@ def more_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
 @registry.click("MY_COMPLAINTS")
 @registry.keyword("我的诉求", "我的投诉", "诉求进度", "查进度")
 def mine(inbound: Inbound, ctx: Context) -> replies.Reply:
+    env = from_context(ctx)
     rows = ctx.session.exec(select(Complaint).where(Complaint.resident_id == ctx.resident.id,
                                                     Complaint.state != "draft")
                             .order_by(Complaint.id.desc()).limit(MINE_LIMIT)).all()
     items = [{"ticket": c.ticket, "category": categories.short_name(ctx.settings, c.category),
               "state": STATE_LABELS.get(c.state, c.state), "rate": c.state == "resolved",
-              "photos_pending": intake.pending_photos(c, session=ctx.session) > 0} for c in rows]
+              "photos_pending": intake.pending_photos(c, session=ctx.session) > 0,
+              "link": env.url("status", c, openid=ctx.openid)} for c in rows]
     return ctx.say("wechat/complaint_mine.txt", items=items)
 
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from handlers.complaints.categories import short_name
 from handlers.complaints.env import Env
-from models import Complaint, ComplaintEvent, ComplaintFollower, Department
+from models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto, Department
 from models.outbox import enqueue
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -27,7 +27,13 @@ def values_for(complaint: Complaint, event: ComplaintEvent, env: Env) -> dict:
     department = env.session.get(Department, complaint.department_id) if complaint.department_id else None
     return {"c": complaint, "event": event, "category": short_name(env.settings, complaint.category),
             "department": department.name if department else "", "due": local_time(complaint.due_at),
-            "data": event.data or {}, "link": env.url("status", complaint)}
+            "data": event.data or {}, "link": env.url("status", complaint),
+            "photos_pending": event.action == "submit" and pending_photos(complaint, session=env.session) > 0}
+
+
+def pending_photos(complaint: Complaint, *, session) -> int:
+    return len(session.exec(select(ComplaintPhoto.id).where(ComplaintPhoto.complaint_id == complaint.id,
+                                                            ComplaintPhoto.status == "pending")).all())
 
 
 def tell(complaint: Complaint, event: ComplaintEvent, env: Env) -> None:

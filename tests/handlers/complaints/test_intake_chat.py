@@ -60,6 +60,7 @@ def test_quiet_photo_is_submitted_by_the_clock_with_a_receipt(wechat, db_session
     assert complaint.state == "submitted" and complaint.ticket
     notices = outbox_for(db_session, OPENID)
     assert len(notices) == 1 and complaint.ticket in notices[0].payload["text"]
+    assert "照片正在获取" in notices[0].payload["text"]
     run_job("complaints.finalize_intake")
     assert len(outbox_for(db_session, OPENID)) == 1
 
@@ -70,6 +71,7 @@ def test_menu_and_keyword_start_and_my_complaints_lists_states(wechat, db_sessio
     send_complaint(wechat)
     status, reply = wechat.text(OPENID, "我的诉求")
     assert TICKET.search(reply["Content"]) and "待审核" in reply["Content"] and "照片待获取" in reply["Content"]
+    assert '<a href="http://127.0.0.1:5000/c/' in reply["Content"]  # a signed link to the progress page
     clock.advance(1)  # events are deduplicated by sender, CreateTime and event
     status, reply = wechat.click(OPENID, "MY_COMPLAINTS")
     assert "待审核" in reply["Content"]
