@@ -10,7 +10,7 @@ from bot.console.auth import actor, audit, now, require_community, roles_require
 from bot.console.surveys import bp
 from bot.h5.forms import FormProblem, photo_key, raw_answers
 from models import Building, Household
-from models.surveys import SurveyEligible
+from models.surveys import Ballot, SurveyEligible
 from surveys import ballots, excel, runs, stats
 from surveys.answers import AnswersInvalid
 from surveys.errors import SurveyError
@@ -97,7 +97,11 @@ def paper_form(run_id: int, errors: dict | None = None, values: dict | None = No
                            .where(SurveyEligible.run_id == run_id, SurveyEligible.eligible)
                            .order_by(Building.sort_key, Building.name, Household.unit, Household.room)).all()
     d = runs.version_of(run, session=sess).definition
-    return render_template("console/surveys/paper.html", run=run, d=d, households=households,
+    papers = sess.exec(select(Ballot, Household, Building).join(Household, Household.id == Ballot.household_id)
+                       .join(Building, Building.id == Household.building_id)
+                       .where(Ballot.run_id == run_id, Ballot.channel == "paper")
+                       .order_by(Ballot.updated_at.desc())).all()
+    return render_template("console/surveys/paper.html", run=run, d=d, households=households, papers=papers,
                            errors=errors or {}, values=values or {},
                            chosen=request.form.get("household_id", type=int)), status
 
@@ -132,6 +136,24 @@ def paper_submit(run_id: int):
     sess.commit()
     flash("纸质答卷已录入。", "info")
     return redirect(url_for("console_surveys.paper_form", run_id=run_id))
+
+
+@bp.get("/ballots/<int:ballot_id>/sheet")
+@roles_required("admin", "worker")
+def paper_sheet(ballot_id: int):
+    """The photo of a signed paper ballot, for staff of the ballot's community."""
+    ballot = db.session().get(Ballot, ballot_id)
+    if ballot is None or not ballot.photo_key:
+        abort(404)
+    run = _run(ballot.run_id)
+    try:
+        data = current_app.extensions["linli.services"]["storage"].get(ballot.photo_key)
+    except KeyError:
+        abort(404)
+    audit("survey.paper_sheet.view", f"ballot:{ballot_id}", community_id=run.community_id)
+    db.session().commit()
+    kind = "image/png" if ballot.photo_key.endswith(".png") else "image/jpeg"
+    return Response(data, mimetype=kind, headers={"Cache-Control": "private, no-store"})
 
 
 def _store(storage, run_id: int, household_id: int, upload) -> str:

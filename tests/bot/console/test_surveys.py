@@ -67,6 +67,8 @@ def test_worker_sees_figures_exports_and_enters_paper_ballot(client, db_session,
     paper = db_session.exec(select(Ballot).where(Ballot.household_id == second.id)).one()
     assert paper.channel == "paper" and paper.photo_key.startswith(f"surveys/{run.id}/") and paper.entered_by
     db_session.rollback()
+    assert "查看签字答卷" in client.get(f"/console/surveys/runs/{run.id}/paper").get_data(as_text=True)
+    assert client.get(f"/console/surveys/ballots/{paper.id}/sheet").data == PNG
 
     xlsx = client.get(f"/console/surveys/runs/{run.id}/export.xlsx")
     assert xlsx.status_code == 200
