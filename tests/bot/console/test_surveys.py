@@ -54,6 +54,8 @@ def test_worker_sees_figures_exports_and_enters_paper_ballot(client, db_session,
 
     page = client.get(f"/console/surveys/runs/{run.id}").get_data(as_text=True)
     assert "门槛" in page and "<svg" in page and "担心出资太多" in page
+    report = client.get(f"/console/surveys/runs/{run.id}/report").get_data(as_text=True)
+    assert "结果报告" in report and "盖章" in report and "未达到" in report
     listing = client.get(f"/console/surveys/runs/{run.id}/not-answered").get_data(as_text=True)
     assert "住户1号楼1" not in listing and "住*" in listing and "138****0001" in listing
 
