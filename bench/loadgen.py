@@ -154,6 +154,11 @@ class Generator:
         xml, key = self._xml(openid, "text", {"Content": question})
         return Message("question", openid, key, xml)
 
+    def next_probe(self) -> str:
+        """A subscribe event of a new resident (recorded, not counted)."""
+        return self._xml(f"oLoadProbe{next(self.serial):06d}", "event", {"Event": "subscribe", "EventKey": ""},
+                         event=True)[0]
+
     # ---------------------------------------------------------------- sending
     async def post(self, xml: str) -> tuple[int, str]:
         timestamp, nonce = str(int(time.time())), f"{self.rng.randrange(10**9)}"
