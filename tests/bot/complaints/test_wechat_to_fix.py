@@ -130,3 +130,17 @@ def test_media_never_fetched_expires_after_three_days(wx, wired_app, fake_wechat
     run_job("complaints.fetch_media", on_app=wired_app)
     assert db_session.exec(select(ComplaintPhoto)).one().status == "expired"
     assert db_session.exec(select(Complaint)).one().state == "submitted"
+
+
+def test_photos_fetched_into_s3_storage(make_app, fake_wechat, s3_media, clock, db_session, run_job):
+    from tests.fixtures.fakewechat import APP_SECRET
+    app = make_app({"wechat": {"api_base_url": fake_wechat.url, "app_secret": APP_SECRET, "api_timeout_s": 2.0},
+                    "media": s3_media()})
+    wx = SimulatedWeChat(transport=flask_transport(app.test_client()), token=TOKEN, app_id=APP_ID, account=ACCOUNT,
+                         clock=clock)
+    report(wx, fake_wechat.add_media(jpeg_with_metadata()), retries=1)
+    run_job("complaints.fetch_media", on_app=app)
+    photo = db_session.exec(select(ComplaintPhoto)).one()
+    s3 = app.extensions["linli.services"]["storage"]
+    assert photo.status == "stored" and s3.exists(photo.storage_key) and s3.exists(photo.thumb_key)
+    assert dict(Image.open(io.BytesIO(s3.get(photo.storage_key))).getexif()) == {}
