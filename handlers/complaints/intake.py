@@ -11,7 +11,7 @@ from sqlmodel import Session, func, select
 
 from handlers.complaints import lifecycle
 from handlers.complaints.env import SYSTEM, Actor, Env
-from models import Complaint, ComplaintPhoto, Resident
+from models import Binding, Complaint, ComplaintPhoto, Household, Resident
 
 
 def current_draft(resident: Resident, *, session: Session) -> Complaint | None:
@@ -28,11 +28,21 @@ def draft_for(resident: Resident, *, env: Env) -> Complaint:
     env.session.exec(select(Resident.id).where(Resident.id == resident.id).with_for_update()).one()
     draft = current_draft(resident, session=env.session)
     if draft is None:
-        draft = Complaint(resident_id=resident.id, openid=resident.openid, community_id=resident.community_id,
+        draft = Complaint(resident_id=resident.id, openid=resident.openid,
+                          community_id=community_of(resident, session=env.session),
                           state="draft", created_at=env.now, updated_at=env.now)
         env.session.add(draft)
         env.session.flush()
     return draft
+
+
+def community_of(resident: Resident, *, session: Session) -> int | None:
+    """The community the resident chose (QR code), else the one of a household they are bound to."""
+    if resident.community_id is not None:
+        return resident.community_id
+    return session.exec(select(Household.community_id).join(Binding, Binding.household_id == Household.id)
+                        .where(Binding.resident_id == resident.id, Binding.ended_at.is_(None))
+                        .order_by(Binding.id.desc())).first()
 
 
 def add_photo(complaint: Complaint, media_id: str, *, env: Env, kind: str = "before") -> ComplaintPhoto:

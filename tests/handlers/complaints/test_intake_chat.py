@@ -93,3 +93,21 @@ def test_photo_menu_event_and_location_select_feed_the_same_draft(wechat, db_ses
     draft = db_session.exec(select(Complaint)).one()
     assert draft.state == "draft" and (draft.latitude, draft.location_label) == (38.05, "北门")
     assert len(db_session.exec(select(ComplaintPhoto)).all()) == 2
+
+
+def test_complaint_belongs_to_the_community_of_the_residents_household(wechat, db_session):
+    from models import Binding, Building, Community, Household, Resident
+    community = Community(name="和平里小区")
+    db_session.add(community)
+    db_session.flush()
+    building = Building(community_id=community.id, name="1号楼")
+    db_session.add(building)
+    db_session.flush()
+    household = Household(community_id=community.id, building_id=building.id, room="101")
+    resident = Resident(openid=OPENID)
+    db_session.add_all([household, resident])
+    db_session.flush()
+    db_session.add(Binding(resident_id=resident.id, household_id=household.id))
+    db_session.commit()
+    send_complaint(wechat)
+    assert db_session.exec(select(Complaint)).one().community_id == community.id
