@@ -27,54 +27,58 @@ def pending_work(stack: Stack) -> dict:
 
 
 def verify(stack: Stack, stats: Stats, run_id: int) -> dict:
+    return {**inbound_checks(stack, stats), **photo_checks(stack, stats), **ballot_checks(stack, stats, run_id),
+            **outbox_checks(stack), "retry_answer_mismatch": len(stats.retry_mismatch),
+            "retry_mismatch_examples": stats.retry_mismatch[:3]}
+
+
+def inbound_checks(stack: Stack, stats: Stats) -> dict:
     inbound = Counter(key for (key,) in stack.sql("SELECT dedup_key FROM inbound_message"))
-    acked = stats.acked
-    lost = [key for key in acked if inbound[key] == 0]
-    inbound_dups = [key for key, n in inbound.items() if n > 1]
+    lost = [key for key in stats.acked if inbound[key] == 0]
+    return {"acknowledged": len(stats.acked), "never_acknowledged": len(stats.unacked),
+            "acknowledged_lost": len(lost), "examples_lost": lost[:5],
+            "inbound_duplicates": sum(1 for n in inbound.values() if n > 1),
+            "handler_failures": stack.sql("SELECT count(*) FROM inbound_message WHERE status = 'failed'")[0][0]}
 
-    photo_rows = Counter((openid, media) for openid, media in stack.sql(
+
+def photo_checks(stack: Stack, stats: Stats) -> dict:
+    """Each acknowledged photo (a new resident each) is one photo row of one complaint."""
+    photo_rows = Counter(stack.sql(
         "SELECT c.openid, p.media_id FROM complaint_photo p JOIN complaint c ON c.id = p.complaint_id"))
-    complaints_per_openid = Counter(openid for (openid,) in stack.sql(
-        "SELECT openid FROM complaint WHERE openid LIKE 'oLoadPic%%'"))
-    photos = [m for m in acked.values() if m.kind == "photo"]
-    photos_lost = [m.dedup_key for m in photos if photo_rows[(m.openid, m.media_id)] == 0]
-    photos_dup = [m.dedup_key for m in photos if photo_rows[(m.openid, m.media_id)] > 1]
-    complaints_dup = [o for o, n in complaints_per_openid.items() if n > 1]
-    complaints_lost = [m.openid for m in photos if complaints_per_openid[m.openid] == 0]
+    per_openid = Counter(o for (o,) in stack.sql("SELECT openid FROM complaint WHERE openid LIKE 'oLoadPic%%'"))
+    photos = [m for m in stats.acked.values() if m.kind == "photo"]
+    return {"photos_acknowledged": len(photos),
+            "photos_lost": sum(1 for m in photos if photo_rows[(m.openid, m.media_id)] == 0),
+            "photos_duplicated": sum(1 for m in photos if photo_rows[(m.openid, m.media_id)] > 1),
+            "complaints_lost": sum(1 for m in photos if per_openid[m.openid] == 0),
+            "complaints_duplicated": sum(1 for n in per_openid.values() if n > 1),
+            "complaints_by_state": dict(stack.sql("SELECT state, count(*) FROM complaint GROUP BY state"))}
 
-    ballots = stack.sql("SELECT r.openid FROM ballot b JOIN binding bd ON bd.household_id = b.household_id "
-                        "JOIN resident r ON r.id = bd.resident_id WHERE b.run_id = %s", (run_id,))
-    ballot_openids = Counter(o for (o,) in ballots)
-    ballots_dup = stack.sql("SELECT household_id FROM ballot WHERE run_id = %s GROUP BY household_id "
-                            "HAVING count(*) > 1", (run_id,))
-    ballots_lost = sorted(stats.walkers_done - set(ballot_openids))
-    ballots_unexplained = sorted(set(ballot_openids) - stats.walkers_done - stats.walkers_unknown)
-    incomplete = stack.sql("SELECT count(*) FROM ballot WHERE run_id = %s AND NOT (answers::jsonb ? 'agree')",
-                           (run_id,))[0][0]
 
-    outbox = dict(stack.sql("SELECT status, count(*) FROM outbound_message GROUP BY status"))
+def ballot_checks(stack: Stack, stats: Stats, run_id: int) -> dict:
+    """A resident told "提交成功" has exactly one ballot; no ballot is partial; none comes from nowhere."""
+    voters = set(o for (o,) in stack.sql(
+        "SELECT r.openid FROM ballot b JOIN binding bd ON bd.household_id = b.household_id "
+        "JOIN resident r ON r.id = bd.resident_id WHERE b.run_id = %s", (run_id,)))
+    return {"walkers_submitted": len(stats.walkers_done), "walkers_unknown": len(stats.walkers_unknown),
+            "ballots": stack.sql("SELECT count(*) FROM ballot WHERE run_id = %s", (run_id,))[0][0],
+            "ballots_lost": len(stats.walkers_done - voters),
+            "ballots_duplicated": len(stack.sql("SELECT household_id FROM ballot WHERE run_id = %s "
+                                                "GROUP BY household_id HAVING count(*) > 1", (run_id,))),
+            "ballots_unexplained": len(voters - stats.walkers_done - stats.walkers_unknown),
+            "ballots_incomplete": stack.sql("SELECT count(*) FROM ballot WHERE run_id = %s "
+                                            "AND NOT (answers::jsonb ? 'agree')", (run_id,))[0][0]}
+
+
+def outbox_checks(stack: Stack) -> dict:
+    """Every row ``sent`` was accepted by the fake API at least once (its recorded calls)."""
     rows = Counter(o for (o,) in stack.sql("SELECT openid FROM outbound_message WHERE status = 'sent'"))
-    calls = stack.fake_calls()
-    delivered = Counter(c.get("touser") for c in calls
+    delivered = Counter(c.get("touser") for c in stack.fake_calls()
                         if c["path"] in ("cgi-bin/message/custom/send", "cgi-bin/message/template/send")
                         and c.get("errcode") == 0 and c.get("http_status") == 200)
-    undelivered = sum(max(0, n - delivered[o]) for o, n in rows.items())
-    delivered_twice = sum(max(0, delivered[o] - n) for o, n in rows.items())
-    return {
-        "acknowledged": len(acked), "never_acknowledged": len(stats.unacked),
-        "acknowledged_lost": len(lost), "inbound_duplicates": len(inbound_dups),
-        "handler_failures": stack.sql("SELECT count(*) FROM inbound_message WHERE status = 'failed'")[0][0],
-        "photos_acknowledged": len(photos), "photos_lost": len(photos_lost), "photos_duplicated": len(photos_dup),
-        "complaints_lost": len(complaints_lost), "complaints_duplicated": len(complaints_dup),
-        "complaints_by_state": dict(stack.sql("SELECT state, count(*) FROM complaint GROUP BY state")),
-        "walkers_submitted": len(stats.walkers_done), "walkers_unknown": len(stats.walkers_unknown),
-        "ballots": sum(ballot_openids.values()), "ballots_lost": len(ballots_lost),
-        "ballots_duplicated": len(ballots_dup), "ballots_unexplained": len(ballots_unexplained),
-        "ballots_incomplete": incomplete,
-        "retry_answer_mismatch": len(stats.retry_mismatch), "retry_mismatch_examples": stats.retry_mismatch[:3],
-        "outbox": outbox, "outbox_sent_not_seen_by_api": undelivered, "outbox_delivered_twice": delivered_twice,
-        "examples_lost": lost[:5],
-    }
+    return {"outbox": dict(stack.sql("SELECT status, count(*) FROM outbound_message GROUP BY status")),
+            "outbox_sent_not_seen_by_api": sum(max(0, n - delivered[o]) for o, n in rows.items()),
+            "outbox_delivered_twice": sum(max(0, delivered[o] - n) for o, n in rows.items())}
 
 
 def problems(result: dict) -> list[str]:

@@ -14,9 +14,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -29,100 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.pg import Postgres, alive, free_port, wait_port  # noqa: E402
+
 TOKEN, APP_ID = "OldCommunityToken2024", "wx5e1a0c0ffee2024a"
 ACCOUNT = "gh_0a1b2c3d4e5f"
 VENV_BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, seconds: float) -> bool:
-    limit = time.monotonic() + seconds
-    while time.monotonic() < limit:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
-def alive(pid: int) -> bool:
-    """Running (a zombie nobody reaps, as in a container without an init, counts as gone)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
-def pg_bin() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if found:
-        return found[-1]
-    initdb = shutil.which("initdb")
-    if not initdb:
-        raise RuntimeError("PostgreSQL's initdb not found (apt-get install postgresql)")
-    return Path(initdb).parent
-
-
-class Postgres:
-    """A throwaway cluster: ``start()``, ``restart()``, ``stop()``; url for psycopg and SQLAlchemy."""
-
-    def __init__(self, workdir: Path):
-        self.dir = workdir / "pg"
-        self.data = self.dir / "data"
-        self.bin = pg_bin()
-        self.port = free_port()
-        self.as_user: list[str] = []
-        if os.geteuid() == 0:  # initdb refuses root: the postgres user runs the cluster
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
-
-    @property
-    def dsn(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def init(self) -> None:
-        self.dir.mkdir(parents=True)
-        if self.as_user:
-            for parent in [self.dir, *self.dir.parents]:
-                if parent == Path("/"):
-                    break
-                os.chmod(parent, os.stat(parent).st_mode | 0o711)
-            shutil.chown(self.dir, "postgres")
-        subprocess.run([*self.as_user, str(self.bin / "initdb"), "-D", str(self.data), "-U", "postgres",
-                        "-A", "trust", "-E", "UTF8", "--locale=C", "--no-sync"],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.start()
-
-    def pg_ctl(self, *args: str, check: bool = True) -> None:
-        subprocess.run([*self.as_user, str(self.bin / "pg_ctl"), "-D", str(self.data), *args], check=check,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-    def start(self) -> None:
-        # fsync off: the faults crash PostgreSQL, never the machine, so the OS keeps what was written.
-        # synchronous_commit stays on: off, a crash (immediate stop) forgets the last commits
-        # (the first fault run here lost 2 acknowledged messages that way).
-        opts = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.dir} "
-                "-c fsync=off -c full_page_writes=off -c max_connections=300")
-        self.pg_ctl("-l", str(self.dir / "server.log"), "-w", "-t", "60", "-o", opts, "start")
-
-    def restart(self, *, down_s: float = 0.0) -> None:
-        """Stop at once (``-m immediate``: like a crash), stay down ``down_s``, start again."""
-        self.pg_ctl("-m", "immediate", "-w", "stop")
-        time.sleep(down_s)
-        self.start()
-
-    def stop(self) -> None:
-        if (self.data / "postmaster.pid").exists():
-            self.pg_ctl("-m", "immediate", "-w", "stop", check=False)
 
 
 def config_text(workdir: Path, db_url: str, fake_url: str, extra: dict | None) -> str:
@@ -149,6 +58,44 @@ def config_text(workdir: Path, db_url: str, fake_url: str, extra: dict | None) -
                 inner = ", ".join(f"{ik} = {json.dumps(iv)}" for ik, iv in v.items()) if isinstance(v, dict) else None
                 lines.append(f'"{k}" = {{ {inner} }}' if inner is not None else f"{k} = {json.dumps(v)}")
     return "\n".join(lines) + "\n"
+
+
+# Run in a subprocess with the stack's configuration (HOUSEHOLDS and WALKERS are prepended).
+SEED_CODE = """
+import json, sys
+from datetime import timedelta
+from bot import create_app
+from bot import db
+from models import Binding, Building, Community, Household, Resident
+from models.base import utcnow
+from surveys import runs, samples
+app = create_app()
+with app.app_context():
+    s = db.session()
+    now = utcnow()
+    c = Community(name="压测小区", code="LOAD001", district="新华区")
+    s.add(c); s.flush()
+    b = Building(community_id=c.id, name="1号楼", sort_key=0); s.add(b); s.flush()
+    hs = []
+    for i in range(HOUSEHOLDS):
+        h = Household(community_id=c.id, building_id=b.id, unit=str(1 + i // 100), room=str(101 + i % 100),
+                      status="occupied", owner_name=f"住户{i}", phone=f"139{i:08d}")
+        s.add(h); hs.append(h)
+    s.flush()
+    openids = []
+    for i in range(WALKERS):
+        r = Resident(openid=f"oLoadWalker{i:05d}", community_id=c.id, subscribed_at=now, created_at=now,
+                     last_interaction_at=now)
+        s.add(r); s.flush()
+        s.add(Binding(resident_id=r.id, household_id=hs[i].id, role="owner", verified_by="roster",
+                      verified_at=now, created_at=now))
+        openids.append(r.openid)
+    s.flush()
+    willingness = next(t for t in samples.load_samples(session=s) if t.phase == "willingness")
+    run = runs.publish(willingness.id, c.id, session=s, now=now, closes_at=now + timedelta(days=30), actor="bench")
+    s.commit()
+    print(json.dumps({"community_id": c.id, "run_id": run.id, "walkers": openids}))
+"""
 
 
 class Stack:
@@ -313,41 +260,7 @@ class Stack:
     def seed(self, *, households: int, walkers: int) -> dict:
         """One community with ``households`` households, ``walkers`` residents bound to them and the
         willingness survey open: {"community_id", "run_id", "walkers": [openid, ...]}."""
-        code = f"""
-import json, sys
-from datetime import timedelta
-from bot import create_app
-from bot import db
-from models import Binding, Building, Community, Household, Resident
-from models.base import utcnow
-from surveys import runs, samples
-app = create_app()
-with app.app_context():
-    s = db.session()
-    now = utcnow()
-    c = Community(name="压测小区", code="LOAD001", district="新华区")
-    s.add(c); s.flush()
-    b = Building(community_id=c.id, name="1号楼", sort_key=0); s.add(b); s.flush()
-    hs = []
-    for i in range({max(households, walkers)}):
-        h = Household(community_id=c.id, building_id=b.id, unit=str(1 + i // 100), room=str(101 + i % 100),
-                      status="occupied", owner_name=f"住户{{i}}", phone=f"139{{i:08d}}")
-        s.add(h); hs.append(h)
-    s.flush()
-    openids = []
-    for i in range({walkers}):
-        r = Resident(openid=f"oLoadWalker{{i:05d}}", community_id=c.id, subscribed_at=now, created_at=now,
-                     last_interaction_at=now)
-        s.add(r); s.flush()
-        s.add(Binding(resident_id=r.id, household_id=hs[i].id, role="owner", verified_by="roster",
-                      verified_at=now, created_at=now))
-        openids.append(r.openid)
-    s.flush()
-    willingness = next(t for t in samples.load_samples(session=s) if t.phase == "willingness")
-    run = runs.publish(willingness.id, c.id, session=s, now=now, closes_at=now + timedelta(days=30), actor="bench")
-    s.commit()
-    print(json.dumps({{"community_id": c.id, "run_id": run.id, "walkers": openids}}))
-"""
+        code = f"HOUSEHOLDS, WALKERS = {max(households, walkers)}, {walkers}\n" + SEED_CODE
         out = subprocess.run([sys.executable, "-c", code], env=self.env, cwd=ROOT, check=True,
                              capture_output=True, text=True).stdout
         return json.loads(out.strip().splitlines()[-1])

@@ -121,7 +121,7 @@ def plan(short: bool) -> tuple[float, float, list[tuple[float, str, tuple]]]:
         # No master kill here: a new master's start costs 10-30 s on a busy 2-core machine.
         return 6, 30, [(3, "kill_worker", ()), (6, "kill_clock", (2,)), (9, "restart_db", (1,)),
                        (12, "api_down", (10,)), (13, "disk_full", (8,)), (24, "kill_worker", ())]
-    return 30, 180, [(10, "kill_worker", ()), (20, "kill_clock", (3,)), (30, "restart_db", (2,)),
+    return 8, 180, [(10, "kill_worker", ()), (20, "kill_clock", (3,)), (30, "restart_db", (2,)),
                      (45, "kill_worker", ()), (50, "api_down", (20,)), (55, "disk_full", (20,)),
                      (80, "kill_master", ()), (95, "restart_db", (5,)), (110, "kill_clock", (10,)),
                      (120, "kill_worker", ()), (125, "kill_worker", ()), (140, "api_down", (20,))]
@@ -153,11 +153,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--short", action="store_true", help="CI: 30 s of load, each fault but the master kill")
     parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--rate", type=float, default=0, help="msg/s (default 8, short 6: under what a busy "
+                                                               "2-core machine holds, so latencies mean something)")
     parser.add_argument("--settle-s", type=float, default=180)
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the stack on the way out
     rate, seconds, schedule = plan(args.short)
+    rate = args.rate or rate
     out = Path(args.out or ROOT / "bench" / "results" / ("faults-short.json" if args.short else "faults.json"))
 
     with tempfile.TemporaryDirectory(prefix="linli-faults-") as tmp:
