@@ -1,20 +1,18 @@
 """Inbound XML parsing that refuses DTDs and entities; reply XML that cannot be broken.
 
 Inbound bodies are small and flat: ``<xml>`` with leaf children, and a few
-events with one nested level (ScanCodeInfo, SendPicsInfo, SendLocationInfo).
+events with nested levels (ScanCodeInfo, SendPicsInfo, SendLocationInfo).
 """
 from __future__ import annotations
 
 import re
 import time
-from xml.etree.ElementTree import Element
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from xml.parsers import expat
 
 from handlers.replies import Reply
 
 MAX_CHILDREN = 64
+MAX_DEPTH = 5  # <xml> > SendPicsInfo > PicList > item > PicMd5Sum
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -22,33 +20,81 @@ class XmlError(ValueError):
     """The body is not the XML WeChat sends."""
 
 
+class _Builder:
+    """Streams expat events into nested dicts, refusing DTDs, entities and depth early.
+
+    Refusing inside the event handlers means a hostile body (20,000 levels,
+    an entity bomb) is rejected after a few bytes, before any tree is built.
+    """
+
+    def __init__(self):
+        self.stack: list[tuple[str, dict | list, list[str]]] = []
+        self.root: tuple[str, dict | list] | None = None
+
+    def start(self, tag, _attrs):
+        if len(self.stack) >= MAX_DEPTH:
+            raise XmlError("nested too deep")
+        if self.stack:
+            parent = self.stack[-1][1]
+            if len(parent) >= MAX_CHILDREN:
+                raise XmlError("too many fields")
+        self.stack.append((tag, {}, []))
+
+    def end(self, tag):
+        tag, children, text = self.stack.pop()
+        value = _collapse(tag, children, "".join(text))
+        if not self.stack:
+            self.root = (tag, value if isinstance(value, dict) else {})
+            return
+        parent = self.stack[-1][1]
+        if tag == "item":
+            parent.setdefault("\0items", []).append(value)
+        else:
+            parent[tag] = value
+
+    def data(self, chunk):
+        if self.stack:
+            self.stack[-1][2].append(chunk)
+
+
+def _collapse(tag: str, children: dict, text: str):
+    if not children:
+        return text if tag == "Content" else text.strip()
+    if "\0items" in children and len(children) == 1:  # news Articles, SendPicsInfo PicList
+        return children["\0items"]
+    children.pop("\0items", None)
+    return children
+
+
+def _refuse(message: str):
+    def handler(*_args):
+        raise XmlError(message)
+    return handler
+
+
 def parse(body: bytes) -> dict:
-    """Parse an inbound body to a flat dict of field → text (nested fields → dict)."""
+    """Parse an inbound body to a flat dict of field → text (nested fields → dict or list)."""
     if not body or not body.strip():
         raise XmlError("empty body")
+    builder = _Builder()
+    parser = expat.ParserCreate()
+    parser.StartElementHandler, parser.EndElementHandler = builder.start, builder.end
+    parser.CharacterDataHandler = builder.data
+    parser.StartDoctypeDeclHandler = _refuse("forbidden XML construct: DTD")
+    parser.EntityDeclHandler = _refuse("forbidden XML construct: entity declaration")
+    parser.ExternalEntityRefHandler = _refuse("forbidden XML construct: external entity")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
-        root = fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise XmlError(f"forbidden XML construct: {type(exc).__name__}") from exc
-    except Exception as exc:  # ParseError, ValueError from expat on unknown encodings
+        parser.Parse(body, True)
+    except expat.ExpatError as exc:
         raise XmlError(f"not well-formed XML: {exc}") from exc
-    if root.tag != "xml":
+    except (ValueError, LookupError) as exc:  # unknown encodings
+        if isinstance(exc, XmlError):
+            raise
+        raise XmlError(f"not well-formed XML: {exc}") from exc
+    if builder.root is None or builder.root[0] != "xml":
         raise XmlError("root element must be <xml>")
-    if len(root) > MAX_CHILDREN:
-        raise XmlError("too many fields")
-    return {child.tag: _value(child, depth=1) for child in root}
-
-
-def _value(node: Element, depth: int):
-    if len(node) == 0:
-        return (node.text or "").strip() if node.tag not in ("Content",) else (node.text or "")
-    if depth >= 4:  # SendPicsInfo > PicList > item > PicMd5Sum
-        raise XmlError("nested too deep")
-    if len(node) > MAX_CHILDREN:
-        raise XmlError("too many fields")
-    if all(child.tag == "item" for child in node):  # news Articles, SendPicsInfo PicList
-        return [_value(child, depth + 1) for child in node]
-    return {child.tag: _value(child, depth + 1) for child in node}
+    return builder.root[1]
 
 
 def cdata(value: str) -> str:
