@@ -49,8 +49,13 @@ def _read_xlsx(data: bytes) -> RosterTable:
 
     try:
         return _table(roster_xlsx.iter_rows(data))
-    except (roster_xlsx.UnsupportedWorkbook, SyntaxError):  # ElementTree's ParseError is a SyntaxError
+    except RosterFormatError:
+        raise
+    except Exception:  # noqa: BLE001  a damaged zip raises zlib, struct, XML and index errors alike
         return _read_xlsx_openpyxl(data)
+
+
+_DAMAGED = "无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏"
 
 
 def _read_xlsx_openpyxl(data: bytes) -> RosterTable:
@@ -59,9 +64,13 @@ def _read_xlsx_openpyxl(data: bytes) -> RosterTable:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise RosterFormatError("无法读取该 Excel 文件，请确认是 .xlsx 格式且未损坏") from exc
+        raise RosterFormatError(_DAMAGED) from exc
     try:
         return _table(enumerate(book.worksheets[0].iter_rows(values_only=True), start=1))
+    except RosterFormatError:
+        raise
+    except Exception as exc:  # damage past the workbook's start shows only while reading rows
+        raise RosterFormatError(_DAMAGED) from exc
     finally:
         book.close()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from handlers.households.roster_read import RosterTable
@@ -103,12 +104,14 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
+@lru_cache(maxsize=4096)
 def canonical_building(text: str) -> str:
     """``3``, ``3号``, ``3栋`` and ``3号楼`` are the same building: ``3号楼``."""
     match = _BUILDING.match(text)
     return f"{int(match.group(1))}号楼" if match else text
 
 
+@lru_cache(maxsize=4096)
 def canonical_unit(text: str) -> str:
     match = _UNIT.match(text)
     return str(int(match.group(1))) if match else text
@@ -121,17 +124,22 @@ def canonical_room(text: str) -> str:
 class _RowChecker:
     def __init__(self, columns: dict[str, int], header: list[str]):
         self.columns, self.header = columns, header
+        self.present = list(columns.items())
+        self.blank = dict.fromkeys(HEADER_ALIASES, "")
 
-    def value(self, values: list[Any], field: str) -> str:
-        index = self.columns.get(field)
-        return cell_text(values[index]) if index is not None and index < len(values) else ""
+    def values_of(self, values: list[Any]) -> dict[str, str]:
+        raw, width = dict(self.blank), len(values)
+        for field, index in self.present:
+            if index < width:
+                raw[field] = cell_text(values[index])
+        return raw
 
     def label(self, field: str) -> str:
         index = self.columns.get(field)
         return self.header[index] if index is not None else LABELS[field]
 
     def check(self, number: int, values: list[Any]) -> tuple[RosterRow | None, list[RowError]]:
-        raw = {field: self.value(values, field) for field in HEADER_ALIASES}
+        raw = self.values_of(values)
         errors = [RowError(number, self.label(f), "不能为空") for f in REQUIRED if not raw[f]]
         errors += [RowError(number, self.label(f), f"太长了（最多{n}个字）")
                    for f, n in MAX_LENGTH.items() if len(raw[f]) > n]

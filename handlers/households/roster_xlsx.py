@@ -13,9 +13,17 @@ import io
 import posixpath
 import zipfile
 from typing import Any, Iterator
-from xml.etree.ElementTree import iterparse
+from functools import partial
+
+from defusedxml.ElementTree import iterparse as _defused_iterparse
+
+# No DTDs or entities in a workbook: refusing them stops entity-expansion bombs.
+iterparse = partial(_defused_iterparse, forbid_dtd=True)
+
+from handlers.households.roster_read import RosterFormatError
 
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAX_INFLATED_BYTES = 256 * 1024 * 1024  # a 50,000-row roster inflates to about 10 MB
 
 
 class UnsupportedWorkbook(ValueError):
@@ -90,6 +98,8 @@ def iter_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
     """(row number, values) of the first sheet, blank cells as None."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(info.file_size for info in archive.infolist()) > MAX_INFLATED_BYTES:
+            raise RosterFormatError("文件解压后过大，不像是花名册；请检查文件")
         path = first_sheet_path(archive)
         strings = shared_strings(archive)
         source = archive.open(path)
