@@ -8,6 +8,7 @@ failing row is backed off, and the next run, a few seconds later, probes again.
 """
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import Counter
@@ -23,6 +24,7 @@ from bot.outbound.ratelimit import TokenBucket
 from bot.wechat.api import WeChatApi
 from models import OutboundMessage, Resident
 
+log = logging.getLogger(__name__)
 TABLE = OutboundMessage.__table__  # Core statements: the ORM's bulk machinery costs more than the write
 
 
@@ -67,6 +69,8 @@ def deliver_batch(delivery: Delivery, session: Session, run_id: str, batch: list
         mark_sent(session, run_id, [(m, o) for m, o in answered if o.status == "sent"], delivery.now())
         for msg, outcome in answered:
             summary[outcome.status] += 1
+            if outcome.stop and keep_going:
+                log.warning("outbox: WeChat refused (%s); this run stops and the rest waits", outcome.error)
             keep_going = keep_going and not outcome.stop
             if outcome.status != "sent":
                 mark(session, run_id, msg, outcome, delivery)
@@ -100,6 +104,8 @@ def mark(session: Session, run_id: str, msg: claims.Claimed, outcome: channels.O
         values.update(status="waiting")
     elif outcome.status == "dead" or msg.attempts + 1 >= int(settings["max_attempts"]):
         values.update(status="dead", attempts=msg.attempts + 1)
+        log.warning("outbox: message %s is a dead letter after %s attempt(s): %s", msg.id, msg.attempts + 1,
+                    outcome.error)
     else:
         values.update(status="pending", attempts=msg.attempts + 1,
                       next_attempt_at=now + timedelta(seconds=backoff_s(msg.attempts + 1, settings)))

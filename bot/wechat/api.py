@@ -34,14 +34,14 @@ TOKEN_MARGIN_S = 60  # a token this close to expiry is refreshed before use
 class WeChatApiError(Exception):
     """WeChat (or the way to it) refused: ``errcode`` is WeChat's code or one of ours (negative)."""
 
-    def __init__(self, errcode: int, errmsg: str, *, http_status: int | None = None):
+    def __init__(self, errcode: int, errmsg: str, *, http_status: int | None = None, token_fetch: bool = False):
         super().__init__(f"{errcode}: {errmsg}")
-        self.errcode, self.errmsg, self.http_status = errcode, errmsg, http_status
+        self.errcode, self.errmsg, self.http_status, self.token_fetch = errcode, errmsg, http_status, token_fetch
 
     @property
     def transient(self) -> bool:
-        """Worth retrying later (rate limits, WeChat busy, 5xx, network)."""
-        return self.errcode in TRANSIENT_ERRORS or (self.http_status or 0) >= 500
+        """Worth retrying later (rate limits, WeChat busy, 5xx, network, no token: nothing is the message's fault)."""
+        return self.token_fetch or self.errcode in TRANSIENT_ERRORS or (self.http_status or 0) >= 500
 
 
 class _Client(WeChatClient):
@@ -83,14 +83,21 @@ class WeChatApi:
         return self.store.refresh(current.value if current else None, self._fetch_token, ahead_s)
 
     def _fetch_token(self) -> Token:
-        params = {"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret}
-        result = _transport(lambda: self._client._http.get(self.base_url + "cgi-bin/token", params=params,
-                                                           timeout=self.timeout_s))
-        body = _json_of(result)
-        if body.get("errcode"):
-            raise WeChatApiError(int(body["errcode"]), str(body.get("errmsg", "")))
+        try:
+            body = self._token_request()
+        except WeChatApiError as exc:
+            log.error("wechat: cannot get an access token: %s %s", exc.errcode, exc.errmsg)
+            raise WeChatApiError(exc.errcode, exc.errmsg, http_status=exc.http_status, token_fetch=True) from None
         log.info("wechat: fetched a new access token (expires in %ss)", body.get("expires_in"))
         return Token(body["access_token"], time.time() + int(body.get("expires_in", 7200)))
+
+    def _token_request(self) -> dict:
+        params = {"grant_type": "client_credential", "appid": self.app_id, "secret": self._secret}
+        body = _json_of(_transport(lambda: self._client._http.get(self.base_url + "cgi-bin/token", params=params,
+                                                                  timeout=self.timeout_s)))
+        if body.get("errcode"):
+            raise WeChatApiError(int(body["errcode"]), str(body.get("errmsg", "")))
+        return body
 
     # calls ------------------------------------------------------------------------
     def send_custom(self, openid: str, payload: dict[str, Any]) -> dict:

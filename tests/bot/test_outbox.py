@@ -5,6 +5,7 @@ from collections import Counter
 
 from sqlmodel import Session
 
+from bot.clock.runner import run_job
 from bot.outbound import service
 
 
@@ -150,3 +151,13 @@ def test_counts(outbox, fake_wechat):
     outbox.deliver()
     with Session(outbox.engine) as session:
         assert service.counts(session) == {"pending": 0, "sending": 0, "sent": 2, "waiting": 1, "dead": 0}
+
+
+def test_a_wrong_secret_stops_the_run_without_burning_the_queue(make_app, fake_wechat, outbox, clock):
+    bad = make_app({"wechat": {"api_base_url": fake_wechat.url, "app_secret": "wrong-secret"},
+                    "outbox": {"max_attempts": 4}})
+    outbox.resident("oA")
+    outbox.queue("oA", "x", count=10)
+    run_job(bad, "outbox.deliver")
+    attempts = sorted(r.attempts for r in outbox.rows())
+    assert attempts == [0] * 9 + [1] and {r.status for r in outbox.rows()} == {"pending"}
