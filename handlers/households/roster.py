@@ -57,7 +57,7 @@ def import_roster(source: str | Path | BinaryIO | bytes, *, session: Session, fi
         table = read_roster(source, filename)
     except RosterFormatError as exc:
         return ImportResult(ok=False, errors=[RowError(0, "", str(exc))])
-    rows, errors = check_rows(table)
+    rows, errors = check_rows(table, lambda done, total: progress("check", done, total))
     progress("check", len(table.rows), len(table.rows))
     communities, scope_errors = resolve_communities(session, rows, allowed_community_ids, create_communities)
     errors += scope_errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from handlers.households.roster_read import RosterTable
 
@@ -171,13 +171,16 @@ class _RowChecker:
         return area
 
 
-def check_rows(table: RosterTable) -> tuple[list[RosterRow], list[RowError]]:
+def check_rows(table: RosterTable, progress: Callable[[int, int], None] | None = None
+               ) -> tuple[list[RosterRow], list[RowError]]:
     """Every row checked (none skipped), duplicates within the file reported."""
     columns, errors = map_header(table.header)
     if errors:
         return [], errors
-    checker, rows, seen = _RowChecker(columns, table.header), [], {}
-    for number, values in table.rows:
+    checker, rows, seen, total = _RowChecker(columns, table.header), [], {}, len(table.rows)
+    for done, (number, values) in enumerate(table.rows):
+        if progress and done % 2000 == 0:
+            progress(done, total)
         row, row_errors = checker.check(number, values)
         errors += row_errors
         if row is None:
