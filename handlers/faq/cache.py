@@ -62,14 +62,18 @@ class IndexCache:
         self.checked_at = self.clock()
         if key == self.key:
             return
-        docs = load_docs(session)
         if self.index is None:
-            self.index, self.key = Index.build(docs), key
+            self.index, self.key = Index.build(load_docs(session)), key
             return
         with self._lock:
             if self._rebuilding:
                 return
             self._rebuilding = True
+        try:
+            docs = load_docs(session)  # read here, in the request's session; the thread only computes
+        except Exception:
+            self._rebuilding = False
+            raise
         threading.Thread(target=self._rebuild, args=(docs, key), daemon=True, name="faq-index").start()
 
     def _rebuild(self, docs: list[Doc], key: tuple) -> None:
