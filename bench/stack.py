@@ -155,13 +155,14 @@ class Stack:
             raise RuntimeError("the fake WeChat API did not start")
 
     def start_web(self) -> None:
+        """Start gunicorn; return once a worker answers (under load the answer may take a while)."""
         self.web = self._spawn("web", [str(VENV_BIN / "gunicorn"), "--workers", str(self.workers), "--bind",
                                        f"127.0.0.1:{self.web_port}", "--timeout", "30", "--graceful-timeout", "5",
                                        "--backlog", "2048", "bot:create_app()"])
-        limit = time.monotonic() + 60
-        while time.monotonic() < limit:
+        limit = time.monotonic() + 120
+        while time.monotonic() < limit and self.web.poll() is None:
             try:
-                if requests.get(self.web_url + "/wechat", timeout=1).status_code == 403:
+                if requests.get(self.web_url + "/wechat", timeout=10).status_code == 403:
                     return
             except requests.RequestException:
                 pass
@@ -200,7 +201,10 @@ class Stack:
             time.sleep(0.1)
         for pid in orphans:  # still alive after 15 s: they are ours, end them
             if alive(pid):
-                os.kill(pid, signal.SIGKILL)
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:  # it exited meanwhile
+                    pass
         self.start_web()
 
     def stop(self) -> None:

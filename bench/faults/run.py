@@ -132,7 +132,10 @@ async def drive(gen: Generator, faults: Faults, rate: float, seconds: float, sch
 
     async def at(when: float, action: str, args: tuple) -> None:
         await asyncio.sleep(when)
-        await loop.run_in_executor(None, lambda: getattr(faults, action)(*args))
+        try:
+            await loop.run_in_executor(None, lambda: getattr(faults, action)(*args))
+        except Exception as exc:  # noqa: BLE001 (a fault that could not be staged is reported; the checks still run)
+            faults.note(f"{action} FAILED: {exc}")
 
     actions = [asyncio.ensure_future(at(when, action, args)) for when, action, args in schedule]
     faults.t0 = time.monotonic()
@@ -194,7 +197,8 @@ def run(tmp: Path, media_dir: Path, disk: bool, rate: float, seconds: float, sch
         return {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "short": args.short,
                 "rate": rate, "seconds": seconds, "workers": args.workers, "load_wall_s": round(load_s, 1),
                 "disk_fault": disk, "faults": faults.log, "figures": figures, "settle": settle,
-                "checks": result, "problems": checks.problems(result)}
+                "checks": result,
+                "problems": checks.problems(result) + [f["action"] for f in faults.log if "FAILED" in f["action"]]}
 
 
 def print_report(r: dict) -> None:
