@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -150,7 +151,8 @@ def main() -> None:
     args = parser.parse_args()
     app, engine = setup(args.db)
     figures = {"database": engine.dialect.name, "import": bench_import(engine),
-               "list_page": bench_pages(app, engine, args.repeat)}
+               "list_page": bench_pages(app, engine, args.repeat),
+               "load_average_1m": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
     print(json.dumps(figures, ensure_ascii=False, indent=2))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n")
