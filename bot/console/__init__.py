@@ -43,6 +43,6 @@ def home():
 
 
 # View modules register themselves on ``bp`` when imported.
-VIEWS = ["login", "communities", "households", "export", "roster", "bindings", "staff", "audit_log"]
+VIEWS = ["errors", "login", "communities", "households", "export", "roster", "bindings", "staff", "audit_log"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

@@ -34,6 +34,7 @@ def test_post_without_csrf_token_is_refused(client, staff_user):
     worker = staff_user("worker")
     resp = client.post("/console/login", data={"username": worker.username, "password": worker.password})
     assert resp.status_code == 400
+    assert "页面已过期" in resp.get_data(as_text=True)
 
 
 def test_login_is_throttled_per_username_and_ip(make_app, staff_user, clock):
