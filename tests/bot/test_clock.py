@@ -7,7 +7,7 @@ import time
 import redis as redis_lib
 from sqlmodel import Session, select
 
-from bot.clock.lock import FileClockLock, RedisClockLock
+from bot.clock.lock import FileClockLock, RedisClockLock, clock_lock
 from bot.clock.registry import load_jobs
 from bot.clock.scheduler import build_scheduler
 from models.outbound import DailyFigures
@@ -38,7 +38,7 @@ def test_redis_lock_keeps_a_second_clock_out_and_notices_a_loss(redis_url):
 
 
 def test_second_clock_command_exits_with_a_clear_message(wired_app):
-    held = FileClockLock(wired_app.config["LINLI"]["clock"]["lock_path"])
+    held = clock_lock(wired_app.config["LINLI"])  # the very lock the command will try
     assert held.acquire(wait=False)
     try:
         result = wired_app.test_cli_runner().invoke(args=["clock"])
