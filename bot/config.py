@@ -64,6 +64,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "send_timeout_s": 60,       # one delivery run stops claiming after this long
         "concurrency": 4,           # parallel sends (one resident's messages stay in order)
         "templates": {},            # notice kind -> template id (fallback outside the window)
+        "subscriptions": {},        # notice kind -> subscription notice template id (after templates)
     },
     "clock": {"lock_path": "instance/clock.lock", "token_refresh_ahead_s": 900, "misfire_grace_s": 30,
               "schedules": {}},  # job name -> trigger arguments, e.g. "outbox.deliver" = {seconds = 5}

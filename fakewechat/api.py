@@ -16,7 +16,8 @@ from werkzeug.wrappers import Request, Response
 from fakewechat import control
 from fakewechat.state import ERRMSG, State
 
-NEEDS_TOKEN = {"cgi-bin/message/custom/send", "cgi-bin/message/template/send", "cgi-bin/media/get",
+NEEDS_TOKEN = {"cgi-bin/message/custom/send", "cgi-bin/message/template/send", "cgi-bin/message/subscribe/bizsend",
+               "cgi-bin/media/get",
                "cgi-bin/menu/create", "cgi-bin/menu/get"}
 SEND_PATHS = {"cgi-bin/message/custom/send", "cgi-bin/message/template/send"}
 HIDDEN_PARAMS = {"secret"}
@@ -82,6 +83,18 @@ def template_send(state: State, request: Request, call: dict) -> dict:
     return {**error(0), "msgid": secrets.randbelow(10**12)}
 
 
+def subscribe_send(state: State, request: Request, call: dict) -> dict:
+    data = json_body(request)
+    if not data or not data.get("touser") or not data.get("template_id") or not isinstance(data.get("data"), dict):
+        return error(47003)
+    call["touser"] = data["touser"]
+    if state.over_rate():
+        return error(45009)
+    with state.lock:
+        refused = data["touser"] in state.no_subscription
+    return error(43101) if refused else error(0)
+
+
 def media_get(state: State, request: Request, _call: dict) -> dict | Response:
     with state.lock:
         found = state.media.get(request.args.get("media_id", ""))
@@ -125,6 +138,7 @@ ROUTES: dict[str, Callable[[State, Request, dict], dict | Response]] = {
     "cgi-bin/stable_token": stable_token,
     "cgi-bin/message/custom/send": custom_send,
     "cgi-bin/message/template/send": template_send,
+    "cgi-bin/message/subscribe/bizsend": subscribe_send,
     "cgi-bin/media/get": media_get,
     "cgi-bin/menu/create": menu_create,
     "cgi-bin/menu/get": menu_get,

@@ -110,6 +110,11 @@ class FakeWeChat:
         with self.state.lock:
             self.state.outside.add(openid)
 
+    def refuse_subscription(self, openid: str) -> None:
+        """subscribe/bizsend -> 43101 for this openid (the resident did not accept the notice)."""
+        with self.state.lock:
+            self.state.no_subscription.add(openid)
+
     def reset(self) -> None:
         self.state.reset()
 

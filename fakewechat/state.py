@@ -19,7 +19,8 @@ ERRMSG = {
     40003: "invalid openid", 40007: "invalid media_id", 40013: "invalid appid", 40014: "invalid access_token",
     40029: "invalid code", 40125: "invalid appsecret", 40163: "code been used", 41001: "access_token missing",
     42001: "access_token expired", 44002: "empty post data", 45009: "reach max api daily quota limit",
-    45015: "response out of time limit or subscription is canceled", 47001: "data format error",
+    43101: "user refuse to accept the msg", 45015: "response out of time limit or subscription is canceled",
+    47001: "data format error", 47003: "argument invalid",
 }
 
 
@@ -49,6 +50,7 @@ class State:
             self.used_codes: set[str] = set()
             self.failures: list[Failure] = []
             self.outside: set[str] = set()
+            self.no_subscription: set[str] = set()  # openids who did not accept a subscription notice
             self.menu: dict | None = None
             self.delay_s = 0.0
             self.down_until: float | None = None  # 503 mode while set (HTTP control)

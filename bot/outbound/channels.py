@@ -3,19 +3,21 @@
 A customer-service message while the 48-hour window since the resident's
 last interaction is open; when it is closed (or WeChat says so: 45015, or the
 per-interaction quota 45047) a template message if ``[outbox.templates]``
-maps the notice's kind to a template id; otherwise the row waits for the
-resident's next interaction.
+maps the notice's kind to a template id, else a subscription notice if
+``[outbox.subscriptions]`` does (and the resident accepted it: not 43101);
+otherwise the row waits for the resident's next interaction.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable
 
 from bot.outbound.claims import Claimed
 from bot.wechat.api import WeChatApi, WeChatApiError
 
 WINDOW_CLOSED = frozenset({45015, 45047})
+NOT_ACCEPTED = 43101  # the resident has not accepted this subscription notice
 # Retrying cannot help: invalid openid, not following, blocked, bad data, bad template id.
 PERMANENT = frozenset({40003, 43004, 43019, 47001, 40037})
 
@@ -31,21 +33,36 @@ class Outcome:
 def deliver_one(api: WeChatApi, msg: Claimed, *, now: datetime, settings: dict) -> Outcome:
     """Send ``msg`` by the best channel allowed now; never raises WeChatApiError."""
     if window_open(msg, now, settings["window_hours"]):
-        try:
-            api.send_custom(msg.openid, msg.payload)
-            return Outcome("sent", "custom")
-        except WeChatApiError as exc:
-            if exc.errcode not in WINDOW_CLOSED:
-                return failed(exc)
-        except ValueError as exc:  # a payload we cannot turn into a message
-            return Outcome("dead", error=str(exc))
-    template_id = template_for(msg, settings["templates"])
-    if not template_id:
-        return Outcome("waiting", error="outside the 48-hour window and no template for this kind")
+        outcome = try_custom(api, msg)
+        if outcome is not None:
+            return outcome
     data, url = template_data(msg)
+    template_id = template_for(msg, settings["templates"])
+    if template_id:
+        return notice(lambda: api.send_template(msg.openid, template_id, data, url=url), "template")
+    subscription_id = template_for(msg, settings.get("subscriptions") or {})
+    if subscription_id:
+        outcome = notice(lambda: api.send_subscription(msg.openid, subscription_id, data, page=url), "subscribe")
+        if outcome.error is None or not outcome.error.startswith(f"{NOT_ACCEPTED} "):
+            return outcome
+    return Outcome("waiting", error="outside the 48-hour window and no notice this resident can receive")
+
+
+def try_custom(api: WeChatApi, msg: Claimed) -> Outcome | None:
+    """A customer-service message; None when WeChat says the window is closed after all."""
     try:
-        api.send_template(msg.openid, template_id, data, url=url)
-        return Outcome("sent", "template")
+        api.send_custom(msg.openid, msg.payload)
+        return Outcome("sent", "custom")
+    except WeChatApiError as exc:
+        return None if exc.errcode in WINDOW_CLOSED else failed(exc)
+    except ValueError as exc:  # a payload we cannot turn into a message
+        return Outcome("dead", error=str(exc))
+
+
+def notice(send: Callable[[], dict], channel: str) -> Outcome:
+    try:
+        send()
+        return Outcome("sent", channel)
     except WeChatApiError as exc:
         return failed(exc)
 

@@ -105,11 +105,17 @@ class WeChatApi:
         return self._call("post", "message/custom/send", data=custom_body(openid, payload))
 
     def send_template(self, openid: str, template_id: str, data: dict[str, Any], url: str | None = None) -> dict:
-        body: dict[str, Any] = {"touser": openid, "template_id": template_id,
-                                "data": {k: v if isinstance(v, dict) else {"value": str(v)} for k, v in data.items()}}
+        body: dict[str, Any] = {"touser": openid, "template_id": template_id, "data": _fields(data)}
         if url:
             body["url"] = url
         return self._call("post", "message/template/send", data=body)
+
+    def send_subscription(self, openid: str, template_id: str, data: dict[str, Any], page: str | None = None) -> dict:
+        """A subscription notice (订阅通知), for residents who accepted that notice."""
+        body: dict[str, Any] = {"touser": openid, "template_id": template_id, "data": _fields(data)}
+        if page:
+            body["page"] = page
+        return self._call("post", "message/subscribe/bizsend", data=body)
 
     def get_media(self, media_id: str) -> bytes:
         """A temporary media file's bytes (WeChat keeps them for three days)."""
@@ -156,6 +162,11 @@ def _transport(call: Callable[[], Any]) -> Any:
         raise WeChatApiError(NETWORK_ERROR, "timeout") from None
     except requests.RequestException as exc:
         raise WeChatApiError(NETWORK_ERROR, type(exc).__name__) from None
+
+
+def _fields(data: dict[str, Any]) -> dict[str, Any]:
+    """Template/subscription fields: plain values become {"value": ...}."""
+    return {k: v if isinstance(v, dict) else {"value": str(v)} for k, v in data.items()}
 
 
 def _json_of(response: requests.Response) -> dict:

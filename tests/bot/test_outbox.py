@@ -161,3 +161,17 @@ def test_a_wrong_secret_stops_the_run_without_burning_the_queue(make_app, fake_w
     run_job(bad, "outbox.deliver")
     attempts = sorted(r.attempts for r in outbox.rows())
     assert attempts == [0] * 9 + [1] and {r.status for r in outbox.rows()} == {"pending"}
+
+
+def test_subscription_notice_when_only_that_is_configured(outbox, fake_wechat):
+    outbox.app.config["LINLI"]["outbox"]["subscriptions"] = {"survey_reminder": "SUB_1"}
+    outbox.resident("oS", hours_ago=100)
+    outbox.resident("oNo", hours_ago=100)
+    fake_wechat.refuse_subscription("oNo")
+    [accepted] = outbox.queue("oS", "请参加意见征询", kind="survey_reminder")
+    [refused] = outbox.queue("oNo", "请参加意见征询", kind="survey_reminder")
+    outbox.deliver()
+    calls = fake_wechat.calls_to("subscribe/bizsend")
+    assert [c["json"]["template_id"] for c in calls] == ["SUB_1", "SUB_1"]
+    assert (outbox.row(accepted).status, outbox.row(accepted).channel) == ("sent", "subscribe")
+    assert outbox.row(refused).status == "waiting"
