@@ -2,7 +2,7 @@
 take the fake WeChat API down, fill the media disk; then check that nothing was lost.
 
     .venv/bin/python bench/faults/run.py            # about 3 minutes of load, every fault, some twice
-    .venv/bin/python bench/faults/run.py --short    # 30 s of load, each fault but the master kill (CI)
+    .venv/bin/python bench/faults/run.py --short    # 24 s of load, each fault but the master kill (CI)
 
 The stack is bench/stack.py's (throwaway PostgreSQL, fake WeChat API, gunicorn,
 clock); the load is bench/loadgen.py's mix with WeChat's behaviour on
@@ -18,8 +18,8 @@ drafts, fetch photos and empty the outbox, then checks:
 
 Time is accelerated 30x for the clock's retry timings (outbox backoff 1 s
 doubling to 120 s instead of 30 s to 3600 s, claims taken back after 10 s
-instead of 300 s), so the fake API being down for 20 s (long run; 10 s short)
-stands for about ten (five) minutes of a real outage.  The media directory is a
+instead of 300 s), so the fake API being down for 20 s (long run; 8 s short)
+stands for about ten (four) minutes of a real outage.  The media directory is a
 2 MiB tmpfs (``mount -t tmpfs``, needs root); it is filled with a file during
 the "disk full" window, then the file is removed.  Without root/mount the disk
 fault is reported as not exercised and everything else still runs.
@@ -119,8 +119,8 @@ def plan(short: bool) -> tuple[float, float, list[tuple[float, str, tuple]]]:
     """(rate, seconds, [(at_s, action, args)])."""
     if short:
         # No master kill here: a new master's start costs 10-30 s on a busy 2-core machine.
-        return 6, 30, [(3, "kill_worker", ()), (6, "kill_clock", (2,)), (9, "restart_db", (1,)),
-                       (12, "api_down", (10,)), (13, "disk_full", (8,)), (24, "kill_worker", ())]
+        return 6, 24, [(2, "kill_worker", ()), (4, "kill_clock", (2,)), (7, "restart_db", (1,)),
+                       (9, "api_down", (8,)), (10, "disk_full", (6,)), (18, "kill_worker", ())]
     return 8, 180, [(10, "kill_worker", ()), (20, "kill_clock", (3,)), (30, "restart_db", (2,)),
                      (45, "kill_worker", ()), (50, "api_down", (20,)), (55, "disk_full", (20,)),
                      (80, "kill_master", ()), (95, "restart_db", (5,)), (110, "kill_clock", (10,)),
@@ -154,7 +154,7 @@ def mount_tmpfs(path: Path) -> bool:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--short", action="store_true", help="CI: 30 s of load, each fault but the master kill")
+    parser.add_argument("--short", action="store_true", help="CI: 24 s of load, each fault but the master kill")
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--rate", type=float, default=0, help="msg/s (default 8, short 6: under what a busy "
                                                                "2-core machine holds, so latencies mean something)")
