@@ -31,7 +31,8 @@ from pathlib import Path
 
 from bot.wechat import crypto, xmlcodec
 
-TOKEN, ACCOUNT = "OldCommunityToken2024", "gh_0a1b2c3d4e5f"
+TOKEN, ACCOUNT, APP_ID = "OldCommunityToken2024", "gh_0a1b2c3d4e5f", "wx5e1a0c0ffee2024a"
+AES_KEY = "LaoJiuXiaoQuGaiZaoTestEncodingAESKey2024abc"  # the shared test key (safe mode runs)
 QUESTIONS_CSV = Path(__file__).resolve().parent / "faq" / "queries.csv"
 CLICK_KEYS = ["FAQ", "MY_COMPLAINTS", "COMPLAINT", "BIND", "SURVEY"]
 WECHAT_WAIT_S = 5.0  # WeChat gives up on a reply after 5 s
@@ -79,6 +80,9 @@ def reply_content(text: str) -> str:
         return text
     try:
         fields = xmlcodec.parse(text.encode("utf-8"))
+        if "Encrypt" in fields:  # safe mode: WeChat decrypts the reply
+            text = crypto.Envelope(AES_KEY, APP_ID).decrypt(fields["Encrypt"])
+            fields = xmlcodec.parse(text.encode("utf-8"))
     except Exception:  # noqa: BLE001 (a broken reply is reported, not raised)
         return "<unparsable>" + text[:80]
     if fields.get("MsgType") == "news":
@@ -89,8 +93,9 @@ def reply_content(text: str) -> str:
 class Generator:
     def __init__(self, port: int, *, media_ids: list[str], walkers: list[str], seed: int = 1,
                  retry_share: float = 0.05, wechat_retries: bool = False, max_inflight: int = 1500,
-                 timeout_s: float = 12.0, id_base: int | None = None):
+                 timeout_s: float = 12.0, id_base: int | None = None, safe: bool = False):
         self.port = port
+        self.envelope = crypto.Envelope(AES_KEY, APP_ID) if safe else None
         self.rng = random.Random(seed)
         self.questions = load_questions()
         self.media_ids = list(media_ids)
@@ -163,6 +168,10 @@ class Generator:
     async def post(self, xml: str) -> tuple[int, str]:
         timestamp, nonce = str(int(time.time())), f"{self.rng.randrange(10**9)}"
         query = f"timestamp={timestamp}&nonce={nonce}&signature={crypto.signature(TOKEN, timestamp, nonce)}"
+        if self.envelope is not None:  # safe mode, as a production account is configured
+            encrypt = self.envelope.encrypt(xml)
+            query += f"&encrypt_type=aes&msg_signature={crypto.signature(TOKEN, timestamp, nonce, encrypt)}"
+            xml = f"<xml><ToUserName>{xmlcodec.cdata(ACCOUNT)}</ToUserName><Encrypt>{xmlcodec.cdata(encrypt)}</Encrypt></xml>"
         body = xml.encode("utf-8")
         head = (f"POST /wechat?{query} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()

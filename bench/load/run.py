@@ -1,6 +1,6 @@
 """Load: a realistic WeChat mix at rising rates against gunicorn on PostgreSQL, on loopback.
 
-    .venv/bin/python bench/load/run.py [--rates 25,50,100,200,400] [--seconds 25] [--workers 4]
+    .venv/bin/python bench/load/run.py [--rates 10,25,50,100,200,400] [--seconds 25] [--workers 4] [--safe]
 
 Starts a throwaway stack (bench/stack.py: PostgreSQL cluster, fake WeChat API,
 gunicorn ``bot:create_app()``, clock), seeds one community with bound
@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench import checks  # noqa: E402
-from bench.loadgen import Generator, stage_figures  # noqa: E402
+from bench.loadgen import AES_KEY, Generator, stage_figures  # noqa: E402
 from bench.stack import Stack  # noqa: E402
 
 # Time constants of the clock shortened so that a run settles in a minute or two
@@ -44,6 +44,10 @@ FAST_CLOCK = {
         "complaints.fetch_media": {"seconds": 2}, "complaints.finalize_intake": {"seconds": 3},
         "outbox.deliver": {"seconds": 1}}},
 }
+
+
+def config(safe: bool) -> dict:
+    return {**FAST_CLOCK, "wechat": {"encoding_aes_key": AES_KEY}} if safe else FAST_CLOCK
 
 
 def held(stages: list[dict], rates: list[float]) -> float | None:
@@ -108,6 +112,7 @@ def main() -> None:
     parser.add_argument("--api-rate", type=float, default=0, help="default: half the rate held")
     parser.add_argument("--api-delay", type=float, default=3.0)
     parser.add_argument("--retry-share", type=float, default=0.05)
+    parser.add_argument("--safe", action="store_true", help="safe mode (encrypted), as production is configured")
     parser.add_argument("--settle-s", type=float, default=300)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
     args = parser.parse_args()
@@ -115,16 +120,18 @@ def main() -> None:
 
     total = sum(args.rates) * args.seconds + 2 * max(args.rates) * args.seconds
     with tempfile.TemporaryDirectory(prefix="linli-load-") as tmp, \
-            Stack(Path(tmp), workers=args.workers, config_extra=FAST_CLOCK) as stack:
+            Stack(Path(tmp), workers=args.workers, config_extra=config(args.safe)) as stack:
         seeded = stack.seed(households=600, walkers=int(total * 0.1 / 4) + 50)
         media = stack.upload_media(min(4000, int(total * 0.12) + 20))
-        gen = Generator(stack.web_port, media_ids=media, walkers=seeded["walkers"], retry_share=args.retry_share)
+        gen = Generator(stack.web_port, media_ids=media, walkers=seeded["walkers"], retry_share=args.retry_share,
+                        safe=args.safe)
         started = time.monotonic()
         stages = asyncio.run(drive(stack, gen, args))
         settle = checks.wait_settled(stack, args.settle_s)
         result = checks.verify(stack, gen.stats, seeded["run_id"])
         found = checks.problems(result)
         report = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "workers": args.workers,
+                  "mode": "safe" if args.safe else "plaintext",
                   "seconds_per_stage": args.seconds, "stages": stages,
                   "highest_rate_held": held([s for s in stages if "api" not in s["stage"]], args.rates),
                   "max_latency_ms_all": max(s["max_ms"] for s in stages),
@@ -138,7 +145,8 @@ def main() -> None:
 
 
 def print_report(r: dict) -> None:
-    print(f"\ngunicorn -w {r['workers']} -k sync on PostgreSQL 15, loopback, {r['seconds_per_stage']:g} s per stage")
+    print(f"\ngunicorn -w {r['workers']} -k sync on PostgreSQL 15, loopback, {r['mode']}, "
+          f"{r['seconds_per_stage']:g} s per stage")
     print(f"{'stage':<22}{'sent':>7}{'got/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}{'>4.5s':>7}")
     for s in r["stages"]:
         print(f"{s['stage']:<22}{s['requests']:>7}{s['achieved_per_s']:>8.1f}{s['p50_ms']:>9.1f}{s['p99_ms']:>9.1f}"
