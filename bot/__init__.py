@@ -3,7 +3,8 @@
 ``create_app(overrides=None)`` builds everything; nothing is created at import time.
 ``overrides`` is a nested dict in the shape of config.toml, plus two optional
 entries for tests and tools: ``config_path`` (a TOML file to read instead of
-LINLI_CONFIG) and ``clock`` (a callable returning epoch seconds).
+LINLI_CONFIG) and ``time_source`` (a callable returning epoch seconds; tests
+use it to fix the clock).  ``clock`` is the ``[clock]`` section, as in config.toml.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from bot import db
 
     overrides = dict(overrides or {})
-    clock = overrides.pop("clock", None) or time.time
+    clock = overrides.pop("time_source", None) or time.time
     cfg = config_mod.load(overrides.pop("config_path", None), overrides=overrides)
     logging.basicConfig(level=cfg["app"]["log_level"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)

@@ -49,9 +49,8 @@ def test_second_clock_command_exits_with_a_clear_message(wired_app):
 
 
 def test_scheduler_keeps_jobs_in_the_database_and_runs_them(make_app, fake_wechat, outbox, clock):
-    app = make_app({"wechat": {"api_base_url": fake_wechat.url}})
-    # (an override named "clock" is the app's time source, so set the [clock] section directly)
-    app.config["LINLI"]["clock"]["schedules"] = {"outbox.deliver": {"seconds": 1}}
+    app = make_app({"wechat": {"api_base_url": fake_wechat.url},
+                    "clock": {"schedules": {"outbox.deliver": {"seconds": 1}}}})
     outbox.resident("oA")
     outbox.queue("oA", "定时投递")
     for round_ in range(2):  # a restart replaces the stored jobs instead of adding copies

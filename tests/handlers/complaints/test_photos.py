@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from PIL import Image
@@ -59,19 +58,12 @@ def test_gif_truncated_oversized_and_bomb_are_refused():
         process(bomb.getvalue())
 
 
-def test_large_photos_are_scaled_and_a_12mp_jpeg_takes_under_300ms():
+def test_a_12mp_jpeg_is_scaled_and_thumbnailed():
+    """The 300 ms target for this is measured in bench/complaints/run.py, not here."""
     im = Image.effect_noise((4000, 3000), 48).convert("RGB")
     out = io.BytesIO()
     im.save(out, "JPEG", quality=90)
-    data = out.getvalue()
-    best = min(_timed(data) for _ in range(3))
-    done = process(data)
+    done = process(out.getvalue())
     assert max(done.width, done.height) <= 2048 and max(Image.open(io.BytesIO(done.thumb)).size) <= 400
-    assert best < 0.300, f"{best * 1000:.0f} ms"
 
 
-def _timed(data: bytes) -> float:
-    # CPU time of this process: the suite shares the machine, wall time would measure the neighbours.
-    started = time.process_time()
-    process(data)
-    return time.process_time() - started
