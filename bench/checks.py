@@ -19,6 +19,12 @@ def wait_settled(stack: Stack, limit_s: float) -> dict:
         time.sleep(2)
 
 
+def unsettled(settle: dict) -> list[str]:
+    """What the clock had not finished when ``wait_settled`` gave up (a problem too)."""
+    return [f"{k}={v} left after {settle['settled_after_s']} s" for k, v in settle.items()
+            if k != "settled_after_s" and v]
+
+
 def pending_work(stack: Stack) -> dict:
     one = lambda q: stack.sql(q)[0][0]  # noqa: E731
     return {"drafts": one("SELECT count(*) FROM complaint WHERE state = 'draft'"),

@@ -20,7 +20,7 @@ Time is accelerated 30x for the clock's retry timings (outbox backoff 1 s
 doubling to 120 s instead of 30 s to 3600 s, claims taken back after 10 s
 instead of 300 s), so the fake API being down for 20 s (long run; 8 s short)
 stands for about ten (four) minutes of a real outage.  The media directory is a
-2 MiB tmpfs (``mount -t tmpfs``, needs root); it is filled with a file during
+32 MiB tmpfs (``mount -t tmpfs``, needs root); it is filled with a file during
 the "disk full" window, then the file is removed.  Without root/mount the disk
 fault is reported as not exercised and everything else still runs.
 Exit status 1 when an invariant fails.  Writes bench/results/faults[-short].json.
@@ -147,7 +147,7 @@ def mount_tmpfs(path: Path) -> bool:
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() != 0:
         return False
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m,mode=0777", "tmpfs", str(path)],
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m,mode=0777", "tmpfs", str(path)],
                           capture_output=True)
     return done.returncode == 0
 
@@ -198,7 +198,8 @@ def run(tmp: Path, media_dir: Path, disk: bool, rate: float, seconds: float, sch
                 "rate": rate, "seconds": seconds, "workers": args.workers, "load_wall_s": round(load_s, 1),
                 "disk_fault": disk, "faults": faults.log, "figures": figures, "settle": settle,
                 "checks": result,
-                "problems": checks.problems(result) + [f["action"] for f in faults.log if "FAILED" in f["action"]]}
+                "problems": checks.problems(result) + checks.unsettled(settle)
+                + [f["action"] for f in faults.log if "FAILED" in f["action"]]}
 
 
 def print_report(r: dict) -> None:

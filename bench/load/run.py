@@ -129,7 +129,7 @@ def main() -> None:
         stages = asyncio.run(drive(stack, gen, args))
         settle = checks.wait_settled(stack, args.settle_s)
         result = checks.verify(stack, gen.stats, seeded["run_id"])
-        found = checks.problems(result)
+        found = checks.problems(result) + checks.unsettled(settle)
         report = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "workers": args.workers,
                   "mode": "safe" if args.safe else "plaintext",
                   "seconds_per_stage": args.seconds, "stages": stages,
