@@ -17,6 +17,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -112,6 +113,9 @@ class Stack:
         self.clock: subprocess.Popen | None = None
         self.config_path = self.workdir / "config.toml"
         self._db: psycopg.Connection | None = None
+        self.clock_paused = False  # a fault took the clock away on purpose
+        self.clock_exits: list[str] = []  # unexpected exits, restarted as a supervisor (systemd) would
+        self._stopping = threading.Event()
 
     # ------------------------------------------------------------------ life
     @property
@@ -144,6 +148,20 @@ class Stack:
         self.start_fake()
         self.start_web()
         self.start_clock()
+        threading.Thread(target=self._supervise_clock, daemon=True, name="clock-supervisor").start()
+
+    def _supervise_clock(self) -> None:
+        """Restart the clock when it exits by itself (e.g. it cannot reach PostgreSQL at start-up),
+        as the deployment's supervisor does (Restart=always); each exit is recorded."""
+        while not self._stopping.wait(1.0):
+            proc = self.clock
+            if self.clock_paused or proc is None or proc.poll() is None:
+                continue
+            tail = (self.log_dir / "clock.log").read_text(errors="replace").strip().splitlines()[-1:]
+            self.clock_exits.append(f"exit {proc.returncode}: {tail[0][:160] if tail else ''}")
+            self._stopping.wait(2.0)
+            if not self._stopping.is_set() and not self.clock_paused:
+                self.start_clock()
 
     def _spawn(self, name: str, argv: list[str]) -> subprocess.Popen:
         out = open(self.log_dir / f"{name}.log", "ab")
@@ -208,6 +226,7 @@ class Stack:
         self.start_web()
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._db is not None:
             self._db.close()
             self._db = None

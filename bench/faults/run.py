@@ -79,10 +79,12 @@ class Faults:
                   took_s=round(time.monotonic() - started, 1))
 
     def kill_clock(self, down_s: float) -> None:
+        self.stack.clock_paused = True
         self.stack.kill9(self.stack.clock)
         self.note("kill -9 clock")
         time.sleep(down_s)
         self.stack.start_clock()
+        self.stack.clock_paused = False
         self.note("clock restarted")
 
     def restart_db(self, down_s: float) -> None:
@@ -196,7 +198,7 @@ def run(tmp: Path, media_dir: Path, disk: bool, rate: float, seconds: float, sch
         figures["first_attempt_errors"] = sum(1 for a in gen.stats.attempts if a.status != 200 and not a.retry)
         return {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "short": args.short,
                 "rate": rate, "seconds": seconds, "workers": args.workers, "load_wall_s": round(load_s, 1),
-                "disk_fault": disk, "faults": faults.log, "figures": figures, "settle": settle,
+                "disk_fault": disk, "faults": faults.log, "clock_exits_restarted": stack.clock_exits, "figures": figures, "settle": settle,
                 "checks": result,
                 "problems": checks.problems(result) + checks.unsettled(settle)
                 + [f["action"] for f in faults.log if "FAILED" in f["action"]]}
@@ -214,6 +216,7 @@ def print_report(r: dict) -> None:
           f"{c['complaints_by_state']}; ballots {c['ballots']} for {c['walkers_submitted']} submitted (lost "
           f"{c['ballots_lost']}, dup {c['ballots_duplicated']}, partial {c['ballots_incomplete']})")
     print(f"outbox {c['outbox']}, delivered twice {c['outbox_delivered_twice']}; settled {r['settle']}")
+    print(f"clock exits restarted by the supervisor: {r['clock_exits_restarted'] or 'none'}")
     print("problems: " + ("; ".join(r["problems"]) if r["problems"] else "none"))
 
 
