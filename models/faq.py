@@ -48,9 +48,23 @@ class FaqEntry(SQLModel, table=True):
     source: str = Field(default="", max_length=200)  # the policy document the answer rests on
     article_id: Optional[int] = Field(default=None, foreign_key="policy_article.id")
     active: bool = Field(default=True, index=True)
-    hits: int = 0  # answers given, for the "popular questions" menu
+    hits: int = 0  # answers given (rolled up from faq_hit), for the "popular questions" menu
     updated_by: str = Field(default="system", max_length=64)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FaqHit(SQLModel, table=True):
+    """One answer given from an entry: an insert-only log.
+
+    Counting on the entry row itself would make every worker wait for the same
+    row lock on popular questions; the clock rolls these up into ``FaqEntry.hits``.
+    """
+
+    __tablename__ = "faq_hit"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="faq_entry.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
 
 
 class UnansweredQuestion(SQLModel, table=True):

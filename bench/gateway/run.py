@@ -4,7 +4,10 @@ Each server runs under ``gunicorn -w 2 -k sync`` on loopback; wrk drives it at
 a fixed number of connections for a bounded time with pre-signed requests,
 every one a new message (distinct MsgId).  Prints a table and writes JSON.
 
-    .venv/bin/python bench/gateway/run.py [--seconds 10] [--connections 8]
+    .venv/bin/python bench/gateway/run.py [--seconds 10] [--connections 8] [--db sqlite|postgresql]
+
+The Linli side runs on the demo data (the question matches a FAQ entry), on
+SQLite (the embedded default) or on a throwaway PostgreSQL cluster.
 
 Needs Debian's ``wrk`` (apt-get install wrk).
 """
@@ -64,16 +67,20 @@ def build_requests(path: Path, count: int, safe: bool, base_id: int) -> None:
             out.write(f"{query}\t{xml}\n")
 
 
+DATABASE_URL = {"url": ""}  # set by main()
+
+
 def linli_env(workdir: Path, safe: bool) -> dict:
     config = workdir / "config.toml"
+    url = DATABASE_URL["url"] or f"sqlite:///{workdir}/bench.db"
     config.write_text(
         (ROOT / "config.toml").read_text()
-        .replace('url = "sqlite:///instance/linli.db"', f'url = "sqlite:///{workdir}/bench.db"')
+        .replace('url = "sqlite:///instance/linli.db"', f'url = "{url}"')
         .replace('encoding_aes_key = ""', f'encoding_aes_key = "{AES_KEY if safe else ""}"')
         .replace('env = "development"', 'env = "development"\nlog_level = "WARNING"'))
     env = {**os.environ, "LINLI_CONFIG": str(config)}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "bot", "init-db"], env=env, cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "-m", "flask", "--app", "bot", "init-db", "--demo"], env=env, cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL)
     return env
 
 
@@ -139,23 +146,42 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "gateway.json"))
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--out", default=None)
     args = parser.parse_args()
+    args.out = args.out or str(ROOT / "bench" / "results" / f"gateway-{args.db}.json")
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
-    results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n, (mode, safe) in enumerate((("plain", False), ("safe", True))):
-            for kind in ("echo", "linli"):
-                workdir = Path(tmp) / f"{kind}-{mode}"
-                workdir.mkdir()
-                results[f"{kind}/{mode}"] = scenario(kind, safe, args.seconds, args.connections, workdir,
-                                                     base_id=(n + 1) * 100_000_000)
+        if args.db == "postgresql":
+            sys.path.insert(0, str(ROOT / "bench"))
+            from pg import Postgres
+
+            pg = Postgres(Path(tmp))
+            pg.init()  # creates and starts the cluster
+            try:
+                DATABASE_URL["url"] = pg.url
+                run_all(args, Path(tmp))
+            finally:
+                pg.stop()
+        else:
+            run_all(args, Path(tmp))
+
+
+def run_all(args, tmp: Path) -> None:
+    results = {}
+    for n, (mode, safe) in enumerate((("plain", False), ("safe", True))):
+        for kind in ("echo", "linli"):
+            workdir = tmp / f"{kind}-{mode}"
+            workdir.mkdir()
+            results[f"{kind}/{mode}"] = scenario(kind, safe, args.seconds, args.connections, workdir,
+                                                 base_id=(n + 1) * 100_000_000)
     report(results, args)
 
 
 def report(results: dict, args) -> None:
-    print(f"gunicorn -w 2 -k sync, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, text message")
+    print(f"gunicorn -w 2 -k sync, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, text message, "
+          f"Linli on {args.db} with the demo FAQ")
     print(f"{'scenario':<14}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for name, r in results.items():
         print(f"{name:<14}{r['rps']:>10.0f}{r['p50_ms']:>9.2f}{r['p99_ms']:>9.2f}{r['non_2xx']:>9}")

@@ -25,7 +25,8 @@ from importlib import import_module
 from typing import Any, Callable
 
 # Feature job modules (each imports this module and decorates its jobs).
-JOB_MODULES: list[str] = ["bot.jobs.outbox", "bot.jobs.wechat", "bot.jobs.figures", "bot.jobs.complaints", "bot.jobs.surveys"]
+JOB_MODULES: list[str] = ["bot.jobs.outbox", "bot.jobs.wechat", "bot.jobs.figures", "bot.jobs.complaints", "bot.jobs.surveys",
+                          "bot.jobs.faq"]
 
 JOBS: dict[str, "Job"] = {}
 

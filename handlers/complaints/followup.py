@@ -72,9 +72,9 @@ def mine(inbound: Inbound, ctx: Context) -> replies.Reply:
 @registry.fallback(1)
 def rating_or_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
     """A rating for a resolved complaint, or words for one that waits for them."""
-    awaiting = awaiting_rating(ctx)
     match = RATING_RE.match(inbound.text or "")
-    if awaiting is not None and match:
+    awaiting = awaiting_rating(ctx) if match else None  # most texts are questions: no query for them
+    if awaiting is not None:
         env = from_context(ctx)
         lifecycle.transition(awaiting, "rate", env=env, actor=Actor.resident(ctx.resident.id),
                              notify=False, result=RATING_WORDS[match.group(1)],

@@ -9,9 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, func, update
 from sqlmodel import Session, select
 
 from models import FaqEntry, PolicyArticle, UnansweredQuestion
+from models.faq import FaqHit
 from models.base import utcnow
 from models.faq import bump_version
 
@@ -91,9 +93,22 @@ def set_active(entry_id: int, active: bool, *, actor: str, session: Session) -> 
 
 def count_hit(entry: FaqEntry, *, session: Session) -> None:
     """One more answer given (popularity; not a content change, so no version bump)."""
-    entry.hits = (entry.hits or 0) + 1
-    session.add(entry)
+    session.add(FaqHit(entry_id=entry.id))
     session.flush()
+
+
+def roll_up_hits(*, session: Session) -> int:
+    """Add the logged answers to each entry's ``hits`` and drop them from the log; flushes."""
+    last = session.exec(select(func.max(FaqHit.id))).one()
+    if last is None:
+        return 0
+    counts = session.exec(select(FaqHit.entry_id, func.count()).where(FaqHit.id <= last)
+                          .group_by(FaqHit.entry_id)).all()
+    for entry_id, count in counts:
+        session.exec(update(FaqEntry).where(FaqEntry.id == entry_id).values(hits=FaqEntry.hits + count))
+    session.exec(delete(FaqHit).where(FaqHit.id <= last))
+    session.flush()
+    return sum(count for _, count in counts)
 
 
 def log_unanswered(text: str, *, openid: str, community_id: int | None, candidates: list[dict],

@@ -313,6 +313,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_complaint_queue', ['state', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_resident_id'), ['resident_id'], unique=False)
 
+    op.create_table('faq_hit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['faq_entry.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('faq_hit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_faq_hit_entry_id'), ['entry_id'], unique=False)
+
     op.create_table('household',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('community_id', sa.Integer(), nullable=False),
@@ -615,6 +625,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_household_building_id'))
 
     op.drop_table('household')
+    with op.batch_alter_table('faq_hit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_faq_hit_entry_id'))
+
+    op.drop_table('faq_hit')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_resident_id'))
         batch_op.drop_index('ix_complaint_queue')

@@ -84,8 +84,11 @@ def test_menu_words_go_to_their_features_not_the_faq(wechat, faq_sample, db_sess
     assert db_session.exec(select(UnansweredQuestion)).all() == []
 
 
-def test_faq_menu_click_lists_popular_questions_and_a_number_picks(wechat, faq_sample, db_session):
-    wechat.text(OPENID, "装电梯政府给补贴不")  # one hit makes it the most popular
+def test_faq_menu_click_lists_popular_questions_and_a_number_picks(app, wechat, faq_sample, db_session):
+    from bot.clock.runner import run_job
+
+    wechat.text(OPENID, "装电梯政府给补贴不")  # one hit makes it the most popular...
+    run_job(app, "faq.rollup_hits")  # ...once the clock has counted it
     _, reply = wechat.click(OPENID, "FAQ")
     text = reply_text(reply)
     assert "1. 加装电梯有补贴吗？" in text
@@ -111,3 +114,20 @@ def test_default_hotline_comes_from_config(make_app, faq_sample, clock):
                            clock=clock)
     _, reply = chat.text(OPENID, "明天会不会下雨")
     assert "0311-11112222" in reply_text(reply)
+
+
+def test_answers_are_logged_then_rolled_up_into_popularity(app, wechat, faq_sample, db_session):
+    from bot.clock.runner import run_job
+    from models import FaqHit
+
+    entry = faq_sample["加装电梯有补贴吗？"]
+    before = entry.hits
+    for n in range(3):
+        wechat.text(OPENID, "请问装电梯政府给补贴不？", msg_id=990100 + n)
+    assert {h.entry_id for h in db_session.exec(select(FaqHit)).all()} == {entry.id}
+    db_session.commit()
+    assert run_job(app, "faq.rollup_hits") == "rolled up 3 answers"
+    assert run_job(app, "faq.rollup_hits") == "rolled up 0 answers"  # idempotent: the log is consumed
+    db_session.expire_all()
+    assert db_session.get(FaqEntry, entry.id).hits == before + 3
+    assert db_session.exec(select(FaqHit)).all() == []
