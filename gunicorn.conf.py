@@ -1,12 +1,20 @@
 """gunicorn reads this file from the working directory (Procfile, scripts/run, bench/).
 
-Command-line options still win; this only adds a hook: each worker builds its
-FAQ index before it accepts a request (bot/warmup.py), so a re-forked worker
-does not answer its first questions seconds late.
+Command-line options still win.  The defaults here:
+
+- the threaded worker that stamps when each request was handed to its thread
+  pool (bot/serving.py): above capacity, ``/wechat`` sees how long a message
+  waited and answers it through the outbox instead of past WeChat's 5 s;
+- each worker builds its FAQ index before it accepts a request
+  (bot/warmup.py), so a re-forked worker does not answer its first questions
+  seconds late.
 """
+
+worker_class = "bot.serving.StampedThreadWorker"
+threads = 4
 
 
 def post_worker_init(worker):
     from bot.warmup import warm
 
-    warm(worker.wsgi)
+    warm(getattr(worker.wsgi, "__wrapped__", worker.wsgi))

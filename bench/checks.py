@@ -9,7 +9,7 @@ from bench.stack import Stack
 
 
 def wait_settled(stack: Stack, limit_s: float) -> dict:
-    """Until drafts are submitted, photos fetched and the outbox is empty (or ``limit_s`` passes)."""
+    """Until the backlog is answered, drafts submitted, photos fetched and the outbox empty (or ``limit_s``)."""
     deadline = time.monotonic() + limit_s
     while True:
         left = pending_work(stack)
@@ -27,7 +27,8 @@ def unsettled(settle: dict) -> list[str]:
 
 def pending_work(stack: Stack) -> dict:
     one = lambda q: stack.sql(q)[0][0]  # noqa: E731
-    return {"drafts": one("SELECT count(*) FROM complaint WHERE state = 'draft'"),
+    return {"backlog": one("SELECT count(*) FROM inbound_message WHERE status = 'queued'"),
+            "drafts": one("SELECT count(*) FROM complaint WHERE state = 'draft'"),
             "photos_pending": one("SELECT count(*) FROM complaint_photo WHERE status = 'pending'"),
             "outbox_unsent": one("SELECT count(*) FROM outbound_message WHERE status <> 'sent'")}
 

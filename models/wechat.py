@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 from models.base import json_column, utcnow
@@ -18,6 +19,9 @@ class InboundMessage(SQLModel, table=True):
     """
 
     __tablename__ = "inbound_message"
+    # The backlog (status queued) is small: a partial index finds a resident's waiting messages.
+    __table_args__ = (Index("ix_inbound_message_queued", "openid", sqlite_where=text("status = 'queued'"),
+                            postgresql_where=text("status = 'queued'")),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     dedup_key: str = Field(max_length=128, unique=True)
@@ -27,7 +31,7 @@ class InboundMessage(SQLModel, table=True):
     create_time: int
     received_at: datetime = Field(default_factory=utcnow, index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=json_column(nullable=False))
-    status: str = Field(default="done", max_length=16)  # done | failed
+    status: str = Field(default="done", max_length=16)  # done | failed | queued (answered later)
     reply: Optional[dict[str, Any]] = Field(default=None, sa_column=json_column(nullable=True))
     handler: Optional[str] = Field(default=None, max_length=64)
 

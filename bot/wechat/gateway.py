@@ -13,6 +13,7 @@ import secrets
 from flask import Blueprint, Response, abort, current_app, request
 from werkzeug.exceptions import HTTPException
 
+from bot import serving
 from bot.wechat import crypto, xmlcodec
 from bot.wechat.pipeline import handle_inbound
 from handlers import inbound as inbound_mod
@@ -70,7 +71,7 @@ def receive():
         message = inbound_mod.parse(fields)
     except inbound_mod.InboundError as exc:
         refuse(400, f"malformed message: {exc}")
-    reply = handle_inbound(message, now=now_ts())
+    reply = handle_inbound(message, now=now_ts(), waited=serving.waited_s(request.environ))
     return render(reply, message, encrypted, envelope, nonce)
 
 

@@ -6,6 +6,10 @@ committed finds the record and gets the stored reply.  One racing the first
 attempt on another worker either waits for it (SQLite: BEGIN IMMEDIATE) or
 collides on the unique key at insert (PostgreSQL) and rolls back its own side
 effects: no second side effect, the same answer.
+
+Above capacity a message that waited too long before the app saw it, or
+whose reply came too late, is answered through the outbox instead
+(``bot.wechat.backlog``): WeChat never waits past ``wechat.reply_budget_s``.
 """
 from __future__ import annotations
 
@@ -15,10 +19,12 @@ from datetime import datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy import exists
 from sqlmodel import Session, select
 
 from bot import db
 from bot.outbound import service as outbox
+from bot.wechat import backlog
 from handlers import replies
 from handlers.context import Context
 from handlers.dispatch import dispatch
@@ -33,16 +39,26 @@ PASSIVE_EVENTS = {"unsubscribe", "templatesendjobfinish", "subscribe_msg_sent_ev
                   "view", "subscribe_msg_popup_event"}
 
 
-def handle_inbound(message: Inbound, *, now: float) -> replies.Reply:
+def handle_inbound(message: Inbound, *, now: float, waited: float = 0.0) -> replies.Reply:
+    """Answer ``message`` (``waited``: seconds it queued before the app saw it)."""
     sess = db.session()
+    arrived = time.monotonic() - waited
     when = datetime.fromtimestamp(now, timezone.utc)
-    seen = sess.exec(select(InboundMessage.reply).where(InboundMessage.dedup_key == message.dedup_key)).first()
-    if seen is not None:  # a retry of a message already answered
-        sess.rollback()
-        return replies.Reply.from_dict(seen) if seen else replies.SUCCESS
+    seen, queued = sess.exec(select(
+        exists().where(InboundMessage.dedup_key == message.dedup_key),
+        exists().where(InboundMessage.openid == message.openid, InboundMessage.status == backlog.QUEUED))).one()
+    if seen:  # a retry of a message already answered
+        stored = stored_row(sess, message.dedup_key)
+        return replies.Reply.from_dict(stored.reply) if stored and stored.reply else replies.SUCCESS
+    budget = current_app.config["LINLI"]["wechat"]
+    if queued or waited > float(budget["shed_after_s"]):
+        return backlog.record_queued(sess, message, when)
     started = time.perf_counter()
     try:
         reply, handler = dispatch(message, build_context(sess, message, when))
+        if time.monotonic() - arrived > float(budget["reply_budget_s"]):  # WeChat stopped waiting
+            backlog.send_later(sess, message.openid, reply, dedup_key=None)
+            reply, handler = replies.SUCCESS, f"late:{handler}"
         sess.add(new_record(message, when, status="done", reply=reply, handler=handler))
         sess.commit()
     except IntegrityError:
@@ -60,6 +76,17 @@ def handle_inbound(message: Inbound, *, now: float) -> replies.Reply:
         return record_failure(sess, message, when)
     log.debug("wechat: %s answered by %s in %.1f ms", message.key, handler, (time.perf_counter() - started) * 1e3)
     return reply
+
+
+def drain_backlog(sess: Session) -> dict[str, int]:
+    """Answer the queued messages through the outbox (the clock's ``wechat.drain_backlog``)."""
+    apology = replies.text(render_text("wechat/error.txt").strip())
+    return backlog.drain(sess, handle_queued, apology)
+
+
+def handle_queued(sess: Session, row: InboundMessage, message: Inbound) -> tuple[replies.Reply, str]:
+    """A queued message, handled as if it had just arrived (at the time it did)."""
+    return dispatch(message, build_context(sess, message, row.received_at))
 
 
 def new_record(message: Inbound, when: datetime, *, status: str, reply: replies.Reply,

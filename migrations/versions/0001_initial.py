@@ -115,6 +115,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('inbound_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_inbound_message_openid'), ['openid'], unique=False)
+        batch_op.create_index('ix_inbound_message_queued', ['openid'], unique=False, sqlite_where=sa.text("status = 'queued'"), postgresql_where=sa.text("status = 'queued'"))
         batch_op.create_index(batch_op.f('ix_inbound_message_received_at'), ['received_at'], unique=False)
 
     op.create_table('login_failure',
@@ -672,6 +673,7 @@ def downgrade() -> None:
     op.drop_table('login_failure')
     with op.batch_alter_table('inbound_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inbound_message_received_at'))
+        batch_op.drop_index('ix_inbound_message_queued', sqlite_where=sa.text("status = 'queued'"), postgresql_where=sa.text("status = 'queued'"))
         batch_op.drop_index(batch_op.f('ix_inbound_message_openid'))
 
     op.drop_table('inbound_message')
