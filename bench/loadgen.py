@@ -294,7 +294,6 @@ def stage_figures(attempts: list[Attempt], stage: str, seconds: float) -> dict:
             "max_ms": round(max(lat, default=0) * 1e3, 1),
             "errors": sum(1 for a in mine if a.status != 200),
             "over_4_5s": sum(1 for a in mine if a.latency > 4.5),
-            # acknowledged with "success" and answered through the outbox (queued too long, see
-            # bot/wechat/backlog.py); events may answer "success" anyway, so only messages count
+            # "success" to a message: queued too long, answered through the outbox (bot/wechat/backlog.py)
             "answered_later": sum(1 for a in answered if a.reply == "success"
                                   and a.message.kind in ("question", "voice", "survey", "photo"))}
