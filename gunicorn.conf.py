@@ -11,7 +11,7 @@ Command-line options still win.  The defaults here:
 """
 
 worker_class = "bot.serving.StampedThreadWorker"
-threads = 4
+threads = 1
 
 
 def post_worker_init(worker):

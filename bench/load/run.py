@@ -88,7 +88,7 @@ async def drive(stack: Stack, gen: Generator, args) -> list[dict]:
         await quiet(gen)
         if not held([stages[-1]], [rate]):
             failed += 1
-            if failed >= 2:  # two rates past the limit: higher ones only pile up a longer queue
+            if failed >= 2 and not args.all_rates:  # two rates past the limit: higher ones pile up a longer queue
                 break
     api_rate = args.api_rate or max(5.0, (held(stages, args.rates) or args.rates[0]) / 2)
     for name, control, body in (("api slow", "delay", {"seconds": args.api_delay}),
@@ -114,6 +114,8 @@ def main() -> None:
     parser.add_argument("--retry-share", type=float, default=0.05)
     parser.add_argument("--safe", action="store_true", help="safe mode (encrypted), as production is configured")
     parser.add_argument("--settle-s", type=float, default=300)
+    parser.add_argument("--all-rates", action="store_true",
+                        help="run every rate, also past capacity (shows the backlog path keeping replies in time)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the stack on the way out

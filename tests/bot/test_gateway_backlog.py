@@ -48,7 +48,7 @@ def outbox(db_session):
 
 def test_a_message_that_queued_too_long_is_acknowledged_and_answered_later(busy_wechat, queue, db_session,
                                                                            run_job):
-    queue["s"] = 3.0  # past shed_after_s (2 s)
+    queue["s"] = 3.0  # past shed_after_s (1 s)
     status, reply = busy_wechat.text(OPENID, "你好", msg_id=880001)
     assert (status, reply) == (200, "success")
     [row] = rows(db_session)
@@ -68,7 +68,7 @@ def test_a_message_that_queued_too_long_is_acknowledged_and_answered_later(busy_
 
 
 def test_a_short_wait_is_answered_in_the_request(busy_wechat, queue, db_session):
-    queue["s"] = 0.5
+    queue["s"] = 0.3
     status, reply = busy_wechat.text(OPENID, "你好", msg_id=880002)
     assert status == 200 and reply["MsgType"] == "text"
     assert [r.status for r in rows(db_session)] == ["done"]
