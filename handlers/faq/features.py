@@ -101,3 +101,21 @@ def _pair_factor(first_stop: bool, second_stop: bool) -> float:
     if first_stop and second_stop:
         return STOP_FACTOR
     return HALF_STOP_FACTOR if first_stop or second_stop else 1.0
+
+
+WORD_SHARE, CHAR_SHARE = 1.0, 0.5  # how much a content word or character counts in coverage
+
+
+@lru_cache(maxsize=4096)
+def content_words(normalized: str) -> tuple[tuple[str, str, float], ...]:
+    """(word, its feature key, share) for the meaningful words of a text: jieba words
+    and single characters that are not function words (see ``scope`` coverage)."""
+    stop_chars, stop_words = stopwords()
+    out = []
+    for run in normalized.split():
+        for word in tokenizer().lcut(run, HMM=False):
+            if len(word) >= 2 and word not in stop_words:
+                out.append((word, "w:" + word, WORD_SHARE))
+            elif len(word) == 1 and word not in stop_chars and _TOKEN.fullmatch(word):
+                out.append((word, "c:" + word, CHAR_SHARE))
+    return tuple(out)
