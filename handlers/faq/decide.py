@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from handlers.faq import smalltalk
 from handlers.faq.index import Candidate, Index
 
-CONFIDENT = 0.22  # at or above (with a clear lead): answer directly
+CONFIDENT = 0.26  # at or above (with a clear lead): answer directly
 LEAD = 0.75  # ... when the second entry scores at most this share of the best
 SURE = 0.80  # at or above: answer even without a lead
 ACCEPTABLE = 0.10  # below: no match
