@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/faq/run.py                 # both splits, latency at 2,000 entries
     .venv/bin/python bench/faq/run.py --sweep dev     # no-match precision/recall by threshold
-    .venv/bin/python bench/faq/run.py --errors test   # list the misses of a split
+    .venv/bin/python bench/faq/run.py --errors dev    # list the misses of a split
+    .venv/bin/python bench/faq/run.py --queries FILE  # also evaluate another CSV (split,expected,style,query)
+    .venv/bin/python bench/faq/run.py --json bench/results/faq.json  # also save the figures
 
 The FAQ is the demo content (handlers/faq/data/faq_sample.csv).  queries.csv was
 written independently of the entries' alternatives; thresholds and synonyms are
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import statistics
@@ -36,9 +39,12 @@ def sample_docs() -> list[Doc]:
                     r["answer"], r["category"]) for r in csv.DictReader(fh)]
 
 
-def queries(split: str | None = None) -> list[dict]:
-    with (HERE / "queries.csv").open(encoding="utf-8") as fh:
+def queries(split: str | None = None, path: Path = HERE / "queries.csv") -> list[dict]:
+    with Path(path).open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
+    missing = {"split", "expected", "query"} - set(rows[0] if rows else ())
+    if rows and missing:
+        raise SystemExit(f"{path}: missing columns {', '.join(sorted(missing))}")
     return [r for r in rows if split in (None, r["split"])]
 
 
@@ -84,7 +90,19 @@ def evaluate(index: Index, rows: list[dict]) -> dict:
     return counts
 
 
-def report(name: str, c: dict) -> None:
+def figures(c: dict) -> dict:
+    """The headline numbers of one evaluation, as saved by ``--json``."""
+    n = c["inscope"] or 1
+    return {"in_scope": c["inscope"], "out_of_scope": c["oos"], "small_talk": c["chat"],
+            "top1": round(c["top1"] / n, 3), "top3": round(c["top3"] / n, 3),
+            "no_match_precision": round(c["oos_none"] / c["predicted_none"], 3) if c["predicted_none"] else 1.0,
+            "no_match_recall": round(c["oos_none"] / c["oos"], 3) if c["oos"] else 1.0,
+            "answered": c["answered"], "answered_right": c["answered_right"],
+            "choices_with_right": c["offered_right"], "in_scope_judged_no_match": c["missed"],
+            "small_talk_recognised": c["chat_right"], "questions_taken_for_small_talk": c["false_chat"]}
+
+
+def report(name: str, c: dict) -> dict:
     n = c["inscope"] or 1
     precision = c["oos_none"] / c["predicted_none"] if c["predicted_none"] else 1.0
     recall = c["oos_none"] / c["oos"] if c["oos"] else 1.0
@@ -95,6 +113,7 @@ def report(name: str, c: dict) -> None:
     print(f"  no-match precision {precision:.3f}  recall {recall:.3f}  "
           f"(said 'no match' {c['predicted_none']} times, {c['oos_none']} of {c['oos']} out-of-scope)")
     print(f"  small talk recognised {c['chat_right']}/{c['chat']}, questions taken for small talk {c['false_chat']}")
+    return figures(c)
 
 
 def synthetic_docs(count: int, start: int) -> list[Doc]:
@@ -116,7 +135,7 @@ def synthetic_docs(count: int, start: int) -> list[Doc]:
     return docs
 
 
-def latency(total_entries: int = 2000) -> None:
+def latency(total_entries: int = 2000) -> dict:
     base = sample_docs()
     docs = base + synthetic_docs(total_entries - len(base), start=10_000)
     tracemalloc.start()
@@ -139,12 +158,18 @@ def latency(total_entries: int = 2000) -> None:
     timings.sort()
     cpu.sort()
     p95 = timings[int(len(timings) * 0.95)]
+    cpu_p95 = cpu[int(len(cpu) * 0.95)]
     print(f"[latency] {len(docs)} entries, {index_size(index)} phrasings; build {build_s:.2f} s; "
           f"index memory {size / 2**20:.1f} MiB (peak {peak / 2**20:.1f} MiB)")
     print(f"  per query over {len(timings)} runs: p50 {statistics.median(timings):.2f} ms, "
           f"p95 {p95:.2f} ms, max {timings[-1]:.2f} ms")
     print(f"  CPU time of this thread (what a busy machine does not inflate): p50 {statistics.median(cpu):.2f} ms, "
-          f"p95 {cpu[int(len(cpu) * 0.95)]:.2f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+          f"p95 {cpu_p95:.2f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    return {"entries": len(docs), "phrasings": index_size(index), "build_s": round(build_s, 2),
+            "index_mib": round(size / 2**20, 1), "peak_mib": round(peak / 2**20, 1), "queries_timed": len(timings),
+            "p50_ms": round(statistics.median(timings), 3), "p95_ms": round(p95, 3), "max_ms": round(timings[-1], 3),
+            "cpu_p50_ms": round(statistics.median(cpu), 3), "cpu_p95_ms": round(cpu_p95, 3),
+            "load_average": round(os.getloadavg()[0], 1), "cores": os.cpu_count()}
 
 
 def index_size(index: Index) -> int:
@@ -175,16 +200,30 @@ def main() -> None:
     parser.add_argument("--sweep", metavar="SPLIT")
     parser.add_argument("--errors", metavar="SPLIT")
     parser.add_argument("--entries", type=int, default=2000)
+    parser.add_argument("--queries", metavar="FILE", type=Path,
+                        help="also evaluate this CSV (columns split,expected,style,query), e.g. a fresh held-out set")
+    parser.add_argument("--json", metavar="PATH", type=Path, help="save the figures as JSON")
     args = parser.parse_args()
     if args.sweep:
         return sweep(args.sweep)
     if args.errors:
         return show_errors(args.errors)
     index = Index.build(sample_docs())
+    result = {"command": "bench/faq/run.py " + " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d"),
+              "faq_entries": len(index.docs), "splits": {}}
     for split in ("dev", "test"):
-        report(split, evaluate(index, queries(split)))
-    report("all", evaluate(index, queries()))
-    latency(args.entries)
+        result["splits"][split] = report(split, evaluate(index, queries(split)))
+    result["splits"]["all"] = report("all", evaluate(index, queries()))
+    if args.queries:
+        extra = queries(path=args.queries)
+        result["extra"] = {"file": str(args.queries)}
+        for split in sorted({r["split"] for r in extra}):
+            result["extra"][split] = report(f"{args.queries.name}:{split}", evaluate(index, queries(split, args.queries)))
+    result["latency"] = latency(args.entries)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"saved {args.json}")
 
 
 if __name__ == "__main__":

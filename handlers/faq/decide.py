@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from handlers.faq import smalltalk
 from handlers.faq.index import Candidate, Index
 
-CONFIDENT = 0.22  # at or above (with a clear lead): answer directly
+CONFIDENT = 0.26  # at or above (with a clear lead): answer directly
 LEAD = 0.75  # ... when the second entry scores at most this share of the best
 SURE = 0.80  # at or above: answer even without a lead
-ACCEPTABLE = 0.15  # below: no match
+ACCEPTABLE = 0.10  # below: no match
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
 
@@ -36,9 +36,8 @@ def decide(candidates: list[Candidate]) -> Decision:
     second = candidates[1].score if len(candidates) > 1 else 0.0
     if top.score >= SURE or (top.score >= CONFIDENT and second <= top.score * LEAD):
         return Decision("answer", (top,))
+    # Below CONFIDENT even a lone candidate is offered ("您是想问：1. …"), not answered.
     choices = [c for c in candidates[:MAX_CHOICES] if c.score >= top.score * CHOICE_FLOOR]
-    if len(choices) == 1:
-        return Decision("answer", (top,))
     return Decision("choices", tuple(choices))
 
 

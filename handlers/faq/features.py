@@ -19,6 +19,7 @@ from handlers.faq import text as text_mod
 TYPE_WEIGHTS = {"w": 1.0, "b": 1.0, "c": 0.35, "p": 0.6}
 STOP_FACTOR = 0.15  # a feature made of function characters only
 HALF_STOP_FACTOR = 0.5  # a bigram with one function character
+SKIP_FACTOR = 0.3  # a bigram over one function character (电梯的钱 → 梯钱)
 EXTRA_WORDS = ("三个百分之八十", "一户一票", "基础类", "完善类", "提升类", "适老化", "违建", "雨污分流",
                "飞线充电", "意愿征询", "方案征集", "满意度", "物业费", "维修资金", "加装电梯", "房产证")
 _TOKEN = re.compile(r"[a-z0-9%]+|\w")
@@ -69,13 +70,52 @@ def features(normalized: str) -> dict[str, float]:
                 factor = _pair_factor(token in stop_chars, nxt in stop_chars)
                 out["b:" + token + nxt] = TYPE_WEIGHTS["b"] * factor
                 out["p:" + pinyin_of(token) + "_" + pinyin_of(nxt)] = TYPE_WEIGHTS["p"] * factor
-        for word in tokenizer().lcut_for_search(run):
-            if len(word) >= 2:
-                out["w:" + word] = TYPE_WEIGHTS["w"] * (STOP_FACTOR if word in stop_words else 1.0)
+            if i + 2 < len(tokens) and tokens[i + 1] in stop_chars and not {token, tokens[i + 2]} & stop_chars:
+                # 电梯的钱 also meets 电梯钱: a bigram over one function character, at a discount
+                skip = "b:" + token + tokens[i + 2]
+                out[skip] = max(out.get(skip, 0.0), TYPE_WEIGHTS["b"] * SKIP_FACTOR)
+        for word, stop in _words(run, stop_words):
+            weight = TYPE_WEIGHTS["w"] * (STOP_FACTOR if stop else 1.0)
+            out["w:" + word] = max(out.get("w:" + word, 0.0), weight)
     return out
+
+
+def _words(run: str, stop_words: frozenset[str]):
+    """jieba words (no HMM guesses such as 楼想 or 费在) and, as its search mode does, the
+    dictionary words inside long ones; the parts of a function word (不要 in 要不要) are function words."""
+    tok = tokenizer()
+    for word in tok.lcut(run, HMM=False):
+        if len(word) < 2:
+            continue
+        stop = word in stop_words
+        for size in (2, 3):
+            if len(word) > size:
+                for i in range(len(word) - size + 1):
+                    part = word[i:i + size]
+                    if tok.FREQ.get(part):
+                        yield part, stop or part in stop_words
+        yield word, stop
 
 
 def _pair_factor(first_stop: bool, second_stop: bool) -> float:
     if first_stop and second_stop:
         return STOP_FACTOR
     return HALF_STOP_FACTOR if first_stop or second_stop else 1.0
+
+
+WORD_SHARE, CHAR_SHARE = 1.0, 0.5  # how much a content word or character counts in coverage
+
+
+@lru_cache(maxsize=4096)
+def content_words(normalized: str) -> tuple[tuple[str, str, float], ...]:
+    """(word, its feature key, share) for the meaningful words of a text: jieba words
+    and single characters that are not function words (see ``scope`` coverage)."""
+    stop_chars, stop_words = stopwords()
+    out = []
+    for run in normalized.split():
+        for word in tokenizer().lcut(run, HMM=False):
+            if len(word) >= 2 and word not in stop_words:
+                out.append((word, "w:" + word, WORD_SHARE))
+            elif len(word) == 1 and word not in stop_chars and _TOKEN.fullmatch(word):
+                out.append((word, "c:" + word, CHAR_SHARE))
+    return tuple(out)

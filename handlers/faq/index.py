@@ -22,12 +22,14 @@ from functools import lru_cache
 
 import numpy as np
 
+from handlers.faq import scope
 from handlers.faq.features import features
 from handlers.faq.text import normalize
 
 BETA2 = 2.0  # q_cover counts twice as much as p_cover
 ANSWER_SHARE = 0.2  # weight of the answer's coverage in an entry's score
 UNSEEN_FACTOR = 1.0  # idf of a feature the FAQ never uses, relative to the rarest one
+RESCORED = 20  # how many of the best entries the scope discount looks at
 
 
 @lru_cache(maxsize=65536)
@@ -71,6 +73,7 @@ class Index:
     phrasing_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
     phrasing_norm: np.ndarray = field(default_factory=lambda: np.zeros(0))
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # first phrasing per doc
+    texts: list[tuple[str, str]] = field(default_factory=list)  # per doc: normalised text and its pinyin
 
     @classmethod
     def build(cls, docs: list[Doc]) -> "Index":
@@ -83,6 +86,7 @@ class Index:
                 phrasing_feats.append(text_features(phrasing))
                 entries.append(pos)
         answer_feats = [text_features(doc.answer) for doc in index.docs]
+        index.texts = [entry_text(doc) for doc in index.docs]
         index._weigh(phrasing_feats, answer_feats, entries)
         index.phrasing_entry = np.array(entries, dtype=np.int32)
         index.starts = np.array(starts, dtype=np.int64)
@@ -106,7 +110,8 @@ class Index:
 
     def search(self, question: str, limit: int = 5) -> list[Candidate]:
         """The best entries for ``question``, best first, scores in [0, 1]."""
-        query = self.weigh_query(question)
+        normalized = normalize(question)
+        query = {f: w * self.idf.get(f, self.unseen_idf) for f, w in features(normalized).items()}
         total = sum(query.values())
         if not total or not self.docs:
             return []
@@ -118,8 +123,11 @@ class Index:
         best = np.maximum.reduceat(phrasing_score, self.starts)
         answer_cover = _overlap(query, self.answer_postings, len(self.docs)) / total
         score = best * (1 - ANSWER_SHARE) + ANSWER_SHARE * answer_cover
-        top = np.argsort(-score, kind="stable")[:limit]
-        return [self._candidate(int(e), float(score[e]), phrasing_score) for e in top if score[e] > 0]
+        top = np.argsort(-score, kind="stable")[:max(limit, RESCORED)]
+        signals = scope.Signals(normalized, self.idf, self.unseen_idf)
+        rescored = sorted(((float(score[e]) * signals.factor(*self.texts[e]), int(e)) for e in top if score[e] > 0),
+                          key=lambda pair: -pair[0])
+        return [self._candidate(e, s, phrasing_score) for s, e in rescored[:limit]]
 
     def _candidate(self, entry: int, score: float, phrasing_score: np.ndarray) -> Candidate:
         first = int(self.starts[entry])
@@ -127,6 +135,15 @@ class Index:
         matched = first + int(np.argmax(phrasing_score[first:last]))
         doc = self.docs[entry]
         return Candidate(doc.entry_id, doc.question, score, self.phrasings[matched] if phrasing_score[matched] else "")
+
+
+@lru_cache(maxsize=65536)
+def _entry_text(question: str, alternatives: tuple[str, ...], answer: str) -> tuple[str, str]:
+    return scope.entry_text(question, alternatives, answer)
+
+
+def entry_text(doc: Doc) -> tuple[str, str]:
+    return _entry_text(doc.question, doc.alternatives, doc.answer)
 
 
 def _postings(feature_sets: list[dict]) -> dict[str, np.ndarray]:

@@ -45,10 +45,15 @@ def _synonym_table() -> tuple[re.Pattern, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def _filler_pattern() -> re.Pattern:
+def _filler_pattern() -> tuple[re.Pattern, frozenset[str]]:
+    """Fillers and particles to drop, and the words kept whole though they contain a particle."""
+    lines = data_lines("particles.txt")
+    keep = frozenset(w for line in lines if line.startswith("keep:") for w in line[len("keep:"):].split())
+    particles = "".join(line for line in lines if not line.startswith("keep:"))
     fillers = sorted(data_lines("fillers.txt"), key=len, reverse=True)
-    particles = "".join(data_lines("particles.txt"))
-    return re.compile("|".join([re.escape(f) for f in fillers] + [f"[{re.escape(particles)}]"]))
+    # Kept words first: at a position where one starts, it wins over the particle inside it.
+    words = sorted(keep, key=len, reverse=True) + fillers
+    return re.compile("|".join([re.escape(w) for w in words] + [f"[{re.escape(particles)}]"])), keep
 
 
 def clean(text: str) -> str:
@@ -66,7 +71,8 @@ def canonical(text: str) -> str:
 
 
 def strip_fillers(text: str) -> str:
-    stripped = " ".join(_filler_pattern().sub(" ", text).split())
+    pattern, keep = _filler_pattern()
+    stripped = " ".join(pattern.sub(lambda m: m.group(0) if m.group(0) in keep else " ", text).split())
     return stripped or text  # "你好啊" alone stays as it is: small talk looks at it
 
 

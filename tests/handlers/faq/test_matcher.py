@@ -84,3 +84,23 @@ def test_parse_pick(text, pick):
     from handlers.registry import normalize
 
     assert parse_pick(normalize(text)) == pick
+
+
+@pytest.mark.parametrize("question", ["怎么交电费", "低保怎么申请", "社保卡怎么补办"])
+def test_another_errand_sharing_a_word_is_no_match(sample_index, question):
+    assert understand(sample_index, question).kind == "none"
+
+
+def test_an_offtopic_word_the_entry_uses_costs_nothing():
+    """A community whose FAQ does answer bills keeps its answer; the other entry is discounted."""
+    bills = Index.build([Doc(1, "公共照明的电费怎么交", (), "楼道公共照明交电费由物业代收"),
+                         Doc(2, "电梯电费谁出", (), "由使用电梯的业主分担")])
+    plain = Index.build([Doc(2, "电梯电费谁出", (), "由使用电梯的业主分担")])
+    assert bills.search("怎么交电费")[0].entry_id == 1
+    assert understand(bills, "怎么交电费").kind != "none"
+    assert understand(plain, "怎么交电费").kind == "none"
+
+
+def test_a_lone_weak_candidate_is_offered_not_answered():
+    decision = decide_mod.decide([Candidate(1, "q1", decide_mod.ACCEPTABLE + 0.01)])
+    assert decision.kind == "choices" and len(decision.candidates) == 1

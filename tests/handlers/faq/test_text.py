@@ -22,3 +22,8 @@ def test_colloquial_variants_meet_the_canonical_word():
 
 def test_a_lone_filler_is_kept_for_small_talk():
     assert normalize("你好") == "你好"
+
+
+def test_particles_inside_words_are_kept():
+    assert normalize("怎么办") == normalize("咋办") == "怎么办"
+    assert normalize("维修资金余额不够吗") == "维修资金余额不够"
