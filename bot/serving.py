@@ -8,16 +8,26 @@ the ``time.monotonic()`` of the hand-over in the WSGI environ as
 (a message that waited too long is acknowledged and answered through the
 outbox, see ``bot.wechat.backlog``).
 
+Past even that path's capacity the queue would grow without bound, so a
+``POST /wechat`` that waited longer than ``wechat.drop_after_s`` is answered
+503 at once, before any work: WeChat stopped listening around 5 s after it
+sent the message and is already retrying it; nothing was acknowledged, so
+nothing is lost, and the worker spends its time on messages still awaited.
+
 gunicorn.conf.py makes this the default worker class.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 from gunicorn.workers.gthread import ThreadWorker
 
 QUEUED_AT = "linli.queued_at"
+BUSY = b"busy: retry"
+
+log = logging.getLogger(__name__)
 
 _current = threading.local()
 
@@ -39,15 +49,39 @@ class StampedThreadWorker(ThreadWorker):
     def load_wsgi(self):
         super().load_wsgi()
         inner = self.wsgi
+        drop_after = drop_after_s(inner)
+        dropped = [0]
 
         def stamped(environ, start_response):
             queued_at = getattr(_current, "queued_at", None)
             if queued_at is not None:
                 environ[QUEUED_AT] = queued_at
+                if too_late(environ, queued_at, drop_after):
+                    dropped[0] += 1
+                    if dropped[0] % 100 == 1:
+                        log.warning("web: over capacity, %d WeChat requests dropped after %.1f s in the queue",
+                                    dropped[0], drop_after)
+                    start_response("503 Service Unavailable", [("Content-Type", "text/plain"),
+                                                               ("Content-Length", str(len(BUSY)))])
+                    return [BUSY]
             return inner(environ, start_response)
 
         stamped.__wrapped__ = inner  # the Flask app, for post_worker_init's warm-up
         self.wsgi = stamped
+
+
+def drop_after_s(app) -> float | None:
+    """``wechat.drop_after_s`` of a Linli app (None for any other WSGI app, or 0: never drop)."""
+    try:
+        value = float(app.config["LINLI"]["wechat"]["drop_after_s"])
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+    return value or None
+
+
+def too_late(environ: dict, queued_at: float, drop_after: float | None) -> bool:
+    return (drop_after is not None and environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("PATH_INFO") == "/wechat" and time.monotonic() - queued_at > drop_after)
 
 
 def waited_s(environ: dict, now: float | None = None) -> float:

@@ -1,17 +1,30 @@
 """Above capacity WeChat still gets an answer in time: late messages go through the outbox."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import requests
+from sqlalchemy import create_engine, text
 from sqlmodel import select
+
+from bot import PROJECT_ROOT
+from bot.devtools import transport
 
 from bot.devtools.wechat_client import SimulatedWeChat
 from bot.serving import QUEUED_AT
 from handlers import registry, replies
 from models import InboundMessage, OutboundMessage
+from tests.fixtures.services import free_port
 from tests.fixtures.wechat import ACCOUNT, APP_ID, OPENID, TOKEN
+
+BIN = Path(sys.executable).parent
 
 SLOW_WORD = "慢一点"
 
@@ -148,30 +161,19 @@ def test_news_and_image_replies_become_customer_service_payloads():
     assert payload_of(replies.SUCCESS) is None
 
 
-def test_under_gunicorn_a_burst_past_capacity_is_acknowledged_in_time_and_answered_later(tmp_path):
-    """One worker, one thread, a burst of 40: the stamping worker tells /wechat how long each waited."""
-    import os
-    import subprocess
-    import sys
-    from concurrent.futures import ThreadPoolExecutor
-
-    import requests
-
-    from bot import PROJECT_ROOT
-    from bot.devtools import transport
-    from tests.fixtures.services import free_port
-
+@contextmanager
+def gunicorn_burst(tmp_path, env_overrides: dict, count: int):
+    """One worker, one thread; post ``count`` messages at once; yield (answers, sqlite path, env)."""
     config = tmp_path / "config.toml"
     config.write_text((PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
                       .replace('url = "sqlite:///instance/linli.db"', 'url = "sqlite:///linli.db"'), encoding="utf-8")
-    bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "LINLI_CONFIG": str(config), "LINLI_WECHAT_SHED_AFTER_S": "0.05"}
-    subprocess.run([str(bin_dir / "flask"), "--app", "bot", "init-db"], cwd=tmp_path, env=env, check=True,
+    env = {**os.environ, "LINLI_CONFIG": str(config), **env_overrides}
+    subprocess.run([str(BIN / "flask"), "--app", "bot", "init-db"], cwd=tmp_path, env=env, check=True,
                    capture_output=True, timeout=120)
     port = free_port()
-    web = subprocess.Popen([str(bin_dir / "gunicorn"), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "-w", "1",
+    web = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "-w", "1",
                             "--threads", "1", "-b", f"127.0.0.1:{port}", "bot:create_app()"],
-                           cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                            start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
@@ -183,24 +185,42 @@ def test_under_gunicorn_a_burst_past_capacity_is_acknowledged_in_time_and_answer
             except requests.RequestException:
                 time.sleep(0.2)
         sim = SimulatedWeChat(transport=transport.over_http(base), token=TOKEN, app_id=APP_ID, account=ACCOUNT)
-        with ThreadPoolExecutor(40) as pool:
+        with ThreadPoolExecutor(count) as pool:
             answers = list(pool.map(lambda i: sim.text(f"oBurstResident{i:016d}", "你好", msg_id=990000 + i),
-                                    range(40)))
+                                    range(count)))
     finally:
         web.terminate()
         web.wait(timeout=30)
-    assert all(status == 200 for status, _ in answers)
-    later = sum(1 for _, reply in answers if reply == "success")
-    assert 0 < later < 40, f"{later} of 40 answered later"  # the first ones waited less than 50 ms
-
-    done = subprocess.run([str(bin_dir / "flask"), "--app", "bot", "jobs", "run", "wechat.drain_backlog"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    from sqlalchemy import create_engine, text
     engine = create_engine(f"sqlite:///{tmp_path / 'linli.db'}")
-    with engine.connect() as conn:
-        statuses = dict(conn.execute(text("SELECT status, count(*) FROM inbound_message GROUP BY status")).all())
-        replies_sent = conn.execute(text("SELECT count(*) FROM outbound_message WHERE dedup_key LIKE 'inbound:%'"))
-        assert statuses == {"done": 40}
-        assert replies_sent.scalar() == later
-    engine.dispose()
+    try:
+        yield answers, engine, env
+    finally:
+        engine.dispose()
+
+
+def test_under_gunicorn_a_burst_past_capacity_is_acknowledged_in_time_and_answered_later(tmp_path):
+    """The stamping worker tells /wechat how long each waited: late ones are queued, then drained."""
+    with gunicorn_burst(tmp_path, {"LINLI_WECHAT_SHED_AFTER_S": "0.05"}, 40) as (answers, engine, env):
+        assert all(status == 200 for status, _ in answers)
+        later = sum(1 for _, reply in answers if reply == "success")
+        assert 0 < later < 40, f"{later} of 40 answered later"  # the first ones waited less than 50 ms
+        done = subprocess.run([str(BIN / "flask"), "--app", "bot", "jobs", "run", "wechat.drain_backlog"],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        with engine.connect() as conn:
+            statuses = dict(conn.execute(text("SELECT status, count(*) FROM inbound_message GROUP BY status")).all())
+            sent = conn.execute(text("SELECT count(*) FROM outbound_message WHERE dedup_key LIKE 'inbound:%'"))
+            assert statuses == {"done": 40}
+            assert sent.scalar() == later
+
+
+def test_under_gunicorn_a_message_that_waited_past_drop_after_is_refused_unrecorded(tmp_path):
+    """WeChat has given up on it and retries: a 503 at once, nothing recorded, nothing lost."""
+    overrides = {"LINLI_WECHAT_SHED_AFTER_S": "0.02", "LINLI_WECHAT_DROP_AFTER_S": "0.1"}
+    with gunicorn_burst(tmp_path, overrides, 60) as (answers, engine, _env):
+        statuses = [status for status, _ in answers]
+        assert set(statuses) <= {200, 503} and statuses.count(503) > 0 and statuses.count(200) > 0
+        with engine.connect() as conn:
+            recorded = {k for (k,) in conn.execute(text("SELECT dedup_key FROM inbound_message"))}
+        acknowledged = {f"msg:{990000 + i}" for i, status in enumerate(statuses) if status == 200}
+        assert recorded == acknowledged  # every 200 kept, no 503 half-written
