@@ -19,6 +19,7 @@ gunicorn.conf.py makes this the default worker class.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import time
 
@@ -32,8 +33,15 @@ log = logging.getLogger(__name__)
 _current = threading.local()
 
 
+SWITCH_INTERVAL_S = 0.001  # CPython's default 5 ms lets a busy handler thread starve the accepting one
+
+
 class StampedThreadWorker(ThreadWorker):
     """gthread, plus the moment each request was handed to the thread pool."""
+
+    def init_process(self):
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
+        super().init_process()
 
     def enqueue_req(self, conn):
         conn.linli_queued_at = time.monotonic()  # every request: new and kept-alive connections
