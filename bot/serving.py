@@ -9,10 +9,12 @@ the ``time.monotonic()`` of the hand-over in the WSGI environ as
 outbox, see ``bot.wechat.backlog``).
 
 Past even that path's capacity the queue would grow without bound, so a
-``POST /wechat`` that waited longer than ``wechat.drop_after_s`` is answered
-503 at once, before any work: WeChat stopped listening around 5 s after it
-sent the message and is already retrying it; nothing was acknowledged, so
-nothing is lost, and the worker spends its time on messages still awaited.
+``POST /wechat`` that waited longer than ``wechat.drop_after_s`` (3 s) is
+answered 503 at once, before any work: it could no longer be answered safely
+inside WeChat's 5 s, which then retries it as it retries a timeout (the
+retry is a new request, handled once the burst has passed).  Nothing was
+acknowledged, so nothing is lost.  ``drop_after_s = 0`` turns this off (a
+platform that does not retry a 503 would rather time out).
 
 gunicorn.conf.py makes this the default worker class.
 """
