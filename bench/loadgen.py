@@ -1,14 +1,12 @@
 """An open-loop WeChat load generator (asyncio, raw HTTP/1.1 on loopback), bounded in count and time.
 
-Messages are posted the way WeChat's servers post them: signed plaintext XML,
-one connection per request (gunicorn's sync worker closes it).  The mix:
+Messages are posted as WeChat posts them: signed plaintext XML, one connection per request.  The mix:
 
 - 70% policy questions: text, or voice with ``Recognition`` (30% of them);
 - 10% survey answers in chat: residents bound to households walk the open
   survey step by step ("调查", then "1" until "提交成功"), one step at a time;
-- 10% photos: image messages whose MediaId the fake API serves, one new
-  resident per photo (so each acknowledged photo must become exactly one photo
-  of exactly one complaint);
+- 10% photos: image messages whose MediaId the fake API serves, one new resident
+  per photo (each acknowledged photo must become one photo of one complaint);
 - 10% events: subscribe (new residents) and menu CLICKs.
 
 WeChat's retries: a share of messages is posted again with the same MsgId
@@ -245,7 +243,7 @@ class Generator:
             self.walkers_idle.append(openid)
             return
         content = reply_content(ok.reply)
-        if content == "success":  # answered through the outbox: the generator does not read it
+        if content == "success":  # answered through the outbox, which the generator does not read
             self.stats.walkers_unknown.add(openid)
             return
         if "提交成功" in content:

@@ -103,7 +103,7 @@ async def drive(stack: Stack, gen: Generator, args) -> list[dict]:
     return stages
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rates", default="10,25,50,100,200,400",
                         type=lambda s: [float(x) for x in s.split(",")])
@@ -117,7 +117,11 @@ def main() -> None:
     parser.add_argument("--all-rates", action="store_true",
                         help="run every rate, also past capacity (shows the backlog path keeping replies in time)")
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "load.json"))
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the stack on the way out
 
     total = sum(args.rates) * args.seconds + 2 * max(args.rates) * args.seconds
