@@ -9,10 +9,8 @@ Messages are posted as WeChat posts them: signed plaintext XML, one connection p
   per photo (each acknowledged photo must become one photo of one complaint);
 - 10% events: subscribe (new residents) and menu CLICKs.
 
-WeChat's retries: a share of messages is posted again with the same MsgId
-(or, for events, the same FromUserName+CreateTime+Event), half of them at
-once (racing the first attempt), half 0.5-4 s later; the retry must get the
-same answer.  With ``wechat_retries`` a message that got no 200 (error,
+WeChat's retries: a share of messages is posted again with the same MsgId (events: the
+same FromUserName+CreateTime+Event), half at once (racing), half 0.5-4 s later; same answer.  With ``wechat_retries`` a message that got no 200 (error,
 refused connection, or nothing within 5 s) is re-sent like WeChat does:
 after 5 s, up to 3 times.
 """
