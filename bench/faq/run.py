@@ -5,6 +5,7 @@
     .venv/bin/python bench/faq/run.py --errors dev    # list the misses of a split
     .venv/bin/python bench/faq/run.py --queries FILE  # also evaluate another CSV (split,expected,style,query)
     .venv/bin/python bench/faq/run.py --json bench/results/faq.json  # also save the figures
+    .venv/bin/python bench/faq/run.py --plain --entries 44 # without synonyms and off-topic words
 
 The FAQ is the demo content (handlers/faq/data/faq_sample.csv).  queries.csv was
 written independently of the entries' alternatives; thresholds and synonyms are
@@ -215,6 +216,14 @@ def show_errors(split: str) -> None:
         print(f"  {row['expected']:>8} {decision.kind:9} {row['query']}  →  {tops}")
 
 
+def plain() -> None:
+    """No synonym replacement and no off-topic words (before any index is built)."""
+    from handlers.faq import scope, text
+    text.canonical = lambda normalized: normalized
+    scope._offtopic_pattern = lambda: None
+    print("plain: without synonyms.txt and offtopic.txt")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sweep", metavar="SPLIT")
@@ -223,7 +232,11 @@ def main() -> None:
     parser.add_argument("--queries", metavar="FILE", type=Path,
                         help="also evaluate this CSV (columns split,expected,style,query), e.g. a fresh held-out set")
     parser.add_argument("--json", metavar="PATH", type=Path, help="save the figures as JSON")
+    parser.add_argument("--plain", action="store_true",
+                        help="without synonyms.txt and offtopic.txt: how the matcher does on words it was not fitted to")
     args = parser.parse_args()
+    if args.plain:
+        plain()
     if args.sweep:
         return sweep(args.sweep)
     if args.errors:
