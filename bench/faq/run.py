@@ -5,6 +5,7 @@
     .venv/bin/python bench/faq/run.py --errors dev    # list the misses of a split
     .venv/bin/python bench/faq/run.py --queries FILE  # also evaluate another CSV (split,expected,style,query)
     .venv/bin/python bench/faq/run.py --json bench/results/faq.json  # also save the figures
+    .venv/bin/python bench/faq/run.py --plain --entries 44 # without synonyms and off-topic words
 
 The FAQ is the demo content (handlers/faq/data/faq_sample.csv).  queries.csv was
 written independently of the entries' alternatives; thresholds and synonyms are
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from handlers.faq import decide as decide_mod  # noqa: E402
+from handlers.faq import semantic  # noqa: E402
 from handlers.faq.index import Doc, Index  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -135,9 +137,26 @@ def synthetic_docs(count: int, start: int) -> list[Doc]:
     return docs
 
 
+def vectors_load() -> dict:
+    """Load the word vectors afresh: how long and how much memory (once per process)."""
+    semantic._load.cache_clear()
+    semantic._embed.cache_clear()
+    tracemalloc.start()
+    started = time.perf_counter()
+    loaded = semantic.vectors() is not None
+    load_s = time.perf_counter() - started
+    size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    if loaded:
+        print(f"[vectors] loaded in {load_s:.2f} s; {size / 2**20:.1f} MiB (peak {peak / 2**20:.1f} MiB while loading)")
+    return {"loaded": loaded, "load_s": round(load_s, 2), "mib": round(size / 2**20, 1),
+            "peak_mib": round(peak / 2**20, 1)}
+
+
 def latency(total_entries: int = 2000) -> dict:
     base = sample_docs()
     docs = base + synthetic_docs(total_entries - len(base), start=10_000)
+    vectors = vectors_load()
     tracemalloc.start()
     started = time.perf_counter()
     index = Index.build(docs)
@@ -169,7 +188,7 @@ def latency(total_entries: int = 2000) -> dict:
             "index_mib": round(size / 2**20, 1), "peak_mib": round(peak / 2**20, 1), "queries_timed": len(timings),
             "p50_ms": round(statistics.median(timings), 3), "p95_ms": round(p95, 3), "max_ms": round(timings[-1], 3),
             "cpu_p50_ms": round(statistics.median(cpu), 3), "cpu_p95_ms": round(cpu_p95, 3),
-            "load_average": round(os.getloadavg()[0], 1), "cores": os.cpu_count()}
+            "load_average": round(os.getloadavg()[0], 1), "cores": os.cpu_count(), "vectors": vectors}
 
 
 def index_size(index: Index) -> int:
@@ -178,14 +197,16 @@ def index_size(index: Index) -> int:
 
 def sweep(split: str) -> None:
     index = Index.build(sample_docs())
-    saved = decide_mod.ACCEPTABLE
+    saved = decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY
     for threshold in [x / 100 for x in range(8, 40, 2)]:
+        if index.vectors is None:  # lexical scores alone are judged with LEXICAL_ONLY
+            decide_mod.LEXICAL_ONLY = (*saved[1][:2], threshold)
         decide_mod.ACCEPTABLE = threshold
         c = evaluate(index, queries(split))
         precision = c["oos_none"] / c["predicted_none"] if c["predicted_none"] else 1.0
         print(f"  threshold {threshold:.2f}: precision {precision:.3f} recall {c['oos_none'] / c['oos']:.3f} "
               f"in-scope lost {c['missed']}")
-    decide_mod.ACCEPTABLE = saved
+    decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY = saved
 
 
 def show_errors(split: str) -> None:
@@ -193,6 +214,14 @@ def show_errors(split: str) -> None:
     for row, decision, ranked in evaluate(index, queries(split))["errors"]:
         tops = ", ".join(f"{c.entry_id}:{c.score:.2f}" for c in ranked)
         print(f"  {row['expected']:>8} {decision.kind:9} {row['query']}  →  {tops}")
+
+
+def plain() -> None:
+    """No synonym replacement and no off-topic words (before any index is built)."""
+    from handlers.faq import scope, text
+    text.canonical = lambda normalized: normalized
+    scope._offtopic_pattern = lambda: None
+    print("plain: without synonyms.txt and offtopic.txt")
 
 
 def main() -> None:
@@ -203,14 +232,20 @@ def main() -> None:
     parser.add_argument("--queries", metavar="FILE", type=Path,
                         help="also evaluate this CSV (columns split,expected,style,query), e.g. a fresh held-out set")
     parser.add_argument("--json", metavar="PATH", type=Path, help="save the figures as JSON")
+    parser.add_argument("--plain", action="store_true",
+                        help="without synonyms.txt and offtopic.txt: how the matcher does on words it was not fitted to")
     args = parser.parse_args()
+    if args.plain:
+        plain()
     if args.sweep:
         return sweep(args.sweep)
     if args.errors:
         return show_errors(args.errors)
     index = Index.build(sample_docs())
+    mode = "lexical + word vectors" if index.vectors is not None else "lexical only (no vectors package)"
+    print(f"matcher: {mode}")
     result = {"command": "bench/faq/run.py " + " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d"),
-              "faq_entries": len(index.docs), "splits": {}}
+              "faq_entries": len(index.docs), "matcher": mode, "splits": {}}
     for split in ("dev", "test"):
         result["splits"][split] = report(split, evaluate(index, queries(split)))
     result["splits"]["all"] = report("all", evaluate(index, queries()))

@@ -17,6 +17,7 @@ from typing import Any, Callable
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from handlers.faq import semantic
 from handlers.faq.index import Doc, Index
 from models import FaqEntry, FaqVersion
 
@@ -97,4 +98,5 @@ def cache_for(services: dict[str, Any]) -> IndexCache:
     cache = services.get(SERVICE_KEY)
     if cache is None:
         cache = services.setdefault(SERVICE_KEY, IndexCache())
+        semantic.preload()
     return cache

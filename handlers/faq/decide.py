@@ -1,7 +1,9 @@
 """From scores to a decision: answer, offer choices, or admit we do not know.
 
 Scores are in [0, 1] (see ``index``); the thresholds below were set on the
-development half of ``bench/faq/queries.csv`` and checked on the held-out half.
+development half of ``bench/faq/queries.csv``.  They are for scores that blend
+shared words with word vectors (``semantic``); an index built without the
+vectors package (lexical scores only) is judged with ``LEXICAL_ONLY``.
 """
 from __future__ import annotations
 
@@ -10,10 +12,11 @@ from dataclasses import dataclass
 from handlers.faq import smalltalk
 from handlers.faq.index import Candidate, Index
 
-CONFIDENT = 0.26  # at or above (with a clear lead): answer directly
-LEAD = 0.75  # ... when the second entry scores at most this share of the best
+CONFIDENT = 0.30  # at or above (with a clear lead): answer directly
+LEAD = 0.80  # ... when the second entry scores at most this share of the best
 SURE = 0.80  # at or above: answer even without a lead
-ACCEPTABLE = 0.10  # below: no match
+ACCEPTABLE = 0.16  # below: no match
+LEXICAL_ONLY = (0.26, 0.75, 0.10)  # CONFIDENT, LEAD, ACCEPTABLE for lexical scores alone
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
 
@@ -29,12 +32,13 @@ class Decision:
         return self.candidates[0] if self.candidates else None
 
 
-def decide(candidates: list[Candidate]) -> Decision:
-    if not candidates or candidates[0].score < ACCEPTABLE:
+def decide(candidates: list[Candidate], lexical_only: bool = False) -> Decision:
+    confident, lead, acceptable = LEXICAL_ONLY if lexical_only else (CONFIDENT, LEAD, ACCEPTABLE)
+    if not candidates or candidates[0].score < acceptable:
         return Decision("none", tuple(candidates[:MAX_CHOICES]))
     top = candidates[0]
     second = candidates[1].score if len(candidates) > 1 else 0.0
-    if top.score >= SURE or (top.score >= CONFIDENT and second <= top.score * LEAD):
+    if top.score >= SURE or (top.score >= confident and second <= top.score * lead):
         return Decision("answer", (top,))
     # Below CONFIDENT even a lone candidate is offered ("您是想问：1. …"), not answered.
     choices = [c for c in candidates[:MAX_CHOICES] if c.score >= top.score * CHOICE_FLOOR]
@@ -46,4 +50,4 @@ def understand(index: Index, text: str) -> Decision:
     kind = smalltalk.detect(text)
     if kind:
         return Decision("smalltalk", smalltalk=kind)
-    return decide(index.search(text, limit=MAX_CHOICES + 2))
+    return decide(index.search(text, limit=MAX_CHOICES + 2), lexical_only=index.vectors is None)

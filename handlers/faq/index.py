@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from handlers.faq import scope
+from handlers.faq import scope, semantic
 from handlers.faq.features import features
 from handlers.faq.text import normalize
 
@@ -74,6 +74,7 @@ class Index:
     phrasing_norm: np.ndarray = field(default_factory=lambda: np.zeros(0))
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # first phrasing per doc
     texts: list[tuple[str, str]] = field(default_factory=list)  # per doc: normalised text and its pinyin
+    vectors: np.ndarray | None = None  # per phrasing: its unit word-vector sum (None: lexical only)
 
     @classmethod
     def build(cls, docs: list[Doc]) -> "Index":
@@ -90,6 +91,7 @@ class Index:
         index._weigh(phrasing_feats, answer_feats, entries)
         index.phrasing_entry = np.array(entries, dtype=np.int32)
         index.starts = np.array(starts, dtype=np.int64)
+        index.vectors = semantic.matrix([normalize(p) for p in index.phrasings])
         return index
 
     def _weigh(self, phrasing_feats: list[dict], answer_feats: list[dict], entries: list[int]) -> None:
@@ -123,6 +125,9 @@ class Index:
         best = np.maximum.reduceat(phrasing_score, self.starts)
         answer_cover = _overlap(query, self.answer_postings, len(self.docs)) / total
         score = best * (1 - ANSWER_SHARE) + ANSWER_SHARE * answer_cover
+        meaning = semantic.meaning(self.vectors, self.starts, normalized)
+        if meaning is not None:
+            score = meaning.blend(score)
         top = np.argsort(-score, kind="stable")[:max(limit, RESCORED)]
         signals = scope.Signals(normalized, self.idf, self.unseen_idf)
         rescored = sorted(((float(score[e]) * signals.factor(*self.texts[e]), int(e)) for e in top if score[e] > 0),
