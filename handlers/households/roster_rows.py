@@ -78,6 +78,9 @@ class RosterRow:
         return self.community, self.building, self.unit, self.room
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def normalize_header(text: str) -> str:
     return _PAREN.sub("", text).replace("*", "").replace(" ", "").strip().lower()
 
@@ -96,12 +99,15 @@ def map_header(header: list[str]) -> tuple[dict[str, int], list[RowError]]:
 
 
 def cell_text(value: Any) -> str:
-    """Excel gives 101 as 101.0 and a phone as an int; both become plain text."""
+    """Excel gives 101 as 101.0 and a phone as an int; both become plain text.
+
+    Control characters (a stray NUL from a broken export, which PostgreSQL
+    refuses in text) are dropped."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return _CONTROL.sub("", str(value)).strip()
 
 
 @lru_cache(maxsize=4096)

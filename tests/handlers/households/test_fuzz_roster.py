@@ -117,3 +117,13 @@ def test_zip_bomb_like_xlsx_is_refused_without_writing(db_session, community):
         z.writestr("xl/worksheets/sheet1.xml", "<worksheet>" + "<row/>" * 200_000 + "</worksheet>")
     result = run_import(db_session, buffer.getvalue(), "roster.xlsx")
     assert not result.ok
+
+
+def test_control_characters_in_cells_are_dropped_not_sent_to_the_database(db_session, community):
+    """Found by the fuzzer on PostgreSQL, which refuses NUL in text: a stray NUL is junk, not data."""
+    table = [["幸福里小区", "1号楼", "1", "101", "张001", "", "出租"],
+             ["幸\x00福里小区", "1号楼", "1", "\x00", "张003", "13800000003", "自住"]]
+    result = run_import(db_session, csv_bytes(table), "roster.csv")
+    assert not result.ok and any("房号" in str(e) for e in result.errors)  # the emptied room is named
+    table[1][3] = "2\x0001"
+    assert run_import(db_session, csv_bytes(table), "roster.csv").ok
