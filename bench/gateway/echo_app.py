@@ -38,9 +38,13 @@ def connection():
             _insert = "INSERT INTO echo_record VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
         else:
             import psycopg
-            _conn = psycopg.connect(RECORD_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
-            _conn.execute("CREATE TABLE IF NOT EXISTS echo_record (msg_id TEXT PRIMARY KEY, openid TEXT, body TEXT)")
+            conn = psycopg.connect(RECORD_URL.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+            try:  # both workers may create it at once: one of them loses the race, harmlessly
+                conn.execute("CREATE TABLE IF NOT EXISTS echo_record (msg_id TEXT PRIMARY KEY, openid TEXT, body TEXT)")
+            except psycopg.errors.UniqueViolation:
+                pass
             _insert = "INSERT INTO echo_record VALUES (%s, %s, %s) ON CONFLICT DO NOTHING"
+            _conn = conn
     return _conn
 
 
