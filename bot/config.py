@@ -36,7 +36,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "max_body_bytes": 65536,
         "reply_budget_s": 4.0,     # a reply computed later than this goes through the outbox
         "shed_after_s": 1.0,       # a message that queued longer than this is answered through the outbox
-        "drop_after_s": 3.0,       # ... longer than this: 503 at once (WeChat has given up and retries); 0: never
+        "drop_after_s": 3.0,       # ... longer than this: 503 at once, too late to answer safely (WeChat retries); 0: never
         "api_timeout_s": 5.0,
     },
     "media": {"dir": "instance/media", "backend": "local", "s3_endpoint_url": "", "s3_bucket": "", "s3_region": "",

@@ -20,7 +20,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, insert
+from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -33,14 +33,8 @@ log = logging.getLogger(__name__)
 QUEUED = "queued"
 
 
-def has_queued(sess: Session, openid: str) -> bool:
-    """Does this resident have a message waiting in the backlog?"""
-    query = select(exists().where(InboundMessage.openid == openid, InboundMessage.status == QUEUED))
-    return bool(sess.exec(query).one())
-
-
-def record_queued(sess: Session, message: Inbound, when: datetime) -> replies.Reply:
-    """Acknowledge ``message`` now; the drain job answers it.  A retry gets its stored reply.
+def record_queued(sess: Session, message: Inbound, when: datetime) -> bool:
+    """Record ``message`` for the drain job; False when a concurrent attempt recorded it first.
 
     This is the path taken when the machine is past its capacity, so it is one
     Core INSERT (no ORM unit of work): it must stay much cheaper than handling.
@@ -53,10 +47,8 @@ def record_queued(sess: Session, message: Inbound, when: datetime) -> replies.Re
         sess.commit()
     except IntegrityError:
         sess.rollback()
-        stored = sess.exec(select(InboundMessage.reply).where(InboundMessage.dedup_key == message.dedup_key)).first()
-        sess.rollback()
-        return replies.Reply.from_dict(stored) if stored else replies.SUCCESS
-    return replies.SUCCESS
+        return False
+    return True
 
 
 def send_later(sess: Session, openid: str, reply: replies.Reply, dedup_key: str | None) -> None:

@@ -18,8 +18,8 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy import exists
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import db
@@ -48,11 +48,12 @@ def handle_inbound(message: Inbound, *, now: float, waited: float = 0.0) -> repl
         exists().where(InboundMessage.dedup_key == message.dedup_key),
         exists().where(InboundMessage.openid == message.openid, InboundMessage.status == backlog.QUEUED))).one()
     if seen:  # a retry of a message already answered
-        stored = stored_row(sess, message.dedup_key)
-        return replies.Reply.from_dict(stored.reply) if stored and stored.reply else replies.SUCCESS
+        return stored_reply(sess, message.dedup_key) or replies.SUCCESS
     budget = current_app.config["LINLI"]["wechat"]
     if queued or waited > float(budget["shed_after_s"]):
-        return backlog.record_queued(sess, message, when)
+        if backlog.record_queued(sess, message, when):
+            return replies.SUCCESS
+        return stored_reply(sess, message.dedup_key) or replies.SUCCESS  # a racing retry recorded it
     started = time.perf_counter()
     try:
         reply, handler = dispatch(message, build_context(sess, message, when))
@@ -65,9 +66,9 @@ def handle_inbound(message: Inbound, *, now: float, waited: float = 0.0) -> repl
         # Either a concurrent attempt of this message committed first (answer with its
         # reply), or a handler broke a constraint (a bug: apologise, keep the message).
         sess.rollback()
-        stored = stored_row(sess, message.dedup_key)
+        stored = stored_reply(sess, message.dedup_key)
         if stored is not None:
-            return replies.Reply.from_dict(stored.reply) if stored.reply else replies.SUCCESS
+            return stored
         log.exception("wechat: handler broke a constraint for %s (%s)", message.dedup_key, message.key)
         return record_failure(sess, message, when)
     except Exception:
@@ -80,8 +81,7 @@ def handle_inbound(message: Inbound, *, now: float, waited: float = 0.0) -> repl
 
 def drain_backlog(sess: Session) -> dict[str, int]:
     """Answer the queued messages through the outbox (the clock's ``wechat.drain_backlog``)."""
-    apology = replies.text(render_text("wechat/error.txt").strip())
-    return backlog.drain(sess, handle_queued, apology)
+    return backlog.drain(sess, handle_queued, apology())
 
 
 def handle_queued(sess: Session, row: InboundMessage, message: Inbound) -> tuple[replies.Reply, str]:
@@ -107,9 +107,21 @@ def stored_row(sess: Session, dedup_key: str) -> InboundMessage | None:
     return row
 
 
+def stored_reply(sess: Session, dedup_key: str) -> replies.Reply | None:
+    """The reply kept with an already recorded message (None: not recorded)."""
+    row = stored_row(sess, dedup_key)
+    if row is None:
+        return None
+    return replies.Reply.from_dict(row.reply) if row.reply else replies.SUCCESS
+
+
+def apology() -> replies.Reply:
+    return replies.text(render_text("wechat/error.txt").strip())
+
+
 def record_failure(sess: Session, message: Inbound, when: datetime) -> replies.Reply:
     """Keep the message (an operator can replay it) and apologise; never a 500."""
-    reply = replies.text(render_text("wechat/error.txt").strip())
+    reply = apology()
     try:
         sess.add(new_record(message, when, status="failed", reply=reply, handler="error"))
         sess.commit()
