@@ -26,6 +26,9 @@ class Context:
     resident: Resident
     inbound: Inbound
     services: dict[str, Any] = field(default_factory=dict)  # optional extras (storage, matcher...)
+    # Read by the gateway with the resident: "conversation" (row or None) and each
+    # registry.probe by name.  Absent key: not prefetched, ask the database.
+    prefetched: dict[str, Any] = field(default_factory=dict)
 
     @property
     def openid(self) -> str:

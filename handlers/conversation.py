@@ -12,7 +12,10 @@ DEFAULT_TTL = timedelta(hours=24)
 
 def current(ctx: Context) -> Conversation | None:
     """The active conversation, or None when there is none or it has expired."""
-    conv = ctx.session.get(Conversation, ctx.openid)
+    if "conversation" in ctx.prefetched:  # read with the resident (once: later calls see any change)
+        conv = ctx.prefetched.pop("conversation")
+    else:
+        conv = ctx.session.get(Conversation, ctx.openid)
     if conv is None:
         return None
     if conv.expires_at is not None and conv.expires_at <= ctx.now:
@@ -25,6 +28,7 @@ def current(ctx: Context) -> Conversation | None:
 def start(ctx: Context, flow: str, state: dict[str, Any] | None = None,
           ttl: timedelta = DEFAULT_TTL) -> Conversation:
     """Begin (or restart) ``flow`` for the resident; replaces any other flow."""
+    ctx.prefetched.pop("conversation", None)
     conv = ctx.session.get(Conversation, ctx.openid)
     if conv is None:
         conv = Conversation(openid=ctx.openid, flow=flow)
@@ -44,6 +48,7 @@ def save(ctx: Context, conv: Conversation, state: dict[str, Any], ttl: timedelta
 
 
 def end(ctx: Context) -> None:
+    ctx.prefetched.pop("conversation", None)
     conv = ctx.session.get(Conversation, ctx.openid)
     if conv is not None:
         ctx.session.delete(conv)

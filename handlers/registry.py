@@ -5,12 +5,16 @@
 - ``keyword("绑定", "bind")``: whole-message commands, tried before anything else.
 - ``flow("binding")``: continues an active :class:`models.Conversation`.
 - ``fallback(priority)``: free text nobody else took (the FAQ registers here).
+- ``probe("complaint.need_info")``: a correlated scalar subquery on
+  ``models.Resident`` that the gateway reads in the same statement as the
+  resident, so a handler that needs one fact per message costs no round trip
+  (read it with ``ctx.prefetched``).
 
 A handler takes ``(inbound, ctx)`` and returns a Reply, or None to pass.
 """
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from handlers.replies import Reply
 
@@ -21,6 +25,7 @@ CLICKS: dict[str, Handler] = {}
 KEYWORDS: dict[str, Handler] = {}
 FLOWS: dict[str, Handler] = {}
 FALLBACKS: list[tuple[int, Handler]] = []
+PROBES: dict[str, Callable[[], Any]] = {}
 
 
 def _into(table: dict, keys: tuple[str, ...]):
@@ -51,6 +56,14 @@ def fallback(priority: int):
     def register(fn: Handler) -> Handler:
         FALLBACKS.append((priority, fn))
         FALLBACKS.sort(key=lambda item: item[0])
+        return fn
+    return register
+
+
+def probe(name: str):
+    """Register ``fn() -> scalar subquery`` correlated on ``models.Resident``."""
+    def register(fn: Callable[[], Any]) -> Callable[[], Any]:
+        PROBES[name] = fn
         return fn
     return register
 

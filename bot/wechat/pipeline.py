@@ -18,18 +18,18 @@ import time
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
-from sqlalchemy import exists
+from sqlalchemy import bindparam, exists, insert, literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import db
 from bot.outbound import service as outbox
 from bot.wechat import backlog
-from handlers import replies
+from handlers import registry, replies
 from handlers.context import Context
 from handlers.dispatch import dispatch
 from handlers.inbound import Event, Inbound
-from models import InboundMessage, Resident
+from models import Conversation, InboundMessage, Resident
 
 log = logging.getLogger(__name__)
 INTERACTION_PRECISION = timedelta(minutes=1)
@@ -44,23 +44,21 @@ def handle_inbound(message: Inbound, *, now: float, waited: float = 0.0) -> repl
     sess = db.session()
     arrived = time.monotonic() - waited
     when = datetime.fromtimestamp(now, timezone.utc)
-    seen, queued = sess.exec(select(
-        exists().where(InboundMessage.dedup_key == message.dedup_key),
-        exists().where(InboundMessage.openid == message.openid, InboundMessage.status == backlog.QUEUED))).one()
-    if seen:  # a retry of a message already answered
+    known = prefetch(sess, message)
+    if known.seen:  # a retry of a message already answered
         return stored_reply(sess, message.dedup_key) or replies.SUCCESS
     budget = current_app.config["LINLI"]["wechat"]
-    if queued or waited > float(budget["shed_after_s"]):
+    if known.queued or waited > float(budget["shed_after_s"]):
         if backlog.record_queued(sess, message, when):
             return replies.SUCCESS
         return stored_reply(sess, message.dedup_key) or replies.SUCCESS  # a racing retry recorded it
     started = time.perf_counter()
     try:
-        reply, handler = dispatch(message, build_context(sess, message, when))
+        reply, handler = dispatch(message, build_context(sess, message, when, known))
         if time.monotonic() - arrived > float(budget["reply_budget_s"]):  # WeChat stopped waiting
             backlog.send_later(sess, message.openid, reply, dedup_key=None)
             reply, handler = replies.SUCCESS, f"late:{handler}"
-        sess.add(new_record(message, when, status="done", reply=reply, handler=handler))
+        insert_record(sess, record_values(message, when, status="done", reply=reply, handler=handler))
         sess.commit()
     except IntegrityError:
         # Either a concurrent attempt of this message committed first (answer with its
@@ -89,12 +87,63 @@ def handle_queued(sess: Session, row: InboundMessage, message: Inbound) -> tuple
     return dispatch(message, build_context(sess, message, row.received_at))
 
 
+class Known:
+    """What one statement told about a message before handling it (see ``prefetch``)."""
+
+    __slots__ = ("seen", "queued", "resident", "conversation", "probes")
+
+    def __init__(self, seen: bool, queued: bool, resident: Resident | None, conversation: Conversation | None,
+                 probes: dict):
+        self.seen, self.queued, self.resident = seen, queued, resident
+        self.conversation, self.probes = conversation, probes
+
+
+def prefetch(sess: Session, message: Inbound) -> Known:
+    """One round trip: retry?, a message of theirs queued?, the resident, the conversation, the probes."""
+    stmt, names = _prefetch_statement()
+    seen, queued, resident, conv, *values = sess.execute(
+        stmt, {"dedup_key": message.dedup_key, "openid": message.openid}).one()
+    found = dict(zip(names, values)) if resident is not None else {}
+    return Known(bool(seen), bool(queued), resident, conv, found)
+
+
+_PREFETCH: list = []
+
+
+def _prefetch_statement() -> tuple:
+    """Built once per process (after every handler registered its probes), then only executed."""
+    if not _PREFETCH or _PREFETCH[0][1] != tuple(registry.PROBES):
+        openid = bindparam("openid")
+        anchor = select(literal(1).label("one")).subquery()
+        stmt = (select(exists().where(InboundMessage.dedup_key == bindparam("dedup_key")),
+                       exists().where(InboundMessage.openid == openid, InboundMessage.status == backlog.QUEUED),
+                       Resident, Conversation,
+                       *(make().label(f"probe_{n}") for n, make in enumerate(registry.PROBES.values())))
+                .select_from(anchor)
+                .outerjoin(Resident, Resident.openid == openid)
+                .outerjoin(Conversation, Conversation.openid == openid))
+        _PREFETCH[:] = [(stmt, tuple(registry.PROBES))]
+    return _PREFETCH[0]
+
+
+def insert_record(sess: Session, values: dict) -> None:
+    """The message's row, as one Core INSERT on the session's connection (no unit of work)."""
+    sess.connection().execute(_RECORD_INSERT, values)
+
+
+_RECORD_INSERT = insert(InboundMessage.__table__)
+
+
+def record_values(message: Inbound, when: datetime, *, status: str, reply: replies.Reply, handler: str) -> dict:
+    return dict(dedup_key=message.dedup_key, openid=message.openid, msg_type=message.msg_type,
+                event=getattr(message, "event", None), create_time=message.create_time,
+                received_at=when, payload=payload_of(message), status=status,
+                reply=reply.to_dict(), handler=handler[:64])
+
+
 def new_record(message: Inbound, when: datetime, *, status: str, reply: replies.Reply,
                handler: str) -> InboundMessage:
-    return InboundMessage(dedup_key=message.dedup_key, openid=message.openid, msg_type=message.msg_type,
-                          event=getattr(message, "event", None), create_time=message.create_time,
-                          received_at=when, payload=payload_of(message), status=status,
-                          reply=reply.to_dict(), handler=handler[:64])
+    return InboundMessage(**record_values(message, when, status=status, reply=reply, handler=handler))
 
 
 def payload_of(message: Inbound) -> dict:
@@ -132,8 +181,9 @@ def record_failure(sess: Session, message: Inbound, when: datetime) -> replies.R
     return reply
 
 
-def build_context(sess: Session, message: Inbound, when: datetime) -> Context:
-    resident = get_or_create_resident(sess, message.openid, when)
+def build_context(sess: Session, message: Inbound, when: datetime, known: Known | None = None) -> Context:
+    resident = known.resident if known is not None and known.resident is not None else None
+    resident = resident or get_or_create_resident(sess, message.openid, when)
     interacted = not (isinstance(message, Event) and message.event in PASSIVE_EVENTS)
     last = resident.last_interaction_at
     # The 48-hour window needs minute precision at most: skip the write in a burst.
@@ -142,8 +192,10 @@ def build_context(sess: Session, message: Inbound, when: datetime) -> Context:
         sess.add(resident)
         outbox.wake_waiting(sess, message.openid, when)  # the 48-hour window is open again
     app = current_app
+    prefetched = {"conversation": known.conversation, **known.probes} if known is not None else {}
     return Context(session=sess, settings=app.config["LINLI"], now=when, render=render_text,
-                   resident=resident, inbound=message, services=app.extensions.get("linli.services", {}))
+                   resident=resident, inbound=message, services=app.extensions.get("linli.services", {}),
+                   prefetched=prefetched)
 
 
 def get_or_create_resident(sess: Session, openid: str, when: datetime) -> Resident:

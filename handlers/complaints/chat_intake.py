@@ -35,7 +35,7 @@ def photo_menu(inbound: Inbound, ctx: Context) -> replies.Reply:
 @registry.on("image")
 def image(inbound: ImageMessage, ctx: Context) -> replies.Reply:
     env = from_context(ctx)
-    waiting = need_info_complaint(ctx.resident, session=ctx.session)
+    waiting = need_info_complaint(ctx.resident, session=ctx.session, prefetched=ctx.prefetched)
     if waiting is not None:
         return add_info_photo(waiting, inbound.media_id, env=env, ctx=ctx)
     draft = intake.draft_for(ctx.resident, env=env)

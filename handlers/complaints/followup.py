@@ -21,7 +21,20 @@ MINE_LIMIT = 5
 INFO_FLOW = "complaint_info"
 
 
-def need_info_complaint(resident: Resident, *, session: Session) -> Complaint | None:
+NEED_INFO_PROBE = "complaint.need_info"
+
+
+@registry.probe(NEED_INFO_PROBE)
+def need_info_id():
+    """The id of the resident's latest complaint waiting for their words (read with the resident)."""
+    return (select(Complaint.id).where(Complaint.resident_id == Resident.id, Complaint.state == "need_info")
+            .order_by(Complaint.id.desc()).limit(1).scalar_subquery())
+
+
+def need_info_complaint(resident: Resident, *, session: Session, prefetched: dict | None = None) -> Complaint | None:
+    if prefetched is not None and NEED_INFO_PROBE in prefetched:
+        found = prefetched[NEED_INFO_PROBE]
+        return session.get(Complaint, found) if found is not None else None
     return session.exec(select(Complaint).where(Complaint.resident_id == resident.id,
                                                 Complaint.state == "need_info")
                         .order_by(Complaint.id.desc())).first()
@@ -80,7 +93,7 @@ def rating_or_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
                              notify=False, result=RATING_WORDS[match.group(1)],
                              score=int(match.group(2)) if match.group(2) else None)
         return ctx.say("wechat/complaint_rate.txt", c=awaiting, data={"result": awaiting.rating_result})
-    waiting = need_info_complaint(ctx.resident, session=ctx.session)
+    waiting = need_info_complaint(ctx.resident, session=ctx.session, prefetched=ctx.prefetched)
     if waiting is not None and inbound.text:
         env = from_context(ctx)
         lifecycle.transition(waiting, "add_info", env=env, actor=Actor.resident(ctx.resident.id),

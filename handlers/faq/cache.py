@@ -35,7 +35,8 @@ def version_key(session: Session) -> tuple:
 
 def load_docs(session: Session) -> list[Doc]:
     rows = session.exec(select(FaqEntry).where(FaqEntry.active == True).order_by(FaqEntry.id)).all()  # noqa: E712
-    return [Doc(row.id, row.question, tuple(row.alternatives or ()), row.answer, row.category) for row in rows]
+    return [Doc(row.id, row.question, tuple(row.alternatives or ()), row.answer, row.category, row.article_id)
+            for row in rows]
 
 
 class IndexCache:

@@ -69,10 +69,15 @@ def reply_for(decision: Decision, text: str, ctx: Context) -> replies.Reply:
 
 
 def answer_entry(ctx: Context, entry_id: int) -> replies.Reply:
-    entry = ctx.session.get(FaqEntry, entry_id)
-    if entry is None or not entry.active:  # edited away since the index was built
-        return ctx.say("wechat/faq_empty.txt", hotline=hotline(ctx))
-    service.count_hit(entry, session=ctx.session)
+    # The index's copy (active entries, as of ~2 s ago: what the match was made on) spares a
+    # query per answer; an id it lacks (a choice offered before an edit) is read afresh.
+    index = cache_for(ctx.services).index
+    entry = index.by_id.get(entry_id) if index is not None else None
+    if entry is None:
+        entry = ctx.session.get(FaqEntry, entry_id)
+        if entry is None or not entry.active:  # edited away since the index was built
+            return ctx.say("wechat/faq_empty.txt", hotline=hotline(ctx))
+    service.count_hit(entry_id, now=ctx.now, session=ctx.session)
     article = ctx.session.get(PolicyArticle, entry.article_id) if entry.article_id else None
     values = {"article_url": article_url(ctx, article), "article_title": article.title} if article else {}
     return ctx.say("wechat/faq_answer.txt", entry=entry, hotline=hotline(ctx), **values)

@@ -19,6 +19,7 @@ ACCEPTABLE = 0.16  # below: no match
 LEXICAL_ONLY = (0.26, 0.75, 0.10)  # CONFIDENT, LEAD, ACCEPTABLE for lexical scores alone
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
+MEMO_SIZE = 4096  # decisions remembered per index (the same words, the same decision)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,22 @@ def decide(candidates: list[Candidate], lexical_only: bool = False) -> Decision:
 
 
 def understand(index: Index, text: str) -> Decision:
-    """Small talk first, then the FAQ: what to do with one message."""
+    """What to do with one message, remembered per index until the FAQ changes.
+
+    Residents ask the same things in the same words (a menu's suggested
+    question, "电梯呢", a neighbour's forwarded text): those cost a dict lookup.
+    """
+    found = index.memo.get(text)
+    if found is None:
+        found = judge(index, text)
+        if len(index.memo) >= MEMO_SIZE:
+            index.memo.clear()
+        index.memo[text] = found
+    return found
+
+
+def judge(index: Index, text: str) -> Decision:
+    """Small talk first, then the FAQ (no memo: what the FAQ benchmark times)."""
     kind = smalltalk.detect(text)
     if kind:
         return Decision("smalltalk", smalltalk=kind)

@@ -19,6 +19,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ class Doc:
     alternatives: tuple[str, ...] = ()
     answer: str = ""
     category: str = ""
+    article_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,13 @@ class Index:
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # first phrasing per doc
     texts: list[tuple[str, str]] = field(default_factory=list)  # per doc: normalised text and its pinyin
     vectors: np.ndarray | None = None  # per phrasing: its unit word-vector sum (None: lexical only)
+    by_id: dict[int, Doc] = field(default_factory=dict, repr=False)
+    memo: dict[str, Any] = field(default_factory=dict, repr=False)  # see decide.understand
 
     @classmethod
     def build(cls, docs: list[Doc]) -> "Index":
         index = cls(docs=list(docs))
+        index.by_id = {doc.entry_id: doc for doc in index.docs}
         phrasing_feats, entries, starts = [], [], []
         for pos, doc in enumerate(index.docs):
             starts.append(len(entries))

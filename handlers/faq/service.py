@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, select
 
 from models import FaqEntry, PolicyArticle, UnansweredQuestion
@@ -91,10 +91,15 @@ def set_active(entry_id: int, active: bool, *, actor: str, session: Session) -> 
     return save_entry({"active": active}, actor=actor, session=session, entry_id=entry_id)
 
 
-def count_hit(entry: FaqEntry, *, session: Session) -> None:
-    """One more answer given (popularity; not a content change, so no version bump)."""
-    session.add(FaqHit(entry_id=entry.id))
-    session.flush()
+def count_hit(entry_id: int, *, now: datetime, session: Session) -> None:
+    """One more answer given (popularity; not a content change, so no version bump).
+
+    One Core INSERT: it runs on every answered question, in the gateway's hot path.
+    """
+    session.connection().execute(_HIT_INSERT, {"entry_id": entry_id, "at": now})
+
+
+_HIT_INSERT = insert(FaqHit.__table__)
 
 
 def roll_up_hits(*, session: Session) -> int:
