@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import os
 import random
 import statistics
@@ -51,7 +52,9 @@ def queries(split: str | None = None, path: Path = HERE / "queries.csv") -> list
 
 
 def expected_ids(row: dict) -> set[int]:
-    return {int(x) for x in row["expected"].split()} if row["expected"] not in ("none", "chat") else set()
+    if row["expected"] in ("none", "chat"):
+        return set()
+    return {int(x) for x in re.split(r"[|\s]+", row["expected"].strip())}
 
 
 def evaluate(index: Index, rows: list[dict]) -> dict:
@@ -195,23 +198,23 @@ def index_size(index: Index) -> int:
     return len(index.phrasings)
 
 
-def sweep(split: str) -> None:
+def sweep(split: str, path: Path = HERE / "queries.csv") -> None:
     index = Index.build(sample_docs())
     saved = decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY
     for threshold in [x / 100 for x in range(8, 40, 2)]:
         if index.vectors is None:  # lexical scores alone are judged with LEXICAL_ONLY
             decide_mod.LEXICAL_ONLY = (*saved[1][:2], threshold)
         decide_mod.ACCEPTABLE = threshold
-        c = evaluate(index, queries(split))
+        c = evaluate(index, queries(split, path))
         precision = c["oos_none"] / c["predicted_none"] if c["predicted_none"] else 1.0
         print(f"  threshold {threshold:.2f}: precision {precision:.3f} recall {c['oos_none'] / c['oos']:.3f} "
               f"in-scope lost {c['missed']}")
     decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY = saved
 
 
-def show_errors(split: str) -> None:
+def show_errors(split: str, path: Path = HERE / "queries.csv") -> None:
     index = Index.build(sample_docs())
-    for row, decision, ranked in evaluate(index, queries(split))["errors"]:
+    for row, decision, ranked in evaluate(index, queries(split, path))["errors"]:
         tops = ", ".join(f"{c.entry_id}:{c.score:.2f}" for c in ranked)
         print(f"  {row['expected']:>8} {decision.kind:9} {row['query']}  →  {tops}")
 
@@ -237,10 +240,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.plain:
         plain()
+    path = args.queries or HERE / "queries.csv"
     if args.sweep:
-        return sweep(args.sweep)
+        return sweep(args.sweep, path)
     if args.errors:
-        return show_errors(args.errors)
+        return show_errors(args.errors, path)
     index = Index.build(sample_docs())
     mode = "lexical + word vectors" if index.vectors is not None else "lexical only (no vectors package)"
     print(f"matcher: {mode}")

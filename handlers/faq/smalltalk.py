@@ -6,7 +6,8 @@ from functools import lru_cache
 
 from handlers.faq.text import clean, data_lines
 
-_LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我")
+_LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我还真太挺很是哟噢喔哇")
+ADDRESS = "address"  # words of address: allowed around small talk, not small talk themselves
 
 
 @lru_cache(maxsize=1)
@@ -34,4 +35,5 @@ def detect(text: str) -> str | None:
     leftover = pattern.sub("", compact)
     if any(ch not in _LEFTOVER for ch in leftover):
         return None
-    return kinds[max(found, key=len)]
+    said = [phrase for phrase in found if kinds[phrase] != ADDRESS]
+    return kinds[max(said, key=len)] if said else None
