@@ -72,7 +72,7 @@ def build_requests(path: Path, count: int, safe: bool, base_id: int) -> None:
 
 
 DATABASE_URL = {"url": ""}  # set by main()
-WORKER = {"class": "sync"}  # --worker
+WORKER = {"class": "sync", "threads": 1}  # --worker, --threads
 
 
 def linli_env(workdir: Path, safe: bool) -> dict:
@@ -101,7 +101,7 @@ def start_server(kind: str, safe: bool, workdir: Path) -> tuple[subprocess.Popen
         app, cwd = "echo_app:app", Path(__file__).parent
     conf = ["-c", str(ROOT / "gunicorn.conf.py")] if kind == "linli" else ["-c", "/dev/null"]  # warm-up: Linli's
     env["PYTHONPATH"] = str(ROOT)  # the worker class may be bot.serving's
-    proc = subprocess.Popen([gunicorn, *conf, "-w", "2", "-k", WORKER["class"], "--threads", "1",
+    proc = subprocess.Popen([gunicorn, *conf, "-w", "2", "-k", WORKER["class"], "--threads", str(WORKER["threads"]),
                              "-b", f"127.0.0.1:{port}", "--log-level", "warning", app], env=env, cwd=cwd)
     deadline = time.time() + 20
     while time.time() < deadline:
@@ -159,8 +159,9 @@ def main() -> None:
     parser.add_argument("--out", default=None)
     parser.add_argument("--worker", default="sync",
                         help="gunicorn worker class for every server (production: bot.serving.StampedThreadWorker)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (thread worker classes)")
     args = parser.parse_args()
-    WORKER["class"] = args.worker
+    WORKER["class"], WORKER["threads"] = args.worker, args.threads
     args.out = args.out or str(ROOT / "bench" / "results" / f"gateway-{args.db}.json")
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -192,7 +193,7 @@ def run_all(args, tmp: Path) -> None:
 
 
 def report(results: dict, args) -> None:
-    print(f"gunicorn -w 2 -k {args.worker}, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, text message, "
+    print(f"gunicorn -w 2 -k {args.worker} --threads {args.threads}, wrk -t2 -c{args.connections} -d{args.seconds}s, loopback, text message, "
           f"Linli on {args.db} with the demo FAQ")
     print(f"{'scenario':<14}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
     for name, r in results.items():

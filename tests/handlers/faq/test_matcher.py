@@ -56,6 +56,22 @@ def test_a_question_with_a_greeting_is_not_small_talk():
     assert detect("你好，加装电梯怎么申请") is None
 
 
+def test_words_of_address_go_with_small_talk_but_are_not_small_talk():
+    assert detect("社区的同志们受累了") == "thanks"
+    assert detect("同志们") is None
+    assert detect("社区的同志们 电梯咋装") is None
+
+
+def test_decisions_are_remembered_per_index():
+    index = Index.build([Doc(1, "加装电梯需要什么条件"), Doc(2, "物业费怎么交")])
+    first = understand(index, "装电梯要啥条件")
+    assert understand(index, "装电梯要啥条件") is first  # the memo
+    assert decide_mod.judge(index, "装电梯要啥条件") is not first  # judged afresh, same verdict
+    assert decide_mod.judge(index, "装电梯要啥条件") == first
+    rebuilt = Index.build([Doc(2, "物业费怎么交")])  # an edit: the entry is gone
+    assert understand(rebuilt, "装电梯要啥条件").best is None or understand(rebuilt, "装电梯要啥条件").best.entry_id != 1
+
+
 def test_decide_thresholds():
     def cands(*scores):
         return [Candidate(i, f"q{i}", s) for i, s in enumerate(scores, 1)]
