@@ -15,7 +15,8 @@ from handlers.faq.index import Candidate, Index
 CONFIDENT = 0.30  # at or above (with a clear lead): answer directly
 LEAD = 0.80  # ... when the second entry scores at most this share of the best
 SURE = 0.80  # at or above: answer even without a lead
-ACCEPTABLE = 0.16  # below: no match
+ACCEPTABLE = 0.16  # below: no match, unless ...
+FAINT, FAINT_LEAD = 0.10, 0.65  # ... the best is at least FAINT and the second at most this share of it
 LEXICAL_ONLY = (0.26, 0.75, 0.10)  # CONFIDENT, LEAD, ACCEPTABLE for lexical scores alone
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
@@ -35,10 +36,14 @@ class Decision:
 
 def decide(candidates: list[Candidate], lexical_only: bool = False) -> Decision:
     confident, lead, acceptable = LEXICAL_ONLY if lexical_only else (CONFIDENT, LEAD, ACCEPTABLE)
-    if not candidates or candidates[0].score < acceptable:
-        return Decision("none", tuple(candidates[:MAX_CHOICES]))
-    top = candidates[0]
+    top = candidates[0] if candidates else None
     second = candidates[1].score if len(candidates) > 1 else 0.0
+    if top is None or top.score < acceptable:
+        # A long, rambling question scores low everywhere; one entry standing clearly
+        # above the rest is still worth asking about ("您是想问：1. …").
+        if top is not None and not lexical_only and top.score >= FAINT and second <= top.score * FAINT_LEAD:
+            return Decision("choices", (top,))
+        return Decision("none", tuple(candidates[:MAX_CHOICES]))
     if top.score >= SURE or (top.score >= confident and second <= top.score * lead):
         return Decision("answer", (top,))
     # Below CONFIDENT even a lone candidate is offered ("您是想问：1. …"), not answered.

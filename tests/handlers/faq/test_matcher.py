@@ -77,7 +77,11 @@ def test_decide_thresholds():
         return [Candidate(i, f"q{i}", s) for i, s in enumerate(scores, 1)]
 
     assert decide_mod.decide([]).kind == "none"
-    assert decide_mod.decide(cands(decide_mod.ACCEPTABLE - 0.01)).kind == "none"
+    low = decide_mod.ACCEPTABLE - 0.01
+    assert decide_mod.decide(cands(low, low * 0.9)).kind == "none"  # faint and flat: no match
+    assert decide_mod.decide(cands(decide_mod.FAINT - 0.01)).kind == "none"
+    faint = decide_mod.decide(cands(low, low * 0.5))  # faint, but clearly above the rest: asked about
+    assert (faint.kind, [c.entry_id for c in faint.candidates]) == ("choices", [1])
     assert decide_mod.decide(cands(0.5, 0.1)).kind == "answer"
     assert decide_mod.decide(cands(0.5, 0.45, 0.4)).kind == "choices"
     assert decide_mod.decide(cands(0.9, 0.85)).kind == "answer"
