@@ -16,9 +16,9 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import os
 import random
+import re
 import statistics
 import sys
 import time

@@ -20,10 +20,10 @@ import time
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from bot.wechat import records
 from handlers import replies
 from handlers.inbound import Inbound, parse
 from models import InboundMessage
@@ -39,11 +39,10 @@ def record_queued(sess: Session, message: Inbound, when: datetime) -> bool:
     This is the path taken when the machine is past its capacity, so it is one
     Core INSERT (no ORM unit of work): it must stay much cheaper than handling.
     """
-    row = dict(dedup_key=message.dedup_key, openid=message.openid, msg_type=message.msg_type,
-               event=getattr(message, "event", None), create_time=message.create_time, received_at=when,
-               payload=dict(message.raw), status=QUEUED, reply=replies.SUCCESS.to_dict(), handler=QUEUED)
+    values = records.row(message, when, status=QUEUED, reply=replies.SUCCESS, handler=QUEUED,
+                         payload=dict(message.raw))  # all of it: the drain parses it again
     try:
-        sess.execute(insert(InboundMessage).values(**row))
+        records.insert_row(sess, values)
         sess.commit()
     except IntegrityError:
         sess.rollback()

@@ -15,16 +15,18 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import bindparam, exists, insert, literal
+from sqlalchemy import bindparam, exists, literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from bot import db
 from bot.outbound import service as outbox
-from bot.wechat import backlog
+from bot.wechat import backlog, records
 from handlers import registry, replies
 from handlers.context import Context
 from handlers.dispatch import dispatch
@@ -58,7 +60,7 @@ def handle_inbound(message: Inbound, *, now: float, waited: float = 0.0) -> repl
         if time.monotonic() - arrived > float(budget["reply_budget_s"]):  # WeChat stopped waiting
             backlog.send_later(sess, message.openid, reply, dedup_key=None)
             reply, handler = replies.SUCCESS, f"late:{handler}"
-        insert_record(sess, record_values(message, when, status="done", reply=reply, handler=handler))
+        records.insert_row(sess, record_values(message, when, status="done", reply=reply, handler=handler))
         sess.commit()
     except IntegrityError:
         # Either a concurrent attempt of this message committed first (answer with its
@@ -87,58 +89,42 @@ def handle_queued(sess: Session, row: InboundMessage, message: Inbound) -> tuple
     return dispatch(message, build_context(sess, message, row.received_at))
 
 
+@dataclass(frozen=True, slots=True)
 class Known:
     """What one statement told about a message before handling it (see ``prefetch``)."""
 
-    __slots__ = ("seen", "queued", "resident", "conversation", "probes")
-
-    def __init__(self, seen: bool, queued: bool, resident: Resident | None, conversation: Conversation | None,
-                 probes: dict):
-        self.seen, self.queued, self.resident = seen, queued, resident
-        self.conversation, self.probes = conversation, probes
+    seen: bool
+    queued: bool
+    resident: Resident | None
+    conversation: Conversation | None
+    probes: dict
 
 
 def prefetch(sess: Session, message: Inbound) -> Known:
     """One round trip: retry?, a message of theirs queued?, the resident, the conversation, the probes."""
-    stmt, names = _prefetch_statement()
+    names = tuple(registry.PROBES)
     seen, queued, resident, conv, *values = sess.execute(
-        stmt, {"dedup_key": message.dedup_key, "openid": message.openid}).one()
-    found = dict(zip(names, values)) if resident is not None else {}
-    return Known(bool(seen), bool(queued), resident, conv, found)
+        _prefetch_statement(names), {"dedup_key": message.dedup_key, "openid": message.openid}).one()
+    probes = dict(zip(names, values)) if resident is not None else {}
+    return Known(bool(seen), bool(queued), resident, conv, probes)
 
 
-_PREFETCH: list = []
-
-
-def _prefetch_statement() -> tuple:
-    """Built once per process (after every handler registered its probes), then only executed."""
-    if not _PREFETCH or _PREFETCH[0][1] != tuple(registry.PROBES):
-        openid = bindparam("openid")
-        anchor = select(literal(1).label("one")).subquery()
-        stmt = (select(exists().where(InboundMessage.dedup_key == bindparam("dedup_key")),
-                       exists().where(InboundMessage.openid == openid, InboundMessage.status == backlog.QUEUED),
-                       Resident, Conversation,
-                       *(make().label(f"probe_{n}") for n, make in enumerate(registry.PROBES.values())))
-                .select_from(anchor)
-                .outerjoin(Resident, Resident.openid == openid)
-                .outerjoin(Conversation, Conversation.openid == openid))
-        _PREFETCH[:] = [(stmt, tuple(registry.PROBES))]
-    return _PREFETCH[0]
-
-
-def insert_record(sess: Session, values: dict) -> None:
-    """The message's row, as one Core INSERT on the session's connection (no unit of work)."""
-    sess.connection().execute(_RECORD_INSERT, values)
-
-
-_RECORD_INSERT = insert(InboundMessage.__table__)
+@lru_cache(maxsize=4)
+def _prefetch_statement(probe_names: tuple[str, ...]):
+    """Built once per set of registered probes, then only executed (bind parameters)."""
+    openid = bindparam("openid")
+    anchor = select(literal(1).label("one")).subquery()
+    return (select(exists().where(InboundMessage.dedup_key == bindparam("dedup_key")),
+                   exists().where(InboundMessage.openid == openid, InboundMessage.status == backlog.QUEUED),
+                   Resident, Conversation,
+                   *(registry.PROBES[name]().label(f"probe_{n}") for n, name in enumerate(probe_names)))
+            .select_from(anchor)
+            .outerjoin(Resident, Resident.openid == openid)
+            .outerjoin(Conversation, Conversation.openid == openid))
 
 
 def record_values(message: Inbound, when: datetime, *, status: str, reply: replies.Reply, handler: str) -> dict:
-    return dict(dedup_key=message.dedup_key, openid=message.openid, msg_type=message.msg_type,
-                event=getattr(message, "event", None), create_time=message.create_time,
-                received_at=when, payload=payload_of(message), status=status,
-                reply=reply.to_dict(), handler=handler[:64])
+    return records.row(message, when, status=status, reply=reply, handler=handler, payload=payload_of(message))
 
 
 def new_record(message: Inbound, when: datetime, *, status: str, reply: replies.Reply,
@@ -182,8 +168,7 @@ def record_failure(sess: Session, message: Inbound, when: datetime) -> replies.R
 
 
 def build_context(sess: Session, message: Inbound, when: datetime, known: Known | None = None) -> Context:
-    resident = known.resident if known is not None and known.resident is not None else None
-    resident = resident or get_or_create_resident(sess, message.openid, when)
+    resident = (known.resident if known else None) or get_or_create_resident(sess, message.openid, when)
     interacted = not (isinstance(message, Event) and message.event in PASSIVE_EVENTS)
     last = resident.last_interaction_at
     # The 48-hour window needs minute precision at most: skip the write in a burst.

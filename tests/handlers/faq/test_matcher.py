@@ -69,7 +69,8 @@ def test_decisions_are_remembered_per_index():
     assert decide_mod.judge(index, "装电梯要啥条件") is not first  # judged afresh, same verdict
     assert decide_mod.judge(index, "装电梯要啥条件") == first
     rebuilt = Index.build([Doc(2, "物业费怎么交")])  # an edit: the entry is gone
-    assert understand(rebuilt, "装电梯要啥条件").best is None or understand(rebuilt, "装电梯要啥条件").best.entry_id != 1
+    after_edit = understand(rebuilt, "装电梯要啥条件")
+    assert after_edit.best is None or after_edit.best.entry_id != 1
 
 
 def test_decide_thresholds():
