@@ -7,8 +7,15 @@ Command-line options still win.  The defaults here:
   waited and answers it through the outbox instead of past WeChat's 5 s;
 - each worker builds its FAQ index before it accepts a request
   (bot/warmup.py), so a re-forked worker does not answer its first questions
-  seconds late.
+  seconds late;
+- numpy's BLAS (the FAQ's sentence encoder) runs on one thread per worker:
+  workers are processes sharing the cores, and a thread per core in each of
+  them only makes them wait for one another.
 """
+import os
+
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 worker_class = "bot.serving.StampedThreadWorker"
 threads = 1

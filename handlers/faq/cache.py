@@ -17,7 +17,7 @@ from typing import Any, Callable
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from handlers.faq import semantic
+from handlers.faq import semantic, sentence
 from handlers.faq.index import Doc, Index
 from models import FaqEntry, FaqVersion
 
@@ -100,4 +100,5 @@ def cache_for(services: dict[str, Any]) -> IndexCache:
     if cache is None:
         cache = services.setdefault(SERVICE_KEY, IndexCache())
         semantic.preload()
+        sentence.preload()
     return cache

@@ -15,8 +15,7 @@ from handlers.faq.index import Candidate, Index
 CONFIDENT = 0.30  # at or above (with a clear lead): answer directly
 LEAD = 0.80  # ... when the second entry scores at most this share of the best
 SURE = 0.80  # at or above: answer even without a lead
-ACCEPTABLE = 0.16  # below: no match, unless ...
-FAINT, FAINT_LEAD = 0.10, 0.65  # ... the best is at least FAINT and the second at most this share of it
+ACCEPTABLE = 0.16  # below: no match
 LEXICAL_ONLY = (0.26, 0.75, 0.10)  # CONFIDENT, LEAD, ACCEPTABLE for lexical scores alone
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
@@ -27,7 +26,7 @@ MEMO_SIZE = 4096  # decisions remembered per index (the same words, the same dec
 class Decision:
     kind: str  # answer | choices | none | smalltalk
     candidates: tuple[Candidate, ...] = ()
-    smalltalk: str = ""  # greeting, thanks, bye, identity, laugh
+    smalltalk: str = ""  # greeting, thanks, bye, identity, laugh, grumble
 
     @property
     def best(self) -> Candidate | None:
@@ -39,10 +38,6 @@ def decide(candidates: list[Candidate], lexical_only: bool = False) -> Decision:
     top = candidates[0] if candidates else None
     second = candidates[1].score if len(candidates) > 1 else 0.0
     if top is None or top.score < acceptable:
-        # A long, rambling question scores low everywhere; one entry standing clearly
-        # above the rest is still worth asking about ("您是想问：1. …").
-        if top is not None and not lexical_only and top.score >= FAINT and second <= top.score * FAINT_LEAD:
-            return Decision("choices", (top,))
         return Decision("none", tuple(candidates[:MAX_CHOICES]))
     if top.score >= SURE or (top.score >= confident and second <= top.score * lead):
         return Decision("answer", (top,))

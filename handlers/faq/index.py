@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from handlers.faq import scope, semantic
-from handlers.faq.features import features
+from handlers.faq import scope, semantic, sentence
+from handlers.faq.features import content_words, features
 from handlers.faq.text import normalize
 
 BETA2 = 2.0  # q_cover counts twice as much as p_cover
@@ -77,6 +77,7 @@ class Index:
     starts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # first phrasing per doc
     texts: list[tuple[str, str]] = field(default_factory=list)  # per doc: normalised text and its pinyin
     vectors: np.ndarray | None = None  # per phrasing: its unit word-vector sum (None: lexical only)
+    sentences: np.ndarray | None = None  # per phrasing: its sentence embedding (None: no encoder)
     by_id: dict[int, Doc] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # see decide.understand
 
@@ -97,6 +98,7 @@ class Index:
         index.phrasing_entry = np.array(entries, dtype=np.int32)
         index.starts = np.array(starts, dtype=np.int64)
         index.vectors = semantic.matrix([normalize(p) for p in index.phrasings])
+        index.sentences = sentence.matrix(index.phrasings)
         return index
 
     def _weigh(self, phrasing_feats: list[dict], answer_feats: list[dict], entries: list[int]) -> None:
@@ -133,6 +135,7 @@ class Index:
         meaning = semantic.meaning(self.vectors, self.starts, normalized)
         if meaning is not None:
             score = meaning.blend(score)
+        score = sentence.blend(score, self.sentences, self.phrasing_entry, question, len(content_words(normalized)))
         top = np.argsort(-score, kind="stable")[:max(limit, RESCORED)]
         signals = scope.Signals(normalized, self.idf, self.unseen_idf)
         rescored = sorted(((float(score[e]) * signals.factor(*self.texts[e]), int(e)) for e in top if score[e] > 0),

