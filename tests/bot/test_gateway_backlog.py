@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -162,8 +163,10 @@ def test_news_and_image_replies_become_customer_service_payloads():
 
 
 @contextmanager
-def gunicorn_burst(tmp_path, env_overrides: dict, count: int):
-    """One worker, one thread; post ``count`` messages at once; yield (answers, sqlite path, env)."""
+def gunicorn_burst(tmp_path, env_overrides: dict, count: int, together: bool = False):
+    """One worker, one thread; post ``count`` messages at once; yield (answers, sqlite path, env).
+    ``together``: the client threads wait for one another before sending, so that the burst
+    arrives as one even when the machine running the tests is busy."""
     config = tmp_path / "config.toml"
     config.write_text((PROJECT_ROOT / "config.toml").read_text(encoding="utf-8")
                       .replace('url = "sqlite:///instance/linli.db"', 'url = "sqlite:///linli.db"'), encoding="utf-8")
@@ -185,9 +188,14 @@ def gunicorn_burst(tmp_path, env_overrides: dict, count: int):
             except requests.RequestException:
                 time.sleep(0.2)
         sim = SimulatedWeChat(transport=transport.over_http(base), token=TOKEN, app_id=APP_ID, account=ACCOUNT)
+        start = threading.Barrier(count if together else 1)
+
+        def send(i: int):
+            start.wait(timeout=60)
+            return sim.text(f"oBurstResident{i:016d}", "你好", msg_id=990000 + i)
+
         with ThreadPoolExecutor(count) as pool:
-            answers = list(pool.map(lambda i: sim.text(f"oBurstResident{i:016d}", "你好", msg_id=990000 + i),
-                                    range(count)))
+            answers = list(pool.map(send, range(count)))
     finally:
         web.terminate()
         web.wait(timeout=30)
@@ -200,7 +208,7 @@ def gunicorn_burst(tmp_path, env_overrides: dict, count: int):
 
 def test_under_gunicorn_a_burst_past_capacity_is_acknowledged_in_time_and_answered_later(tmp_path):
     """The stamping worker tells /wechat how long each waited: late ones are queued, then drained."""
-    with gunicorn_burst(tmp_path, {"LINLI_WECHAT_SHED_AFTER_S": "0.05"}, 40) as (answers, engine, env):
+    with gunicorn_burst(tmp_path, {"LINLI_WECHAT_SHED_AFTER_S": "0.05"}, 40, together=True) as (answers, engine, env):
         assert all(status == 200 for status, _ in answers)
         later = sum(1 for _, reply in answers if reply == "success")
         assert 0 < later < 40, f"{later} of 40 answered later"  # the first ones waited less than 50 ms
