@@ -76,6 +76,24 @@ def forget_texts() -> None:
     sentence.forget()
 
 
+def time_questions(index: Index, texts: list[str], rounds: int = 5) -> tuple[list[float], list[float]]:
+    """Wall-clock and thread CPU milliseconds of deciding each text, ``rounds`` times over."""
+    for text in texts:  # warm the process once, as a running worker would be
+        decide_mod.judge(index, text)
+    timings, cpu = [], []
+    for _ in range(rounds):
+        for text in texts:
+            # Every question is new to the process: nothing remembered of it (a repeated
+            # question costs a dict lookup in decide.understand, which is not timed here).
+            sentence.forget()
+            semantic._embed.cache_clear()
+            t0, c0 = time.perf_counter(), time.thread_time()
+            decide_mod.judge(index, text)
+            timings.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
+    return timings, cpu
+
+
 def latency(base: list[Doc], texts: list[str], total_entries: int = 2000) -> dict:
     """Per-question time over ``texts`` with ``base`` padded to ``total_entries``, and memory."""
     docs = base + synthetic_docs(total_entries - len(base), start=10_000)
@@ -89,19 +107,7 @@ def latency(base: list[Doc], texts: list[str], total_entries: int = 2000) -> dic
     index = Index.build(docs)  # again, cold, for the memory it holds
     size, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    for text in texts:  # warm the process once, as a running worker would be
-        decide_mod.judge(index, text)
-    timings, cpu = [], []
-    for _ in range(5):
-        for text in texts:
-            # Every question is new to the process: nothing remembered of it (a repeated
-            # question costs a dict lookup in decide.understand, which is not timed here).
-            sentence.forget()
-            semantic._embed.cache_clear()
-            t0, c0 = time.perf_counter(), time.thread_time()
-            decide_mod.judge(index, text)
-            timings.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.thread_time() - c0) * 1000)
+    timings, cpu = time_questions(index, texts)
     timings.sort()
     cpu.sort()
     p95 = timings[int(len(timings) * 0.95)]
