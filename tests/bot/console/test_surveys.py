@@ -117,7 +117,9 @@ def test_version_wording_fix_is_audited_and_structure_refused(client, db_session
 def test_admin_makes_results_visible_while_open(client, db_session, staff_user, seed_community, publish_run):
     run = publish_run(seed_community("控制台小区").community)
     login(client, staff_user("admin"))
-    assert "含显示条件的示例" in client.get("/console/surveys/templates").get_data(as_text=True)
+    page = client.get("/console/surveys/templates").get_data(as_text=True)
+    assert "含显示条件的示例" in page
+    assert "<title>问卷模板 · 邻里</title>" in page and page.count("<h2>题型</h2>") == 1
     token = csrf_token(client, f"/console/surveys/runs/{run.id}")
     resp = client.post(f"/console/surveys/runs/{run.id}/settings", data={"csrf_token": token, "results_visible": "always"})
     assert resp.status_code == 302
