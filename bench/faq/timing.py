@@ -13,7 +13,7 @@ import tracemalloc
 
 from handlers.faq import decide as decide_mod
 from handlers.faq import semantic, sentence
-from handlers.faq.index import Doc, Index
+from handlers.faq.index import Doc, Index, text_features
 
 
 def synthetic_docs(count: int, start: int) -> list[Doc]:
@@ -35,43 +35,23 @@ def synthetic_docs(count: int, start: int) -> list[Doc]:
     return docs
 
 
-def vectors_load() -> dict:
-    """Load the word vectors afresh: how long and how much memory (once per process)."""
-    semantic._load.cache_clear()
-    semantic._embed.cache_clear()
+def model_load(name: str, load) -> dict:
+    """Time ``load()`` (true when the model is there) and trace the memory it keeps."""
     tracemalloc.start()
     started = time.perf_counter()
-    loaded = semantic.vectors() is not None
+    loaded = bool(load())
     load_s = time.perf_counter() - started
     size, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     if loaded:
-        print(f"[vectors] loaded in {load_s:.2f} s; {size / 2**20:.1f} MiB (peak {peak / 2**20:.1f} MiB while loading)")
-    return {"loaded": loaded, "load_s": round(load_s, 2), "mib": round(size / 2**20, 1),
-            "peak_mib": round(peak / 2**20, 1)}
-
-
-def sentences_load() -> dict:
-    """Load the sentence encoder afresh: how long and how much memory (once per process)."""
-    sentence._load.cache_clear()
-    sentence.forget()
-    tracemalloc.start()
-    started = time.perf_counter()
-    loaded = sentence.available()
-    load_s = time.perf_counter() - started
-    size, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    if loaded:
-        print(f"[sentences] encoder loaded in {load_s:.2f} s; {size / 2**20:.1f} MiB (peak {peak / 2**20:.1f} MiB)")
+        print(f"[{name}] loaded in {load_s:.2f} s; {size / 2**20:.1f} MiB (peak {peak / 2**20:.1f} MiB while loading)")
     return {"loaded": loaded, "load_s": round(load_s, 2), "mib": round(size / 2**20, 1),
             "peak_mib": round(peak / 2**20, 1)}
 
 
 def forget_texts() -> None:
     """Forget every text analysed or embedded so far (a cold index build)."""
-    from handlers.faq import index as index_mod
-
-    index_mod.text_features.cache_clear()
+    text_features.cache_clear()
     semantic._embed.cache_clear()
     sentence.forget()
 
@@ -97,8 +77,11 @@ def time_questions(index: Index, texts: list[str], rounds: int = 5) -> tuple[lis
 def latency(base: list[Doc], texts: list[str], total_entries: int = 2000) -> dict:
     """Per-question time over ``texts`` with ``base`` padded to ``total_entries``, and memory."""
     docs = base + synthetic_docs(total_entries - len(base), start=10_000)
-    vectors = vectors_load()
-    sentences = sentences_load()
+    semantic._load.cache_clear()  # each model loaded afresh, once per process as in a worker
+    sentence._load.cache_clear()
+    forget_texts()
+    vectors = model_load("vectors", semantic.vectors)
+    sentences = model_load("sentences", sentence.encoder)
     started = time.perf_counter()
     Index.build(docs)  # cold: every text analysed and embedded (tracemalloc would slow it down)
     build_s = time.perf_counter() - started

