@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from handlers.faq.text import clean, data_lines
 
-_LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我还真太挺很是哟噢喔哇也都就又咋么这那儿")
+_LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我还真太挺很是哟噢喔哇也都就又咋么这那儿嘞")
 ADDRESS = "address"  # words of address: allowed around small talk, not small talk themselves
 
 
