@@ -122,17 +122,22 @@ def report(name: str, c: dict) -> dict:
 
 
 def sweep(split: str, path: Path = HERE / "queries.csv") -> None:
+    """No-match precision and recall by threshold: the learned chance that a question is
+    in scope (``IN_SCOPE``), or without the learned models the hand-set ``ACCEPTABLE``."""
     index = Index.build(sample_docs())
-    saved = decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY
-    for threshold in [x / 100 for x in range(8, 40, 2)]:
-        if index.vectors is None:  # lexical scores alone are judged with LEXICAL_ONLY
+    saved = decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY, decide_mod.IN_SCOPE
+    for threshold in [x / 100 for x in range(8, 40, 2)] if index.model is None else [x / 10 for x in range(1, 10)]:
+        index.memo.clear()
+        if index.model is not None:
+            decide_mod.IN_SCOPE = threshold
+        elif index.vectors is None:  # lexical scores alone are judged with LEXICAL_ONLY
             decide_mod.LEXICAL_ONLY = (*saved[1][:2], threshold)
         decide_mod.ACCEPTABLE = threshold
         c = evaluate(index, queries(split, path))
         precision = c["oos_none"] / c["predicted_none"] if c["predicted_none"] else 1.0
         print(f"  threshold {threshold:.2f}: precision {precision:.3f} recall {c['oos_none'] / c['oos']:.3f} "
               f"in-scope lost {c['missed']}")
-    decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY = saved
+    decide_mod.ACCEPTABLE, decide_mod.LEXICAL_ONLY, decide_mod.IN_SCOPE = saved
 
 
 def show_errors(split: str, path: Path = HERE / "queries.csv") -> None:
@@ -170,7 +175,8 @@ def main() -> None:
         return show_errors(args.errors, path)
     index = Index.build(sample_docs())
     mode = " + ".join(["lexical", *(["word vectors"] if index.vectors is not None else []),
-                        *(["sentence encoder"] if index.sentences is not None else [])])
+                        *(["sentence encoder"] if index.sentences is not None else []),
+                        *(["learned second look"] if index.model is not None else [])])
     print(f"matcher: {mode}")
     result = {"command": "bench/faq/run.py " + " ".join(sys.argv[1:]), "date": time.strftime("%Y-%m-%d"),
               "faq_entries": len(index.docs), "matcher": mode, "splits": {}}

@@ -1,9 +1,12 @@
 """From scores to a decision: answer, offer choices, or admit we do not know.
 
-Scores are in [0, 1] (see ``index``); the thresholds below were set on the
-development half of ``bench/faq/queries.csv``.  They are for scores that blend
-shared words with word vectors (``semantic``); an index built without the
-vectors package (lexical scores only) is judged with ``LEXICAL_ONLY``.
+Scores are in [0, 1] (see ``index``).  With the learned second look
+(``learned``) a score is the chance that the entry answers the question and
+each candidate carries the chance that the question is about the FAQ at all;
+``IN_SCOPE`` and ``SURE_CHANCE`` judge those (``bench/faq/train.py`` reports
+what they give for a writer left out).  Without it the hand-set scores are
+judged with the thresholds set on the development question sets; an index
+built without the vectors package (lexical scores only) with ``LEXICAL_ONLY``.
 """
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ ACCEPTABLE = 0.16  # below: no match
 LEXICAL_ONLY = (0.26, 0.75, 0.10)  # CONFIDENT, LEAD, ACCEPTABLE for lexical scores alone
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
+IN_SCOPE = 0.5  # learned: below this chance that the question is about the FAQ, no match
+SURE_CHANCE = 0.9  # learned: answer directly when the best entry's chance is at least this
+CHANCE_FLOOR = 0.02  # learned: a choice is offered only if its chance is ≥ this share of the best
 MEMO_SIZE = 4096  # decisions remembered per index (the same words, the same decision)
 
 
@@ -34,6 +40,8 @@ class Decision:
 
 
 def decide(candidates: list[Candidate], lexical_only: bool = False) -> Decision:
+    if candidates and candidates[0].in_scope is not None:
+        return _decide_learned(candidates)
     confident, lead, acceptable = LEXICAL_ONLY if lexical_only else (CONFIDENT, LEAD, ACCEPTABLE)
     top = candidates[0] if candidates else None
     second = candidates[1].score if len(candidates) > 1 else 0.0
@@ -43,6 +51,16 @@ def decide(candidates: list[Candidate], lexical_only: bool = False) -> Decision:
         return Decision("answer", (top,))
     # Below CONFIDENT even a lone candidate is offered ("您是想问：1. …"), not answered.
     choices = [c for c in candidates[:MAX_CHOICES] if c.score >= top.score * CHOICE_FLOOR]
+    return Decision("choices", tuple(choices))
+
+
+def _decide_learned(candidates: list[Candidate]) -> Decision:
+    top = candidates[0]
+    if top.in_scope < IN_SCOPE:
+        return Decision("none", tuple(candidates[:MAX_CHOICES]))
+    if top.score >= SURE_CHANCE:
+        return Decision("answer", (top,))
+    choices = [c for c in candidates[:MAX_CHOICES] if c.score >= top.score * CHANCE_FLOOR]
     return Decision("choices", tuple(choices))
 
 

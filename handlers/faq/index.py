@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from handlers.faq import scope, semantic, sentence
+from handlers.faq import learned, scope, semantic, sentence
 from handlers.faq.features import content_words, features
 from handlers.faq.text import normalize
 
@@ -57,6 +57,7 @@ class Candidate:
     question: str
     score: float
     matched: str = ""  # the phrasing that matched best
+    in_scope: float | None = None  # learned: the chance the question is about the FAQ at all (None: hand-set score)
 
     def as_dict(self) -> dict:
         return {"entry_id": self.entry_id, "question": self.question, "score": round(self.score, 3)}
@@ -78,6 +79,9 @@ class Index:
     texts: list[tuple[str, str]] = field(default_factory=list)  # per doc: normalised text and its pinyin
     vectors: np.ndarray | None = None  # per phrasing: its unit word-vector sum (None: lexical only)
     sentences: np.ndarray | None = None  # per phrasing: its sentence embedding (None: no encoder)
+    answer_sentences: np.ndarray | None = None  # per sentence of an answer: its embedding
+    part_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # ... and its doc
+    model: learned.Model | None = None  # the second look (None: hand-set scores)
     by_id: dict[int, Doc] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # see decide.understand
 
@@ -99,6 +103,11 @@ class Index:
         index.starts = np.array(starts, dtype=np.int64)
         index.vectors = semantic.matrix([normalize(p) for p in index.phrasings])
         index.sentences = sentence.matrix(index.phrasings)
+        parts = [(pos, part) for pos, doc in enumerate(index.docs) for part in sentence.parts(doc.answer)]
+        index.part_entry = np.array([pos for pos, _ in parts], dtype=np.int32)
+        index.answer_sentences = sentence.matrix([part for _, part in parts])
+        if index.vectors is not None and index.sentences is not None:
+            index.model = learned.model()
         return index
 
     def _weigh(self, phrasing_feats: list[dict], answer_feats: list[dict], entries: list[int]) -> None:
@@ -118,36 +127,85 @@ class Index:
         return {f: w * self.idf.get(f, self.unseen_idf) for f, w in features(normalize(question)).items()}
 
     def search(self, question: str, limit: int = 5) -> list[Candidate]:
-        """The best entries for ``question``, best first, scores in [0, 1]."""
+        """The best entries for ``question``, best first, scores in [0, 1]: with the learned
+        model the chance that the entry answers the question, else the hand-set score."""
+        found = self.evidence(question, max(limit, learned.TOP))
+        if found is None:
+            return []
+        evidence, phrasing_score = found
+        if self.model is None:
+            return [self._candidate(int(e), float(s), phrasing_score)
+                    for e, s in zip(evidence.entries[:limit], evidence.final)]
+        chances, in_scope = self.model.judge(evidence)
+        return [self._candidate(int(evidence.entries[i]), in_scope * float(chances[i]), phrasing_score, in_scope)
+                for i in np.argsort(-chances, kind="stable")[:limit]]
+
+    def evidence(self, question: str, size: int = learned.TOP) -> tuple[learned.Evidence, np.ndarray] | None:
+        """The ``size`` best entries by the hand-set score and every signal about them (what
+        the learned model reads), with each phrasing's word score; None without a candidate."""
         normalized = normalize(question)
         query = {f: w * self.idf.get(f, self.unseen_idf) for f, w in features(normalized).items()}
         total = sum(query.values())
         if not total or not self.docs:
-            return []
-        shared = _overlap(query, self.postings, len(self.phrasings))
-        q_cover, p_cover = shared / total, np.minimum(shared / self.phrasing_norm, 1.0)
-        denominator = BETA2 * p_cover + q_cover
-        phrasing_score = np.divide((1 + BETA2) * q_cover * p_cover, denominator,
-                                   out=np.zeros_like(shared), where=denominator > 0)
+            return None
+        phrasing_score, q_cover = self._phrasing_scores(query, total)
         best = np.maximum.reduceat(phrasing_score, self.starts)
         answer_cover = _overlap(query, self.answer_postings, len(self.docs)) / total
-        score = best * (1 - ANSWER_SHARE) + ANSWER_SHARE * answer_cover
+        lexical = score = best * (1 - ANSWER_SHARE) + ANSWER_SHARE * answer_cover
         meaning = semantic.meaning(self.vectors, self.starts, normalized)
         if meaning is not None:
             score = meaning.blend(score)
-        score = sentence.blend(score, self.sentences, self.phrasing_entry, question, len(content_words(normalized)))
-        top = np.argsort(-score, kind="stable")[:max(limit, RESCORED)]
+        words = len(content_words(normalized))
+        asked = sentence.embed(question) if self.sentences is not None else None
+        cosines = sentence.entry_cosines(self.sentences, self.phrasing_entry, asked, score)
+        score = sentence.blend(score, cosines, words)
+        top = np.argsort(-score, kind="stable")[:max(size, RESCORED)]
         signals = scope.Signals(normalized, self.idf, self.unseen_idf)
-        rescored = sorted(((float(score[e]) * signals.factor(*self.texts[e]), int(e)) for e in top if score[e] > 0),
-                          key=lambda pair: -pair[0])
-        return [self._candidate(e, s, phrasing_score) for s, e in rescored[:limit]]
+        factors = {int(e): signals.factor(*self.texts[e]) for e in top if score[e] > 0}
+        ranked = sorted(factors, key=lambda e: -score[e] * factors[e])[:size]
+        if not ranked:
+            return None
+        entries = np.array(ranked, dtype=np.int64)
+        vectors = meaning.cosines if meaning is not None else np.zeros(len(self.docs))
+        cosines = cosines if cosines is not None else np.full(len(self.docs), sentence.FLOOR)
+        coverage = np.array([signals.coverage(*self.texts[e]) for e in ranked]).reshape(-1, 3)
+        scope_factor = np.array([factors[e] for e in ranked])
+        evidence = learned.Evidence(
+            entries=entries, final=score[entries] * scope_factor, lexical=lexical[entries], phrasing=best[entries],
+            asked=np.maximum.reduceat(q_cover, self.starts)[entries], answer_words=answer_cover[entries],
+            word_vectors=vectors[entries], sentence=cosines[entries],
+            answer_sentence=self._answer_cosines(asked, entries), scope_factor=scope_factor,
+            covered=coverage[:, 0], uncovered_max=coverage[:, 1], uncovered=coverage[:, 2],
+            words=words, chars=len(normalized.replace(" ", "")), errand=bool(signals.terms),
+            unseen=sum(w for f, w in query.items() if f not in self.idf) / total,
+            best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()))
+        return evidence, phrasing_score
 
-    def _candidate(self, entry: int, score: float, phrasing_score: np.ndarray) -> Candidate:
+    def _phrasing_scores(self, query: dict[str, float], total: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per phrasing, its word score (the F-measure above) and ``q_cover``."""
+        shared = _overlap(query, self.postings, len(self.phrasings))
+        q_cover, p_cover = shared / total, np.minimum(shared / self.phrasing_norm, 1.0)
+        denominator = BETA2 * p_cover + q_cover
+        return np.divide((1 + BETA2) * q_cover * p_cover, denominator, out=np.zeros_like(shared),
+                         where=denominator > 0), q_cover
+
+    def _answer_cosines(self, asked: np.ndarray | None, entries: np.ndarray) -> np.ndarray:
+        """Per entry of ``entries``, the best cosine of the question with its answer's sentences."""
+        if asked is None or self.answer_sentences is None:
+            return np.zeros(len(entries))
+        rows = np.flatnonzero(np.isin(self.part_entry, entries))
+        best = np.full(len(self.docs), -1.0)
+        np.maximum.at(best, self.part_entry[rows], np.einsum("ij,j->i", self.answer_sentences[rows], asked))
+        return best[entries]
+
+    def _candidate(self, entry: int, score: float, phrasing_score: np.ndarray,
+                   in_scope: float | None = None) -> Candidate:
         first = int(self.starts[entry])
         last = int(self.starts[entry + 1]) if entry + 1 < len(self.starts) else len(self.phrasings)
         matched = first + int(np.argmax(phrasing_score[first:last]))
         doc = self.docs[entry]
-        return Candidate(doc.entry_id, doc.question, score, self.phrasings[matched] if phrasing_score[matched] else "")
+        return Candidate(doc.entry_id, doc.question, score, self.phrasings[matched] if phrasing_score[matched] else "",
+                         in_scope)
 
 
 @lru_cache(maxsize=65536)

@@ -66,6 +66,13 @@ class Signals:
                             if any(word in term or term in word for term in missing)) / self.total
             factor *= 1 - (1 - OFFTOPIC_FACTOR) * min(1.0, OFFTOPIC_SHARE * share)
         if self.total:
-            covered = sum(w for (word, py), w in zip(self.words, self.weights) if word in text or py in pinyin)
-            factor *= COVER_FLOOR + (1 - COVER_FLOOR) * covered / self.total
+            factor *= COVER_FLOOR + (1 - COVER_FLOOR) * self.coverage(text, pinyin)[0]
         return factor
+
+    def coverage(self, text: str, pinyin: str) -> tuple[float, float, int]:
+        """(the share of the question's content weight the entry's text has, the weight of the
+        heaviest content word it lacks, how many it lacks); (1, 0, 0) without content words."""
+        missing = [w for (word, py), w in zip(self.words, self.weights) if word not in text and py not in pinyin]
+        if not self.total:
+            return 1.0, 0.0, 0
+        return 1 - sum(missing) / self.total, max(missing, default=0.0), len(missing)

