@@ -159,9 +159,8 @@ class Index:
         asked = sentence.embed(question) if self.sentences is not None else None
         cosines = sentence.entry_cosines(self.sentences, self.phrasing_entry, asked, score)
         score = sentence.blend(score, cosines, words)
-        top = np.argsort(-score, kind="stable")[:max(size, RESCORED)]
         signals = scope.Signals(normalized, self.idf, self.unseen_idf)
-        factors = {int(e): signals.factor(*self.texts[e]) for e in top if score[e] > 0}
+        factors = self._scope_factors(score, signals, size)
         ranked = sorted(factors, key=lambda e: -score[e] * factors[e])[:size]
         if not ranked:
             return None
@@ -178,8 +177,14 @@ class Index:
             covered=coverage[:, 0], uncovered_max=coverage[:, 1], uncovered=coverage[:, 2],
             words=words, chars=len(normalized.replace(" ", "")), errand=bool(signals.terms),
             unseen=sum(w for f, w in query.items() if f not in self.idf) / total,
-            best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()))
+            best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()),
+            phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)))
         return evidence, phrasing_score
+
+    def _scope_factors(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, float]:
+        """The scope discount of the best entries (at least ``RESCORED``) that score at all."""
+        top = np.argsort(-score, kind="stable")[:max(size, RESCORED)]
+        return {int(e): signals.factor(*self.texts[e]) for e in top if score[e] > 0}
 
     def _phrasing_scores(self, query: dict[str, float], total: float) -> tuple[np.ndarray, np.ndarray]:
         """Per phrasing, its word score (the F-measure above) and ``q_cover``."""
