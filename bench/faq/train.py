@@ -103,16 +103,9 @@ def fit_scope(rows: np.ndarray, labels: np.ndarray) -> learned.Linear:
 
 
 def fit(train: list[dict]) -> learned.Model:
-    rank = fit_rank(train)
-    partial = learned.Model(rank, None)  # the scope model reads the ranking's top chance
-    rows = np.array([x["evidence"].scope_row(float(_chances(partial, x).max())) for x in train])
+    rank = fit_rank(train)  # the scope model reads the ranking's top chance
+    rows = np.array([x["evidence"].scope_row(float(learned.chances(rank, x["rows"]).max())) for x in train])
     return learned.Model(rank, fit_scope(rows, np.array([x["in_scope"] for x in train], dtype=float)))
-
-
-def _chances(model: learned.Model, x: dict) -> np.ndarray:
-    logits = model.rank(x["rows"])
-    p = np.exp(logits - logits.max())
-    return p / p.sum()
 
 
 def judged(model: learned.Model, x: dict) -> tuple[bool, bool, bool]:

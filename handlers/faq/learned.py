@@ -124,6 +124,13 @@ class Linear:
                    float(d.get("bias", 0.0)))
 
 
+def chances(rank: Linear, rows: np.ndarray) -> np.ndarray:
+    """The conditional logit: per candidate (a row of ``rank_rows``) the chance it is the one meant."""
+    logits = rank(rows)
+    out = np.exp(logits - logits.max())
+    return out / out.sum()
+
+
 @dataclass(frozen=True)
 class Model:
     rank: Linear
@@ -132,11 +139,9 @@ class Model:
 
     def judge(self, evidence: Evidence) -> tuple[np.ndarray, float]:
         """(per candidate the chance it is the entry meant, if any is; the chance the question is in scope)."""
-        logits = self.rank(evidence.rank_rows())
-        chances = np.exp(logits - logits.max())
-        chances /= chances.sum()
-        in_scope = 1.0 / (1.0 + math.exp(-float(self.scope(evidence.scope_row(float(chances.max()))))))
-        return chances, in_scope
+        ranked = chances(self.rank, evidence.rank_rows())
+        in_scope = 1.0 / (1.0 + math.exp(-float(self.scope(evidence.scope_row(float(ranked.max()))))))
+        return ranked, in_scope
 
     def save(self, path: Path = MODEL_FILE) -> None:
         data = {"note": self.note, "rank": self.rank.as_dict(), "scope": self.scope.as_dict()}

@@ -72,7 +72,7 @@ class Signals:
     def coverage(self, text: str, pinyin: str) -> tuple[float, float, int]:
         """(the share of the question's content weight the entry's text has, the weight of the
         heaviest content word it lacks, how many it lacks); (1, 0, 0) without content words."""
-        missing = [w for (word, py), w in zip(self.words, self.weights) if word not in text and py not in pinyin]
         if not self.total:
             return 1.0, 0.0, 0
+        missing = [w for (word, py), w in zip(self.words, self.weights) if word not in text and py not in pinyin]
         return 1 - sum(missing) / self.total, max(missing, default=0.0), len(missing)

@@ -16,8 +16,8 @@ says so once in the log.
 from __future__ import annotations
 
 import importlib.util
-import re
 import logging
+import re
 import threading
 from functools import lru_cache
 
