@@ -14,7 +14,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from models.base import json_column, utcnow
 
-UNANSWERED_STATUSES = ("open", "new_entry", "alternative", "dismissed")
+UNANSWERED_STATUSES = ("open", "new_entry", "alternative", "outside", "dismissed")
 
 
 class PolicyArticle(SQLModel, table=True):
@@ -71,7 +71,8 @@ class UnansweredQuestion(SQLModel, table=True):
     """A resident's question with no good match, queued for an admin.
 
     ``candidates`` keeps the best guesses as [{"entry_id", "question", "score"}];
-    the resolution is a new entry, an alternative phrasing of an entry, or dismissed.
+    the resolution is a new entry, an alternative phrasing of an entry, outside the FAQ
+    (the matcher learns to say "no match" to questions like it), or dismissed.
     """
 
     __tablename__ = "unanswered_question"

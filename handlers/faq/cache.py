@@ -17,13 +17,14 @@ from typing import Any, Callable
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from handlers.faq import semantic, sentence
+from handlers.faq import learned, semantic, sentence
 from handlers.faq.index import Doc, Index
-from models import FaqEntry, FaqVersion
+from models import FaqEntry, FaqVersion, UnansweredQuestion
 
 log = logging.getLogger(__name__)
 
 CHECK_EVERY_S = 2.0
+OUTSIDE_LIMIT = 5000
 SERVICE_KEY = "faq.index"
 
 
@@ -37,6 +38,18 @@ def load_docs(session: Session) -> list[Doc]:
     rows = session.exec(select(FaqEntry).where(FaqEntry.active == True).order_by(FaqEntry.id)).all()  # noqa: E712
     return [Doc(row.id, row.question, tuple(row.alternatives or ()), row.answer, row.category, row.article_id)
             for row in rows]
+
+
+def load_outside(session: Session) -> list[str]:
+    """The shipped questions known to be outside the FAQ and the ones admins marked so
+    (the latest ``OUTSIDE_LIMIT``)."""
+    marked = session.exec(select(UnansweredQuestion.text).where(UnansweredQuestion.status == "outside")
+                          .order_by(UnansweredQuestion.resolved_at.desc()).limit(OUTSIDE_LIMIT)).all()
+    return [*learned.outside_questions(), *marked]
+
+
+def build(session: Session) -> Index:
+    return Index.build(load_docs(session), outside=load_outside(session))
 
 
 class IndexCache:
@@ -65,22 +78,22 @@ class IndexCache:
         if key == self.key:
             return
         if self.index is None:
-            self.index, self.key = Index.build(load_docs(session)), key
+            self.index, self.key = build(session), key
             return
         with self._lock:
             if self._rebuilding:
                 return
             self._rebuilding = True
-        try:
-            docs = load_docs(session)  # read here, in the request's session; the thread only computes
+        try:  # read here, in the request's session; the thread only computes
+            docs, outside = load_docs(session), load_outside(session)
         except Exception:
             self._rebuilding = False
             raise
-        threading.Thread(target=self._rebuild, args=(docs, key), daemon=True, name="faq-index").start()
+        threading.Thread(target=self._rebuild, args=(docs, outside, key), daemon=True, name="faq-index").start()
 
-    def _rebuild(self, docs: list[Doc], key: tuple) -> None:
+    def _rebuild(self, docs: list[Doc], outside: list[str], key: tuple) -> None:
         try:
-            index = Index.build(docs)
+            index = Index.build(docs, outside=outside)
             self.index, self.key = index, key
         except Exception:  # keep answering with the old index
             log.exception("faq: index rebuild failed")
@@ -89,7 +102,7 @@ class IndexCache:
 
     def rebuild_now(self, session: Session) -> Index:
         """Build synchronously (console "try a question" right after an edit)."""
-        self.index, self.key = Index.build(load_docs(session)), version_key(session)
+        self.index, self.key = build(session), version_key(session)
         self.checked_at = self.clock()
         return self.index
 

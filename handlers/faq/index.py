@@ -81,12 +81,14 @@ class Index:
     sentences: np.ndarray | None = None  # per phrasing: its sentence embedding (None: no encoder)
     answer_sentences: np.ndarray | None = None  # per sentence of an answer: its embedding
     part_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # ... and its doc
+    outside: np.ndarray | None = None  # embeddings of questions known to be outside the FAQ
     model: learned.Model | None = None  # the second look (None: hand-set scores)
     by_id: dict[int, Doc] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # see decide.understand
 
     @classmethod
-    def build(cls, docs: list[Doc]) -> "Index":
+    def build(cls, docs: list[Doc], outside: list[str] | None = None) -> "Index":
+        """``outside``: questions known to be outside the FAQ (default: ``learned.outside_questions``)."""
         index = cls(docs=list(docs))
         index.by_id = {doc.entry_id: doc for doc in index.docs}
         phrasing_feats, entries, starts = [], [], []
@@ -108,6 +110,7 @@ class Index:
         index.answer_sentences = sentence.matrix([part for _, part in parts])
         if index.vectors is not None and index.sentences is not None:
             index.model = learned.model()
+            index.outside = sentence.matrix(learned.outside_questions() if outside is None else outside)
         return index
 
     def _weigh(self, phrasing_feats: list[dict], answer_feats: list[dict], entries: list[int]) -> None:
@@ -178,7 +181,8 @@ class Index:
             words=words, chars=len(normalized.replace(" ", "")), errand=bool(signals.terms),
             unseen=sum(w for f, w in query.items() if f not in self.idf) / total,
             best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()),
-            phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)))
+            phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)),
+            outside=learned.nearest(self.outside, asked))
         return evidence, phrasing_score
 
     def _scope_factors(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, float]:

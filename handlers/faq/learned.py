@@ -45,7 +45,10 @@ RANK_FEATURES = ("final", "lexical", "phrasing", "asked", "answer_words", "word_
 SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best_word_vectors", "words",
                   "log_chars", "errand", "unseen", "top_scope_factor", "top_asked", "top_phrasing",
                   "top_answer_words", "top_word_vectors", "top_covered", "top_uncovered_max", "top_uncovered",
-                  "top_answer_sentence", "best_answer_sentence_3", "top_chance", "phrasings_per_entry")
+                  "top_answer_sentence", "best_answer_sentence_3", "top_chance", "phrasings_per_entry",
+                  "outside_nearest", "outside_top3", "outside_margin")
+OUTSIDE_FILE = MODEL_FILE.with_name("outside.txt")
+OUTSIDE_TOP = 3  # known outside questions the scope model reads the cosines of
 
 
 @dataclass
@@ -72,6 +75,7 @@ class Evidence:
     best_sentence: float  # over every entry compared
     best_word_vectors: float
     phrasings_per_entry: float  # log of the FAQ's mean: the more ways of asking it knows, the higher scores run
+    outside: np.ndarray  # sentence cosines of the ``OUTSIDE_TOP`` nearest questions known to be outside the FAQ
 
     def rank_rows(self) -> np.ndarray:
         f = {"final": self.final, "lexical": self.lexical, "phrasing": self.phrasing, "asked": self.asked,
@@ -96,7 +100,8 @@ class Evidence:
              "top_covered": self.covered[0], "top_uncovered_max": self.uncovered_max[0],
              "top_uncovered": min(self.uncovered[0], 4), "top_answer_sentence": self.answer_sentence[0],
              "best_answer_sentence_3": self.answer_sentence[:3].max(), "top_chance": top_chance,
-             "phrasings_per_entry": self.phrasings_per_entry}
+             "phrasings_per_entry": self.phrasings_per_entry, "outside_nearest": self.outside[0],
+             "outside_top3": self.outside.mean(), "outside_margin": self.outside[0] - self.best_sentence}
         return np.array([float(f[name]) for name in SCOPE_FEATURES])
 
 
@@ -122,6 +127,27 @@ class Linear:
     def from_dict(cls, d: dict) -> "Linear":
         return cls(tuple(d["features"]), np.array(d["mean"]), np.array(d["scale"]), np.array(d["weights"]),
                    float(d.get("bias", 0.0)))
+
+
+def outside_questions() -> list[str]:
+    """Questions known to be outside the FAQ (``data/outside.txt``, written by the trainer)."""
+    if not OUTSIDE_FILE.is_file():
+        log.warning("FAQ: %s is missing; no known outside questions", OUTSIDE_FILE.name)
+        return []
+    lines = OUTSIDE_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def nearest(bank: np.ndarray | None, asked: np.ndarray | None) -> np.ndarray:
+    """The ``OUTSIDE_TOP`` best cosines of a question with the rows of ``bank``, best first
+    (zeros without the encoder or a bank)."""
+    out = np.zeros(OUTSIDE_TOP)
+    if bank is None or asked is None or not len(bank):
+        return out
+    cosines = np.einsum("ij,j->i", bank, asked)
+    k = min(OUTSIDE_TOP, len(cosines))
+    out[:k] = -np.sort(-np.partition(cosines, len(cosines) - k)[len(cosines) - k:])
+    return out
 
 
 def chances(rank: Linear, rows: np.ndarray) -> np.ndarray:

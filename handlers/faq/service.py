@@ -141,6 +141,14 @@ def resolve_as_new_entry(question_id: int, values: dict[str, Any], *, actor: str
     return _close(row, "new_entry", entry.id, actor, session)
 
 
+def mark_outside(question_id: int, *, actor: str, session: Session) -> UnansweredQuestion:
+    """Not a question for the FAQ (房产证加名字): the matcher counts it among the questions
+    known to be outside, and says "no match" more readily to ones like it."""
+    row = _close(_open_question(question_id, session), "outside", None, actor, session)
+    bump_version(session)
+    return row
+
+
 def dismiss(question_id: int, *, actor: str, session: Session) -> UnansweredQuestion:
     return _close(_open_question(question_id, session), "dismissed", None, actor, session)
 

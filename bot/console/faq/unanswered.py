@@ -10,7 +10,8 @@ from bot.console.faq import EDITORS, READERS, bp, refresh_index
 from handlers.faq import service
 from models import FaqEntry, UnansweredQuestion
 
-STATUS_LABELS = {"open": "待处理", "new_entry": "已新建问答", "alternative": "已加为相似问法", "dismissed": "已忽略"}
+STATUS_LABELS = {"open": "待处理", "new_entry": "已新建问答", "alternative": "已加为相似问法",
+                 "outside": "不属于问答范围", "dismissed": "已忽略"}
 
 
 @bp.app_template_filter("unanswered_status")
@@ -76,6 +77,16 @@ def make_entry(question_id: int):
         flash(f"已新建问答 #{row.entry_id}。", "info")
         return redirect(url_for("console_faq.entry_form", entry_id=row.entry_id))
     return row
+
+
+@bp.post("/unanswered/<int:question_id>/outside")
+@roles_required(*EDITORS)
+def mark_outside(question_id: int):
+    row = _resolved(question_id, "faq.unanswered.outside",
+                    lambda sess: service.mark_outside(question_id, actor=actor(), session=sess))
+    if isinstance(row, UnansweredQuestion):
+        flash("已记为不属于问答范围：以后类似的问题会直接回复“没有找到答案”并给出社区电话。", "info")
+    return redirect(url_for("console_faq.unanswered"))
 
 
 @bp.post("/unanswered/<int:question_id>/dismiss")

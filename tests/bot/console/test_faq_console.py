@@ -6,7 +6,10 @@ import io
 from sqlmodel import select
 
 from bot.devtools.wechat_client import reply_text
+from handlers.faq import service
+from handlers.faq.cache import cache_for
 from models import AuditLog, FaqEntry, PolicyArticle, UnansweredQuestion
+from models.base import utcnow
 from tests.fixtures.console import csrf_token, login
 
 OPENID = "oFaqConsoleResident000000001"
@@ -92,6 +95,27 @@ def test_dismiss(client, wechat, staff_user, faq_sample, db_session):
     post(client, f"/console/faq/unanswered/{row.id}/dismiss")
     db_session.expire_all()
     assert db_session.get(UnansweredQuestion, row.id).status == "dismissed"
+
+
+def test_marked_outside_the_faq_the_matcher_says_no_match_to_it(client, wechat, staff_user, faq_sample, db_session,
+                                                                app):
+    asked = "物业把绿地改成停车场收费合法吗"  # near-topic: the FAQ offers its parking entries
+    _, reply = wechat.text(OPENID, asked)
+    assert "您是想问" in reply_text(reply)
+    wechat.text(OPENID, "谢谢")  # leave the choices
+    row = service.log_unanswered(asked, openid=OPENID, community_id=None, candidates=[], now=utcnow(),
+                                 session=db_session)  # as a worker would queue it from the chat log
+    db_session.commit()
+    known = len(cache_for(app.extensions["linli.services"]).index.outside)
+    login(client, staff_user("admin"))
+    post(client, f"/console/faq/unanswered/{row.id}/outside")
+    db_session.expire_all()
+    assert db_session.get(UnansweredQuestion, row.id).status == "outside"
+    assert db_session.exec(select(AuditLog).where(AuditLog.action == "faq.unanswered.outside")).one()
+    assert len(cache_for(app.extensions["linli.services"]).index.outside) == known + 1
+    _, reply = wechat.text(OPENID, asked)
+    assert "暂时答不上来" in reply_text(reply)
+    assert "不属于问答范围" in client.get("/console/faq/unanswered?status=outside").get_data(as_text=True)
 
 
 def test_article_editor_and_news_reply(client, wechat, staff_user, db_session):

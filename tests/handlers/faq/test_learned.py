@@ -2,6 +2,7 @@
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from handlers.faq import decide, learned
@@ -73,3 +74,27 @@ def test_a_missing_or_broken_model_file_falls_back_to_the_hand_set_scores(monkey
         assert Index.build(sample_docs()).model is None
     finally:
         learned.model.cache_clear()
+
+
+def test_nearest_outside_questions_best_first():
+    bank = np.eye(4, dtype=np.float32)
+    asked = np.array([0.6, 0.8, 0.0, 0.0], dtype=np.float32)
+    assert learned.nearest(bank, asked) == pytest.approx([0.8, 0.6, 0.0])
+    assert learned.nearest(bank[:1], asked) == pytest.approx([0.6, 0.0, 0.0])  # fewer than three known
+    assert not learned.nearest(None, asked).any() and not learned.nearest(bank, None).any()
+
+
+def test_the_known_outside_questions_ship_with_the_code(sample_index):
+    known = learned.outside_questions()
+    assert len(known) > 100 and sample_index.outside.shape == (len(known), 512)
+
+
+def test_a_question_known_to_be_outside_is_no_match(sample_index):
+    known = learned.outside_questions()[0]
+    assert understand(sample_index, known).kind == "none"
+
+
+def test_without_the_known_outside_questions_the_faq_still_answers(monkeypatch, tmp_path, caplog):
+    monkeypatch.setattr(learned, "OUTSIDE_FILE", tmp_path / "absent.txt")
+    index = built_without(caplog, "handlers.faq.learned", "no known outside questions")
+    assert index.model is not None and len(index.outside) == 0
