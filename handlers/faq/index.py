@@ -172,7 +172,7 @@ class Index:
         cosines = cosines if cosines is not None else np.full(len(self.docs), sentence.FLOOR)
         coverage = np.array([signals.coverage(*self.texts[e]) for e in ranked]).reshape(-1, 3)
         scope_factor = np.array([factors[e] for e in ranked])
-        evidence = learned.Evidence(
+        return learned.Evidence(
             entries=entries, final=score[entries] * scope_factor, lexical=lexical[entries], phrasing=best[entries],
             asked=np.maximum.reduceat(q_cover, self.starts)[entries], answer_words=answer_cover[entries],
             word_vectors=vectors[entries], sentence=cosines[entries],
@@ -182,8 +182,7 @@ class Index:
             unseen=sum(w for f, w in query.items() if f not in self.idf) / total,
             best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()),
             phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)),
-            outside=learned.nearest(self.outside, asked))
-        return evidence, phrasing_score
+            outside=learned.nearest(self.outside, asked)), phrasing_score
 
     def _scope_factors(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, float]:
         """The scope discount of the best entries (at least ``RESCORED``) that score at all."""
