@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from handlers.faq.text import clean, data_lines
 
-_LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我还真太挺很是哟噢喔哇也都就又咋么这那儿嘞")
+_LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我俺咱还真太挺很是哟噢喔哇也都就又咋么这那儿嘞得")
 ADDRESS = "address"  # words of address: allowed around small talk, not small talk themselves
 
 
@@ -22,7 +22,7 @@ def _phrases() -> tuple[re.Pattern, dict[str, str]]:
 
 
 def detect(text: str) -> str | None:
-    """The kind of small talk (greeting, thanks, bye, identity, laugh, grumble) or None.
+    """The kind of small talk (greeting, thanks, bye, wishes, identity, laugh, grumble) or None.
 
     Only a message made of nothing but small-talk phrases counts: "你好，加装电梯
     怎么申请" is a question with a greeting in front, and goes to the matcher.

@@ -75,6 +75,10 @@ def test_thanks_and_chit_chat_get_a_kind_answer(wechat, faq_sample, db_session):
     assert "不客气" in reply_text(reply)
     _, reply = wechat.voice(OPENID, "你是机器人吗")
     assert "邻里小助手" in reply_text(reply)
+    _, reply = wechat.text(OPENID, "你都能干些啥")
+    assert "随手拍" in reply_text(reply) and "调查" in reply_text(reply)  # what else the account does
+    _, reply = wechat.text(OPENID, "祝社区的同志们中秋节快乐！")
+    assert "节日快乐" in reply_text(reply)
     assert db_session.exec(select(UnansweredQuestion)).all() == []
 
 
