@@ -186,7 +186,7 @@ class Index:
 
     def _scope_factors(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, float]:
         """The scope discount of the best entries (at least ``RESCORED``) that score at all."""
-        top = np.argsort(-score, kind="stable")[:max(size, RESCORED)]
+        top = _best(score, max(size, RESCORED))
         return {int(e): signals.factor(*self.texts[e]) for e in top if score[e] > 0}
 
     def _phrasing_scores(self, query: dict[str, float], total: float) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +201,7 @@ class Index:
         """Per entry of ``entries``, the best cosine of the question with its answer's sentences."""
         if asked is None or self.answer_sentences is None:
             return np.zeros(len(entries))
-        rows = np.flatnonzero(np.isin(self.part_entry, entries))
+        rows = np.flatnonzero(_mask(len(self.docs), entries)[self.part_entry])
         best = np.full(len(self.docs), -1.0)
         np.maximum.at(best, self.part_entry[rows], np.einsum("ij,j->i", self.answer_sentences[rows], asked))
         return best[entries]
@@ -223,6 +223,22 @@ def _entry_text(question: str, alternatives: tuple[str, ...], answer: str) -> tu
 
 def entry_text(doc: Doc) -> tuple[str, str]:
     return _entry_text(doc.question, doc.alternatives, doc.answer)
+
+
+def _best(score: np.ndarray, k: int) -> np.ndarray:
+    """The positions of the ``k`` highest scores, best first, ties in position order: what a
+    stable argsort's first ``k`` are, without sorting them all (2,000 entries: 9 µs, not 90)."""
+    if len(score) <= k:
+        return np.argsort(-score, kind="stable")
+    threshold = np.partition(score, len(score) - k)[len(score) - k]
+    candidates = np.flatnonzero(score >= threshold)
+    return candidates[np.argsort(-score[candidates], kind="stable")][:k]
+
+
+def _mask(size: int, positions: np.ndarray) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    mask[positions] = True
+    return mask
 
 
 def _postings(feature_sets: list[dict]) -> dict[str, np.ndarray]:

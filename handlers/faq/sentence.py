@@ -114,7 +114,9 @@ def entry_cosines(phrasings: np.ndarray | None, owner: np.ndarray, query: np.nda
         return None
     if len(score) > POOL:
         pool = np.argpartition(-score, POOL)[:POOL]
-        rows = np.flatnonzero(np.isin(owner, pool))
+        chosen = np.zeros(len(score), dtype=bool)
+        chosen[pool] = True
+        rows = np.flatnonzero(chosen[owner])
     else:
         rows = np.arange(len(owner))
     cosines = np.full(len(score), FLOOR, dtype=np.float32)
