@@ -56,13 +56,15 @@ def test_small_talk(text, kind):
                                       ("讲得挺详细，点个赞", "laugh"), ("这个公众号真好使", "laugh"),
                                       ("俺晓得了", "thanks"), ("哦哦原来是这样", "thanks"),
                                       ("你这个号都能问啥", "identity"), ("你怎么总是说一样的话", "grumble"),
-                                      ("咋又答不上来", "grumble")])
-def test_praise_wishes_and_what_can_you_do_are_small_talk(text, kind):
+                                      ("咋又答不上来", "grumble"), ("[强][强]", "laugh"), ("🙏🙏", "laugh"),
+                                      ("谢谢社区[抱拳]", "thanks")])
+def test_praise_wishes_stickers_and_what_can_you_do_are_small_talk(text, kind):
     assert detect(text) == kind
 
 
 @pytest.mark.parametrize("text", ["为什么电梯还没装", "公众号怎么绑定房号", "一样的话能投几票", "说得好听，钱谁出",
-                                  "你能干啥，能帮我查维修资金吗", "祝阿姨家装电梯要多少钱"])
+                                  "你能干啥，能帮我查维修资金吗", "祝阿姨家装电梯要多少钱",
+                                  "[微笑]电梯怎么装"])
 def test_questions_around_small_talk_words_are_questions(text):
     assert detect(text) is None
 
