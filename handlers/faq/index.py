@@ -163,15 +163,15 @@ class Index:
         cosines = sentence.entry_cosines(self.sentences, self.phrasing_entry, asked, score)
         score = sentence.blend(score, cosines, words)
         signals = scope.Signals(normalized, self.idf, self.unseen_idf)
-        factors = self._scope_factors(score, signals, size)
-        ranked = sorted(factors, key=lambda e: -score[e] * factors[e])[:size]
+        judged = self._scope(score, signals, size)
+        ranked = sorted(judged, key=lambda e: -score[e] * judged[e][0])[:size]
         if not ranked:
             return None
         entries = np.array(ranked, dtype=np.int64)
         vectors = meaning.cosines if meaning is not None else np.zeros(len(self.docs))
         cosines = cosines if cosines is not None else np.full(len(self.docs), sentence.FLOOR)
-        coverage = np.array([signals.coverage(*self.texts[e]) for e in ranked]).reshape(-1, 3)
-        scope_factor = np.array([factors[e] for e in ranked])
+        coverage = np.array([judged[e][1] for e in ranked]).reshape(-1, 3)
+        scope_factor = np.array([judged[e][0] for e in ranked])
         return learned.Evidence(
             entries=entries, final=score[entries] * scope_factor, lexical=lexical[entries], phrasing=best[entries],
             asked=np.maximum.reduceat(q_cover, self.starts)[entries], answer_words=answer_cover[entries],
@@ -184,10 +184,16 @@ class Index:
             phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)),
             outside=learned.nearest(self.outside, asked)), phrasing_score
 
-    def _scope_factors(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, float]:
-        """The scope discount of the best entries (at least ``RESCORED``) that score at all."""
-        top = _best(score, max(size, RESCORED))
-        return {int(e): signals.factor(*self.texts[e]) for e in top if score[e] > 0}
+    def _scope(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, tuple[float, tuple]]:
+        """The scope discount and the coverage (``scope.Signals``) of the best entries (at least
+        ``RESCORED``) that score at all."""
+        judged = {}
+        for e in _best(score, max(size, RESCORED)):
+            if score[e] > 0:
+                text, pinyin = self.texts[e]
+                coverage = signals.coverage(text, pinyin)
+                judged[int(e)] = signals.factor(text, coverage[0]), coverage
+        return judged
 
     def _phrasing_scores(self, query: dict[str, float], total: float) -> tuple[np.ndarray, np.ndarray]:
         """Per phrasing, its word score (the F-measure above) and ``q_cover``."""

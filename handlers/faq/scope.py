@@ -55,8 +55,9 @@ class Signals:
         self.weights = [idf.get(key, unseen_idf) * share for _, key, share in content_words(normalized)]
         self.total = sum(self.weights)
 
-    def factor(self, text: str, pinyin: str) -> float:
-        """In (0, 1] for an entry's score: 1 when the entry's text covers the question."""
+    def factor(self, text: str, covered: float) -> float:
+        """In (0, 1] for an entry's score: 1 when the entry's text covers the question
+        (``covered``: the first of ``coverage``)."""
         factor = 1.0
         missing = [term for term in self.terms if term not in text]
         if missing:
@@ -66,7 +67,7 @@ class Signals:
                             if any(word in term or term in word for term in missing)) / self.total
             factor *= 1 - (1 - OFFTOPIC_FACTOR) * min(1.0, OFFTOPIC_SHARE * share)
         if self.total:
-            factor *= COVER_FLOOR + (1 - COVER_FLOOR) * self.coverage(text, pinyin)[0]
+            factor *= COVER_FLOOR + (1 - COVER_FLOOR) * covered
         return factor
 
     def coverage(self, text: str, pinyin: str) -> tuple[float, float, int]:
