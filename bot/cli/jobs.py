@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import sys
+import time
 
 import click
 from flask import current_app
@@ -18,6 +20,8 @@ from bot.clock.scheduler import JOBS_TABLE, build_scheduler
 from bot.wechat import menu as menus
 from bot.wechat.api import WeChatApiError, get_api
 
+STOP_POLL_S = 0.2  # how often the idle main thread looks for a stop signal
+
 
 @click.command("clock")
 @click.option("--wait", is_flag=True, help="If another clock runs, wait for its lock instead of exiting.")
@@ -30,15 +34,26 @@ def clock(wait: bool) -> None:
         click.echo(f"另一个 clock 进程正在运行（{lock.description}），本进程不调度任何任务，退出。"
                    " (another clock holds the lock; use --wait to stand by)", err=True)
         sys.exit(1)
+    stop: list[int] = []
+
+    def on_signal(received: int, _frame) -> None:
+        # Only note the signal: anything more (a scheduler shutdown) could wait for a lock that the
+        # interrupted main thread holds, and then the clock never stops.  A second signal quits now.
+        if stop:
+            os._exit(128 + received)
+        stop.append(received)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, on_signal)
     try:
         scheduler = build_scheduler(app)
         logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)  # a line per run is noise
-        signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+        scheduler.start()
         click.echo(f"clock 已启动：{len(load_jobs())} 个任务（{lock.description}）")
-        try:
-            scheduler.start()
-        except KeyboardInterrupt:
-            pass
+        while not stop:
+            time.sleep(STOP_POLL_S)
+        click.echo("clock 正在停止：等待运行中的任务完成 (stopping: running jobs finish first)")
+        scheduler.shutdown(wait=True)
     finally:
         lock.release()
 

@@ -1,4 +1,4 @@
-"""The clock's BlockingScheduler: jobs kept in the app database, one instance each.
+"""The clock's scheduler: jobs kept in the app database, one instance each.
 
 Every registered job is (re)added at start with its explicit id and
 ``replace_existing``, so restarting the clock after a deploy updates the
@@ -14,7 +14,7 @@ import logging
 from apscheduler.events import EVENT_SCHEDULER_STARTED
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
 
 from bot.clock import runner
@@ -24,9 +24,9 @@ log = logging.getLogger(__name__)
 JOBS_TABLE = "apscheduler_jobs"
 
 
-def build_scheduler(app: Flask) -> BlockingScheduler:
+def build_scheduler(app: Flask) -> BackgroundScheduler:
     cfg = app.config["LINLI"]
-    scheduler = BlockingScheduler(
+    scheduler = BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=app.extensions["linli.engine"], tablename=JOBS_TABLE)},
         executors={"default": ThreadPoolExecutor(max_workers=4)},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": cfg["clock"]["misfire_grace_s"]},
@@ -38,7 +38,7 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     return scheduler
 
 
-def add(scheduler: BlockingScheduler, job: Job, override: dict | None = None) -> None:
+def add(scheduler: BackgroundScheduler, job: Job, override: dict | None = None) -> None:
     """Add ``job`` under its own id; ``[clock.schedules]`` may override its trigger arguments."""
     trigger_args = dict(override) if override else dict(job.trigger_args)
     scheduler.add_job("bot.clock.runner:run_scheduled", trigger=job.trigger, args=[job.name], id=job.name,
@@ -46,7 +46,7 @@ def add(scheduler: BlockingScheduler, job: Job, override: dict | None = None) ->
                       **trigger_args)
 
 
-def remove_unregistered(scheduler: BlockingScheduler) -> None:
+def remove_unregistered(scheduler: BackgroundScheduler) -> None:
     """Drop stored jobs whose code is gone (call once the scheduler has started)."""
     registered = set(load_jobs())
     for stored in scheduler.get_jobs():

@@ -1,12 +1,19 @@
 """The clock: one at a time (file or Redis lock), jobs in the database, operators' commands."""
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 
 import redis as redis_lib
 from sqlmodel import Session, select
 
+import pytest
+
+from bot import PROJECT_ROOT
 from bot.clock.lock import FileClockLock, RedisClockLock, clock_lock
 from bot.clock.registry import load_jobs
 from bot.clock.scheduler import build_scheduler
@@ -55,15 +62,13 @@ def test_scheduler_keeps_jobs_in_the_database_and_runs_them(make_app, fake_wecha
     outbox.queue("oA", "定时投递")
     for round_ in range(2):  # a restart replaces the stored jobs instead of adding copies
         scheduler = build_scheduler(app)
-        thread = threading.Thread(target=scheduler.start, daemon=True)
-        thread.start()
+        scheduler.start()  # in its own thread
         deadline = time.monotonic() + 10
         while round_ == 0 and not outbox.sent_texts() and time.monotonic() < deadline:
             time.sleep(0.1)
         time.sleep(0.2)
         stored = {job.id: job for job in scheduler.get_jobs()}
         scheduler.shutdown(wait=True)
-        thread.join(5)
     assert set(stored) == set(load_jobs())
     assert stored["outbox.deliver"].coalesce and stored["outbox.deliver"].max_instances == 1
     assert stored["figures.daily_snapshot"].misfire_grace_time == 3600
@@ -106,3 +111,35 @@ def test_menu_push_refuses_a_bad_menu(make_app, fake_wechat):
     result = app.test_cli_runner().invoke(args=["menu", "push"])
     assert result.exit_code != 0 and "菜单配置有误" in result.output
     assert fake_wechat.calls_to("menu/create") == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_clock_process_stops_on_a_signal_and_frees_its_lock(outbox, fake_wechat, database_url, tmp_path, signum):
+    outbox.resident("oA")
+    outbox.queue("oA", "停止前投递")
+    lock_path = tmp_path / "clock.lock"
+    env = {**os.environ, "LINLI_DATABASE_URL": database_url, "LINLI_WECHAT_API_BASE_URL": fake_wechat.url,
+           "LINLI_CLOCK_LOCK_PATH": str(lock_path), "LINLI_REDIS_URL": "", "PYTHONUNBUFFERED": "1"}
+    log = (tmp_path / "clock.log").open("w+")
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "bot", "clock"], cwd=PROJECT_ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while "clock 已启动" not in (tmp_path / "clock.log").read_text():
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "clock.log").read_text()
+            time.sleep(0.1)
+        deadline = time.monotonic() + 30
+        while not outbox.sent_texts() and time.monotonic() < deadline:
+            time.sleep(0.1)  # the clock's jobs run (outbox.deliver every 3 s, others every second)
+        assert outbox.sent_texts() == ["停止前投递"]
+        proc.send_signal(signum)
+        assert proc.wait(timeout=20) == 0, (tmp_path / "clock.log").read_text()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        log.close()
+    assert "clock 正在停止" in (tmp_path / "clock.log").read_text()
+    second = FileClockLock(str(lock_path))
+    assert second.acquire(wait=False)
+    second.release()
