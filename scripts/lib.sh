@@ -113,6 +113,27 @@ free_port() {
     "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
+# wait_for_http URL SECONDS PID: until URL answers 200 (false at once if PID exits).
+wait_for_http() {
+    "$VENV/bin/python" - "$1" "$2" "$3" <<'PY'
+import os, sys, time, urllib.request
+url, limit, pid = sys.argv[1], time.monotonic() + float(sys.argv[2]), int(sys.argv[3])
+while time.monotonic() < limit:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit(1)
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
+                sys.exit(0)
+    except OSError:
+        pass
+    time.sleep(0.2)
+sys.exit(1)
+PY
+}
+
 # wait_for_port PORT SECONDS: until something listens on 127.0.0.1:PORT.
 wait_for_port() {
     "$VENV/bin/python" - "$1" "$2" <<'PY'

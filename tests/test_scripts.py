@@ -42,15 +42,16 @@ def test_test_script_refuses_contradictory_options():
 
 @pytest.mark.slow
 def test_run_script_starts_everything_and_stops_it_all(tmp_path):
+    """Ctrl-C ends in a prompt even when a process is stuck: here the clock, frozen, gets killed."""
     port, fake_port = free_port(), free_port()
-    env = script_env(PORT=str(port), FAKE_WECHAT_PORT=str(fake_port), WEB_CONCURRENCY="1",
+    env = script_env(PORT=str(port), FAKE_WECHAT_PORT=str(fake_port), WEB_CONCURRENCY="1", LINLI_STOP_GRACE_S="10",
                      LINLI_DATABASE_URL=f"sqlite:///{tmp_path / 'linli.db'}",
                      LINLI_MEDIA_DIR=str(tmp_path / "media"), LINLI_CLOCK_LOCK_PATH=str(tmp_path / "clock.lock"))
     out = (tmp_path / "run.log").open("w")
     proc = subprocess.Popen([str(SCRIPTS / "run")], env=env, stdout=out, stderr=subprocess.STDOUT,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 240  # a busy machine: imports, demo data, the workers' warm-up
         while "Ctrl-C stops everything" not in (tmp_path / "run.log").read_text():
             assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()
             time.sleep(0.2)
@@ -59,12 +60,30 @@ def test_run_script_starts_everything_and_stops_it_all(tmp_path):
         assert f"http://127.0.0.1:{port}/dev/simulator/" in log
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json() == {"ok": True}
         assert requests.get(f"http://127.0.0.1:{fake_port}/_fake/calls", timeout=10).status_code == 200
+        clock = [pid for pid, args in children(proc.pid) if "clock" in args]
+        assert len(clock) == 1
+        os.kill(clock[0], signal.SIGSTOP)  # deaf to the stop signal, like a clock stuck in a job
     finally:
         proc.send_signal(signal.SIGTERM)  # what Ctrl-C does through the script's trap
-        proc.wait(timeout=30)
+        proc.wait(timeout=30)  # LINLI_STOP_GRACE_S (15 s) bounds it
         out.close()
     time.sleep(0.5)
     for listening in (port, fake_port):
         with pytest.raises(requests.ConnectionError):
             requests.get(f"http://127.0.0.1:{listening}/", timeout=2)
-    assert "stopped" in (tmp_path / "run.log").read_text()
+    log = (tmp_path / "run.log").read_text()
+    assert "clock still runs 10s after the stop signal: killing it" in log and "stopped" in log
+    assert not Path(f"/proc/{clock[0]}").exists()
+
+
+def children(parent: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes whose parent is ``parent``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if ppid == parent:
+                found.append((int(stat.parent.name), (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()))
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+    return found
