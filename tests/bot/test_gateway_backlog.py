@@ -18,7 +18,7 @@ from sqlmodel import select
 from bot import PROJECT_ROOT
 from bot.devtools import transport
 
-from bot.devtools.wechat_client import SimulatedWeChat
+from bot.devtools.wechat_client import SimulatedWeChat, reply_text
 from bot.serving import QUEUED_AT
 from handlers import registry, replies
 from models import InboundMessage, OutboundMessage
@@ -180,8 +180,9 @@ def gunicorn_burst(tmp_path, env_overrides: dict, count: int, together: bool = F
                            start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        deadline = time.monotonic() + 180  # the worker warms up first: seconds, a minute on a busy machine
+        while True:
+            assert web.poll() is None and time.monotonic() < deadline, "gunicorn did not answer /healthz"
             try:
                 if requests.get(base + "/healthz", timeout=5).status_code == 200:
                     break
@@ -208,12 +209,14 @@ def gunicorn_burst(tmp_path, env_overrides: dict, count: int, together: bool = F
 
 def test_under_gunicorn_a_burst_past_capacity_is_acknowledged_in_time_and_answered_later(tmp_path):
     """The stamping worker tells /wechat how long each waited: late ones are queued, then drained."""
-    # 80 at once through one thread: the last wait far past 150 ms, the first do not (even when a
-    # busy test machine stalls the worker for a tenth of a second)
+    # 80 at once through one thread: the last wait far past 150 ms.  The first usually do not, but a
+    # busy test machine can stall the worker past 150 ms before its first request, and then all 80
+    # are rightly late; so only "some are late" is asserted, and that the others got a real reply.
     with gunicorn_burst(tmp_path, {"LINLI_WECHAT_SHED_AFTER_S": "0.15"}, 80, together=True) as (answers, engine, env):
         assert all(status == 200 for status, _ in answers)
         later = sum(1 for _, reply in answers if reply == "success")
-        assert 0 < later < 80, f"{later} of 80 answered later"
+        assert later > 0, "a burst of 80 through one thread: none waited past 150 ms?"
+        assert all(reply_text(reply) for _, reply in answers if reply != "success")
         done = subprocess.run([str(BIN / "flask"), "--app", "bot", "jobs", "run", "wechat.drain_backlog"],
                               cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
