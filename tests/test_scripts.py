@@ -60,9 +60,14 @@ def test_run_script_starts_everything_and_stops_it_all(tmp_path):
         assert f"http://127.0.0.1:{port}/dev/simulator/" in log
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json() == {"ok": True}
         assert requests.get(f"http://127.0.0.1:{fake_port}/_fake/calls", timeout=10).status_code == 200
+        while "clock 已启动" not in (tmp_path / "run.log").read_text():  # its stop handler is in place
+            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()
+            time.sleep(0.2)
         clock = [pid for pid, args in children(proc.pid) if "clock" in args]
         assert len(clock) == 1
-        os.kill(clock[0], signal.SIGSTOP)  # deaf to the stop signal, like a clock stuck in a job
+        # Deaf to the stop signal, like a clock stuck in a job.  (Before its handler is in place, a
+        # stopped process would still die of SIGTERM's default action.)
+        os.kill(clock[0], signal.SIGSTOP)
     finally:
         proc.send_signal(signal.SIGTERM)  # what Ctrl-C does through the script's trap
         proc.wait(timeout=30)  # LINLI_STOP_GRACE_S (15 s) bounds it
