@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from bot import PROJECT_ROOT
+from tests.fixtures.processes import wait_for_text
 from tests.fixtures.services import free_port
 
 SCRIPTS = PROJECT_ROOT / "scripts"
@@ -52,17 +53,13 @@ def test_run_script_starts_everything_and_stops_it_all(tmp_path):
                             stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + 240  # a busy machine: imports, demo data, the workers' warm-up
-        while "Ctrl-C stops everything" not in (tmp_path / "run.log").read_text():
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()
-            time.sleep(0.2)
+        wait_for_text(proc, tmp_path / "run.log", "Ctrl-C stops everything", deadline)
         log = (tmp_path / "run.log").read_text()
         assert "演示小区" in log  # init-db --demo printed the demo data
         assert f"http://127.0.0.1:{port}/dev/simulator/" in log
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json() == {"ok": True}
         assert requests.get(f"http://127.0.0.1:{fake_port}/_fake/calls", timeout=10).status_code == 200
-        while "clock 已启动" not in (tmp_path / "run.log").read_text():  # its stop handler is in place
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "run.log").read_text()
-            time.sleep(0.2)
+        wait_for_text(proc, tmp_path / "run.log", "clock 已启动", deadline)  # its stop handler is in place
         clock = [pid for pid, args in children(proc.pid) if "clock" in args]
         assert len(clock) == 1
         # Deaf to the stop signal, like a clock stuck in a job.  (Before its handler is in place, a
@@ -70,7 +67,7 @@ def test_run_script_starts_everything_and_stops_it_all(tmp_path):
         os.kill(clock[0], signal.SIGSTOP)
     finally:
         proc.send_signal(signal.SIGTERM)  # what Ctrl-C does through the script's trap
-        proc.wait(timeout=30)  # LINLI_STOP_GRACE_S (15 s) bounds it
+        proc.wait(timeout=30)  # LINLI_STOP_GRACE_S (10 s here) bounds it
         out.close()
     time.sleep(0.5)
     for listening in (port, fake_port):

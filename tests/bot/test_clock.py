@@ -1,10 +1,7 @@
 """The clock: one at a time (file or Redis lock), jobs in the database, operators' commands."""
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 
@@ -13,11 +10,11 @@ from sqlmodel import Session, select
 
 import pytest
 
-from bot import PROJECT_ROOT
 from bot.clock.lock import FileClockLock, RedisClockLock, clock_lock
 from bot.clock.registry import load_jobs
 from bot.clock.scheduler import build_scheduler
 from models.outbound import DailyFigures
+from tests.fixtures.processes import start_clock, wait_for, wait_for_text
 
 
 def test_file_lock_keeps_a_second_clock_out(tmp_path):
@@ -118,28 +115,20 @@ def test_menu_push_refuses_a_bad_menu(make_app, fake_wechat):
 def test_clock_process_stops_on_a_signal_and_frees_its_lock(outbox, fake_wechat, database_url, tmp_path, signum):
     outbox.resident("oA")
     outbox.queue("oA", "停止前投递")
-    lock_path = tmp_path / "clock.lock"
-    env = {**os.environ, "LINLI_DATABASE_URL": database_url, "LINLI_WECHAT_API_BASE_URL": fake_wechat.url,
-           "LINLI_CLOCK_LOCK_PATH": str(lock_path), "LINLI_REDIS_URL": "", "PYTHONUNBUFFERED": "1"}
-    log = (tmp_path / "clock.log").open("w+")
-    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "bot", "clock"], cwd=PROJECT_ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    lock_path, log_path = tmp_path / "clock.lock", tmp_path / "clock.log"
+    proc = start_clock(log_path, LINLI_DATABASE_URL=database_url, LINLI_WECHAT_API_BASE_URL=fake_wechat.url,
+                       LINLI_CLOCK_LOCK_PATH=str(lock_path), LINLI_REDIS_URL="")
     try:
-        deadline = time.monotonic() + 60
-        while "clock 已启动" not in (tmp_path / "clock.log").read_text():
-            assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "clock.log").read_text()
-            time.sleep(0.1)
-        deadline = time.monotonic() + 30
-        while not outbox.sent_texts() and time.monotonic() < deadline:
-            time.sleep(0.1)  # the clock's jobs run (outbox.deliver every 3 s, others every second)
+        wait_for_text(proc, log_path, "clock 已启动", time.monotonic() + 60)
+        # the clock's jobs run (outbox.deliver every 3 s, others every second)
+        wait_for(outbox.sent_texts, 30, "the queued message to be delivered")
         assert outbox.sent_texts() == ["停止前投递"]
         proc.send_signal(signum)
-        assert proc.wait(timeout=20) == 0, (tmp_path / "clock.log").read_text()
+        assert proc.wait(timeout=20) == 0, log_path.read_text()
     finally:
         if proc.poll() is None:
             proc.kill()
-        log.close()
-    assert "clock 正在停止" in (tmp_path / "clock.log").read_text()
+    assert "clock 正在停止" in log_path.read_text()
     second = FileClockLock(str(lock_path))
     assert second.acquire(wait=False)
     second.release()

@@ -6,18 +6,15 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections import Counter
 
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
-from bot import PROJECT_ROOT
 from models import OutboundMessage, Resident
 from models.base import utcnow
 from tests.fixtures.fakewechat import APP_SECRET
+from tests.fixtures.processes import start_clock, wait_for
 
 MESSAGES = 1000
 OPENIDS = [f"oCrash{i:03d}" for i in range(20)]
@@ -47,12 +44,6 @@ lock_path = "{lock_path}"
 """)
 
 
-def start_clock(config_path, log_path) -> subprocess.Popen:
-    env = {**os.environ, "LINLI_CONFIG": str(config_path)}
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "bot", "clock"], cwd=PROJECT_ROOT, env=env,
-                            stdout=open(log_path, "ab"), stderr=subprocess.STDOUT)
-
-
 def queue_messages(engine) -> None:
     now = utcnow()
     with Session(engine) as session:
@@ -70,13 +61,6 @@ def count(engine, status: str) -> int:
                                .where(OutboundMessage.status == status)).scalar_one()
 
 
-def wait_for(predicate, seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while not predicate():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
-
-
 def delivered(fake) -> list[str]:
     return [c["json"]["text"]["content"] for c in fake.calls_to("custom/send") if c["errcode"] == 0]
 
@@ -86,13 +70,13 @@ def test_kill_9_while_delivering_then_restart(make_app, database_url, fake_wecha
     queue_messages(engine)
     config = tmp_path / "clock.toml"
     write_config(config, database_url, fake_wechat.url, tmp_path / "clock.lock")
-    clock = start_clock(config, tmp_path / "clock.log")
+    clock = start_clock(tmp_path / "clock.log", LINLI_CONFIG=str(config))
     try:
         wait_for(lambda: len(delivered(fake_wechat)) >= 300, 60, "300 deliveries")
         os.kill(clock.pid, signal.SIGKILL)
         clock.wait(10)
         sent_at_crash, in_flight = len(delivered(fake_wechat)), count(engine, "sending")
-        clock = start_clock(config, tmp_path / "clock.log")
+        clock = start_clock(tmp_path / "clock.log", LINLI_CONFIG=str(config))
         wait_for(lambda: count(engine, "sent") == MESSAGES, 90, "every message marked sent")
     finally:
         clock.send_signal(signal.SIGTERM)
