@@ -212,9 +212,9 @@ def main() -> None:
 
 
 def sweep(dev: list[faq_sets.FaqSet], items: list[dict]) -> None:
-    """The mean over FAQs left out of direct / wrong by ``SURE_CHANCE`` and of no-match P / R by ``IN_SCOPE``."""
+    """The mean over FAQs left out of direct / wrong by ``SURE_LEAD`` and of no-match P / R by ``IN_SCOPE``."""
     folds = {f.name: fitted([o for o in dev if o.name != f.name], items) for f in dev}
-    for name, values in (("SURE_CHANCE", (0.5, 0.6, 0.7, 0.8, 0.9)), ("IN_SCOPE", (0.3, 0.4, 0.5, 0.6, 0.7))):
+    for name, values in (("SURE_LEAD", (0.3, 0.4, 0.5, 0.6, 0.7)), ("IN_SCOPE", (0.3, 0.4, 0.5, 0.6, 0.7))):
         default = getattr(decide, name)
         for value in values:
             setattr(decide, name, value)
