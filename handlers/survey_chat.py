@@ -126,7 +126,7 @@ def confirm(ctx: Context, step: Step, text: str) -> replies.Reply:
         return prompt(ctx, step, error="请回复 1 提交，或回复 2 重新填写")
     try:
         ballot = ballots.cast_by_resident(step.run.id, ctx.resident.id, step.state["answers"], channel="wechat",
-                                          session=ctx.session, now=ctx.now)
+                                          session=ctx.session, now=ctx.now, render=ctx.render)
     except SurveyError as exc:
         conversation.end(ctx)
         return ctx.say("wechat/survey_not_allowed.txt", reason=str(exc))
