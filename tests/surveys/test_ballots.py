@@ -150,7 +150,8 @@ def test_a_replaced_ballot_is_told_to_the_other_bound_members(db_session, seed_c
     paper = ballots.Cast(channel="paper", raw={"agree": "yes"}, actor="worker1", photo_key="paper/1.jpg")
     ballots.cast_ballot(run.id, household.id, paper, session=db_session, now=at(clock, 120), render=render)
     db_session.commit()
-    told = [(m.openid, m.payload["text"]) for m in db_session.exec(select(OutboundMessage).order_by(OutboundMessage.id))]
+    rows = db_session.exec(select(OutboundMessage).order_by(OutboundMessage.id)).all()
+    told = [(m.openid, m.payload["text"]) for m in rows]
     assert [openid for openid, _ in told] == ["o-owner", "o-owner", "o-tenant"]
     assert "由本户租户重新提交" in told[0][1]
     assert all("由社区工作人员按签字的纸质答卷重新提交" in text for _, text in told[1:])

@@ -26,7 +26,8 @@ def bindings_of(db_session, openid):
 
 
 def messages_to(db_session, openid):
-    return [m.payload["text"] for m in read(db_session, select(OutboundMessage).where(OutboundMessage.openid == openid))]
+    rows = read(db_session, select(OutboundMessage).where(OutboundMessage.openid == openid))
+    return [m.payload["text"] for m in rows]
 
 
 def household_201(db_session):
