@@ -38,11 +38,6 @@ class Cast:
     photo_key: str | None = None
 
 
-def current_binding(resident_id: int, *, session: Session) -> Binding | None:
-    """The resident's current binding (not ended), newest first."""
-    return active_binding(session, resident_id)
-
-
 def voter_refusal(binding: Binding | None, household: Household | None) -> str | None:
     """Why this binding may not answer for the household (its policy), or None: the one voter rule."""
     if binding is None or household is None or binding.household_id != household.id:
@@ -62,7 +57,7 @@ def check_voter(binding: Binding | None, household: Household | None) -> None:
 
 
 def voter_household(resident_id: int, *, session: Session) -> Household:
-    binding = current_binding(resident_id, session=session)
+    binding = active_binding(session, resident_id)
     household = session.get(Household, binding.household_id) if binding else None
     check_voter(binding, household)
     return household
