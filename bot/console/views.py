@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from models.households import HOUSEHOLD_STATUSES
+from models.households import HOUSEHOLD_STATUSES, REQUEST_REASONS
 from models.privacy import mask_name, mask_phone
 
 STATUS_LABELS = {"occupied": "自住", "rented": "出租", "vacant": "空置", "non_residential": "非住宅"}
@@ -14,6 +14,7 @@ REQUEST_REASON_LABELS = {"mismatch": "与花名册不符", "no_roster": "花名�
                          "name_only": "仅核对了户主姓名"}
 PROOF_LABELS = {"": "未核对上", "name": "户主姓名相符", "phone": "手机后四位相符"}
 assert set(STATUS_LABELS) == set(HOUSEHOLD_STATUSES)
+assert set(REQUEST_REASON_LABELS) == set(REQUEST_REASONS)
 
 
 def int_arg(name: str, source=None) -> int | None:

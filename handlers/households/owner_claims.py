@@ -52,7 +52,8 @@ def file_claim(session: Session, *, resident: Resident, household: Household, re
     text = render("wechat/binding_owner_claim.txt", household=membership.describe(session, household),
                   hotline=community.hotline if community else "").strip()
     for owner in owners:
-        openid = session.get(Resident, owner.resident_id).openid
-        enqueue_text(session, openid=openid, text=text, kind="binding",
-                     dedup_key=f"owner-claim:{request.id}:{owner.resident_id}")
+        recipient = session.get(Resident, owner.resident_id)
+        if recipient is not None and recipient.active:  # an unfollowed account cannot be written to
+            enqueue_text(session, openid=recipient.openid, text=text, kind="binding",
+                         dedup_key=f"owner-claim:{request.id}:{owner.resident_id}")
     return request
