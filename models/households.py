@@ -9,12 +9,16 @@ from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from models.base import json_column, utcnow
 
 HOUSEHOLD_STATUSES = ("occupied", "vacant", "rented", "non_residential")
 BINDING_ROLES = ("owner", "tenant", "family")
+# Why a binding waits for a worker: the answer did not match the roster (the resident asked),
+# the roster has nothing to check against, another owner is already bound, or an owner claim
+# whose only proof is the owner's name (known to any neighbour).
+REQUEST_REASONS = ("mismatch", "no_roster", "second_owner", "name_only")
 VOTER_POLICIES = ("any_verified", "owner_only")
 STAFF_ROLES = ("admin", "worker", "department")
 
@@ -64,6 +68,8 @@ class Binding(SQLModel, table=True):
     verified_at: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
     ended_at: Optional[datetime] = None
+    ended_by: Optional[str] = Field(default=None, max_length=64)  # None: the resident; else a staff username
+    end_reason: str = Field(default="", max_length=200)  # given by staff when they end it
 
 
 class BindingRequest(SQLModel, table=True):
@@ -76,6 +82,8 @@ class BindingRequest(SQLModel, table=True):
     household_id: int = Field(foreign_key="household.id", index=True)
     role: str = Field(default="owner", max_length=16)
     claimed_name: str = Field(default="", max_length=64)
+    reason: str = Field(default="mismatch", max_length=16)  # one of REQUEST_REASONS
+    proof: str = Field(default="", max_length=16)  # what matched the roster: "", "name" or "phone"
     status: str = Field(default="pending", max_length=16, index=True)  # pending|approved|rejected
     decided_by: Optional[str] = Field(default=None, max_length=64)
     decided_at: Optional[datetime] = None
@@ -170,3 +178,17 @@ class ImportJob(SQLModel, table=True):
     errors: Optional[list[Any]] = Field(default=None, sa_column=json_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: Optional[datetime] = None
+
+
+def active_binding(session: Session, resident_id: int) -> Optional[Binding]:
+    """The resident's current binding (not ended), newest first: the one query for it."""
+    query = select(Binding).where(Binding.resident_id == resident_id, Binding.ended_at.is_(None))
+    return session.exec(query.order_by(Binding.created_at.desc(), Binding.id.desc())).first()
+
+
+def household_bindings(session: Session, household_id: int, *, verified_only: bool = True) -> list[Binding]:
+    """The household's current bindings (not ended), oldest first."""
+    query = select(Binding).where(Binding.household_id == household_id, Binding.ended_at.is_(None))
+    if verified_only:
+        query = query.where(Binding.verified_at.is_not(None))
+    return list(session.exec(query.order_by(Binding.created_at, Binding.id)))

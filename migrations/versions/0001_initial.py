@@ -441,6 +441,8 @@ def upgrade() -> None:
     sa.Column('verified_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('ended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('ended_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('end_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -467,6 +469,8 @@ def upgrade() -> None:
     sa.Column('household_id', sa.Integer(), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('claimed_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('proof', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('decided_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
