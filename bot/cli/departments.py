@@ -1,7 +1,8 @@
-"""``department create NAME`` and ``department list --json``: the departments complaints are dispatched to."""
+"""``department create NAME``, ``department list --json``, ``department import FILE``: where complaints go."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -9,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from bot import db
+from handlers.complaints.department_import import import_departments
 from handlers.complaints.departments import (DepartmentError, DepartmentSpec, as_audit, create_department,
                                              describe_all)
 from models.audit import record
@@ -61,6 +63,24 @@ def list_departments(as_json: bool, include_retired: bool) -> None:
                    f"类别：{'、'.join(item['categories']) or '无'}  小区：{'、'.join(item['communities']) or '全部'}  "
                    f"人员：{'、'.join(item['staff']) or '无'}")
     click.echo(f"共 {len(items)} 个部门")
+
+
+@group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def import_command(path: str) -> None:
+    """Create or update departments from .xlsx/.csv (部门名称, 承办类别, 服务小区, 负责人, 联系电话, 电话公开, 工作时间)."""
+    with Session(db.engine()) as session:
+        result = import_departments(path, session=session, settings=current_app.config["LINLI"], filename=path)
+        if not result.ok:
+            session.rollback()
+            for error in result.errors:
+                click.echo(error, err=True)
+            raise click.ClickException(f"部门表有 {len(result.errors)} 处错误，未导入任何数据。")
+        record(session, actor="cli", action="department.import", target=Path(path).name[:100],
+               after={"created": result.created, "updated": result.updated})
+        session.commit()
+    click.echo(f"导入完成：新增 {result.created} 个部门，更新 {result.updated} 个。")
 
 
 commands = [group]

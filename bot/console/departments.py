@@ -13,12 +13,14 @@ from bot.console import bp, nav
 from bot.console.auth import audit, now, roles_required
 from handlers.complaints import routing
 from handlers.complaints.categories import all_categories, short_name
+from handlers.complaints.department_import import import_departments
 from handlers.complaints.departments import (DepartmentError, DepartmentSpec, as_audit, create_department,
                                              describe, retire_department, restore_department, spec_of,
                                              update_department)
 from models import Community, Department, StaffUser
 
 nav.add("console.departments", "部门", ("admin",))
+MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def choices() -> dict:
@@ -120,6 +122,28 @@ def department_restore(department_id: int):
     audit("department.restore", f"department:{department.id}", after={"name": department.name})
     sess.commit()
     flash(f"部门“{department.name}”已恢复。", "info")
+    return redirect(url_for("console.departments"))
+
+
+@bp.post("/departments/import")
+@roles_required("admin")
+def department_import():
+    sess, upload = db.session(), request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择 .xlsx 或 .csv 文件。", "error")
+        return redirect(url_for("console.departments"))
+    data = upload.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        flash("文件太大（最多 5 MB）。", "error")
+        return redirect(url_for("console.departments"))
+    result = import_departments(data, session=sess, settings=current_app.config["LINLI"], filename=upload.filename)
+    if not result.ok:
+        sess.rollback()
+        flash(f"部门表有 {len(result.errors)} 处错误，未导入任何数据：" + "；".join(result.errors[:20]), "error")
+        return redirect(url_for("console.departments"))
+    audit("department.import", upload.filename[:100], after={"created": result.created, "updated": result.updated})
+    sess.commit()
+    flash(f"导入完成：新增 {result.created} 个部门，更新 {result.updated} 个。", "info")
     return redirect(url_for("console.departments"))
 
 

@@ -76,3 +76,36 @@ def test_retired_departments_are_listed_only_with_all(runner, db_session, clock)
     account = runner.invoke(args=["user", "create", "x2", "--role", "department", "--department", "旧物业"],
                             input="s3cret-Passw0rd\n")
     assert account.exit_code != 0 and "已撤销" in account.output
+
+
+IMPORT_HEADER = ["部门名称", "承办类别", "服务小区", "负责人", "联系电话", "电话公开", "工作时间"]
+
+
+def test_import_xlsx_creates_then_updates_by_name(runner, db_session, tmp_path):
+    from tests.fixtures.households import xlsx_bytes
+
+    community_named(db_session, "幸福里小区")
+    db_session.commit()
+    path = tmp_path / "departments.xlsx"
+    path.write_bytes(xlsx_bytes([["供热公司", "供水排水、building", "幸福里小区", "", 8612345, "是", "采暖季 24 小时"],
+                                 ["街道城建科", "construction", "", "", "", "", ""]], header=IMPORT_HEADER))
+    first = runner.invoke(args=["department", "import", str(path)])
+    assert first.exit_code == 0, first.output
+    assert "新增 2 个部门，更新 0 个" in first.output
+    heat = {d["name"]: d for d in departments_json(runner)}["供热公司"]
+    assert heat["categories"] == ["water", "building"] and heat["communities"] == ["幸福里小区"]
+    assert (heat["phone"], heat["phone_public"], heat["hours"]) == ("8612345", True, "采暖季 24 小时")
+    again = runner.invoke(args=["department", "import", str(path)])
+    assert again.exit_code == 0 and "新增 0 个部门，更新 2 个" in again.output
+
+
+def test_import_with_a_bad_row_writes_nothing(runner, db_session, tmp_path):
+    from tests.fixtures.households import csv_bytes
+
+    path = tmp_path / "departments.csv"
+    path.write_bytes(csv_bytes([["物业", "environment", "", "", "", "", ""], ["燃气", "gas", "无此小区", "", "", "", ""]],
+                               header=IMPORT_HEADER))
+    result = runner.invoke(args=["department", "import", str(path)])
+    assert result.exit_code != 0
+    assert "第3行：未知的诉求类别：gas" in result.output and "未导入任何数据" in result.output
+    assert db_session.exec(select(func.count()).select_from(Department)).one() == 0

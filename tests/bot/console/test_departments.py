@@ -99,3 +99,19 @@ def test_public_phone_reaches_the_resident_with_the_dispatch(db_session, departm
     db_session.commit()
     make_complaint(openid="oPhone", steps=[("dispatch", WORKER, {})])
     assert "物业公司联系电话：0311-86001234" in outbox_for(db_session, "oPhone")[-1].payload["text"]
+
+
+def test_admin_imports_departments_from_a_spreadsheet(client, staff_user, db_session):
+    import io
+
+    from tests.fixtures.households import xlsx_bytes
+
+    login(client, staff_user("admin"))
+    data = xlsx_bytes([["市政维修", "water、facility", "", "", "", "", ""]],
+                      header=["部门名称", "承办类别", "服务小区", "负责人", "联系电话", "电话公开", "工作时间"])
+    resp = client.post("/console/departments/import", data={"csrf_token": csrf_token(client, "/console/"),
+                                                            "file": (io.BytesIO(data), "部门.xlsx")},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 302
+    assert "新增 1 个部门" in client.get("/console/departments").get_data(as_text=True)
+    assert db_session.exec(select(Department)).one().categories == ["water", "facility"]
