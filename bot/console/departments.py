@@ -30,7 +30,12 @@ def choices() -> dict:
                       .order_by(StaffUser.role, StaffUser.username)).all()
     return {"category_choices": {c.code: short_name(settings, c.code) for c in all_categories(settings)},
             "community_choices": dict(sess.exec(select(Community.id, Community.name).order_by(Community.name)).all()),
-            "staff_choices": [(s.id, s.username, f"{s.display_name or s.username}（{s.username}）") for s in staff]}
+            "staff_choices": [(s.id, s.username, _staff_label(s)) for s in staff]}
+
+
+def _staff_label(user: StaffUser) -> str:
+    shown = user.display_name if user.display_name and user.display_name != user.username else ""
+    return f"{shown}（{user.username}）" if shown else user.username
 
 
 def spec_from_form(form) -> DepartmentSpec:
