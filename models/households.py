@@ -92,16 +92,33 @@ class BindingRequest(SQLModel, table=True):
 
 
 class Department(SQLModel, table=True):
-    """A department that handles dispatched complaints (物业、市政、街道城建…)."""
+    """A department that handles dispatched complaints (物业、市政、街道城建…), kept by admins.
+
+    It receives complaints of ``categories`` (codes) in the communities linked by
+    ``department_community`` (none: every community); its supervisors
+    (``department_supervisor``) are told when a complaint passes its time limit.
+    A retired department stays for history and receives nothing new.
+    """
 
     __tablename__ = "department"
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True)
     categories: list[str] = Field(default_factory=list, sa_column=json_column(nullable=False))
-    # A staff_user id.  No foreign key: staff_user already points at department, and the
-    # cycle breaks drop_all on PostgreSQL and the table order of the migration.
-    supervisor_id: Optional[int] = Field(default=None)
+    phone: str = Field(default="", max_length=32)
+    phone_public: bool = False  # shown to residents when a complaint is dispatched to it
+    hours: str = Field(default="", max_length=100)  # working hours as people write them
+    created_at: datetime = Field(default_factory=utcnow)
+    retired_at: Optional[datetime] = Field(default=None)
+
+
+class DepartmentCommunity(SQLModel, table=True):
+    """A community a department serves (a department with none serves all)."""
+
+    __tablename__ = "department_community"
+
+    department_id: int = Field(foreign_key="department.id", primary_key=True)
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
 
 
 class StaffUser(SQLModel, table=True):
@@ -116,6 +133,15 @@ class StaffUser(SQLModel, table=True):
     openid: Optional[str] = Field(default=None, max_length=64)  # for supervisor escalations
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DepartmentSupervisor(SQLModel, table=True):
+    """A staff account that supervises a department: escalations of its overdue complaints reach them."""
+
+    __tablename__ = "department_supervisor"
+
+    department_id: int = Field(foreign_key="department.id", primary_key=True)
+    staff_id: int = Field(foreign_key="staff_user.id", primary_key=True)
 
 
 class StaffCommunity(SQLModel, table=True):
