@@ -46,13 +46,14 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _wire(app: Flask, cfg: dict) -> None:
-    from bot import cli, storage, web
+    from bot import cli, storage, urls, web
     from bot.wechat import crypto, gateway
 
     import handlers  # noqa: F401  (features register themselves)
 
     if cfg["wechat"]["encoding_aes_key"]:
         app.extensions["linli.envelope"] = crypto.Envelope(cfg["wechat"]["encoding_aes_key"], cfg["wechat"]["app_id"])
+    urls.init_app(app)  # before any route: ids past an integer column do not match
     storage.init_app(app)  # app.extensions["linli.services"]["storage"], backend from [media]
     app.register_blueprint(gateway.bp)
     web.register(app)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_user, logout_user
@@ -11,6 +10,7 @@ from sqlmodel import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot import db
+from bot.urls import safe_next
 from bot.console import bp
 from bot.console.auth import audit, client_ip, current_staff, now, principal
 from models import LoginFailure, StaffUser
@@ -41,13 +41,6 @@ def authenticate(username: str, password: str) -> StaffUser | None:
     return user if check_password_hash(user.password_hash, password) else None
 
 
-def safe_next(target: str | None) -> str:
-    """Only a path on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("console.home")
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_staff() is not None:
@@ -71,7 +64,7 @@ def login():
     login_user(principal(user))
     audit("staff.login", f"staff:{user.id}", after={"ip": client_ip()})
     sess.commit()
-    return redirect(safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next"), url_for("console.home")))
 
 
 @bp.post("/logout")
