@@ -31,12 +31,18 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedIntConverter
 
 
-def parse_int(text: str | None, *, maximum: int = MAX_ID) -> int | None:
-    """A plain ASCII number within ``0..maximum``, else None (``"²"``, ``"①"``, ``"1e3"``, 10**30)."""
-    if not text or not (text.isascii() and text.isdigit()) or len(text) > len(str(maximum)):
+def parse_int(text: str | None, *, maximum: int = MAX_ID, signed: bool = False) -> int | None:
+    """A plain ASCII number within ``0..maximum`` (``-maximum..`` when signed), else None.
+
+    ``str.isdigit`` alone lets ``"²"`` and ``"①"`` through to ``int()``, which raises.
+    """
+    text = (text or "").strip()
+    sign = -1 if signed and text.startswith("-") else 1
+    digits = text[1:] if sign < 0 else text
+    if not digits or not (digits.isascii() and digits.isdigit()) or len(digits) > len(str(maximum)):
         return None
-    value = int(text)
-    return value if value <= maximum else None
+    value = int(digits)
+    return sign * value if value <= maximum else None
 
 
 def int_param(name: str, source: Mapping[str, str] | None = None, *, maximum: int = MAX_ID) -> int | None:

@@ -97,3 +97,17 @@ def test_login_does_not_follow_an_outside_next(client, staff_user, target):
     resp = client.post("/console/login", query_string={"next": target},
                        data={"csrf_token": csrf_token(client), "username": worker.username, "password": worker.password})
     assert resp.headers["Location"] == "/console/", resp.headers["Location"]
+
+
+@pytest.mark.parametrize("number", [HUGE, "²", "①"])
+def test_numbers_in_console_forms_never_500(client, staff_user, number):
+    login(client, staff_user("admin"))
+    token = csrf_token(client, "/console/")
+    posts = {"/console/staff": {"username": "probe1", "role": "worker", "password": "long-enough-1",
+                                "communities": number, "department": number},
+             "/console/complaints/new": {"community_id": number, "category": "x", "description": "d"},
+             "/console/faq/new": {"question": "问题", "answer": "回答", "article_id": number},
+             "/console/faq/articles/new": {"title": "标题", "body": "正文", "sort_key": number}}
+    for url, data in posts.items():
+        resp = client.post(url, data={"csrf_token": token, **data})
+        assert resp.status_code < 500, (url, resp.status_code)
