@@ -30,6 +30,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "app_secret": "",
         "token": "",
         "encoding_aes_key": "",
+        "message_mode": "",        # plaintext | compatible | safe; empty: safe with an encoding_aes_key, else plaintext
         "account_id": "",
         "api_base_url": "https://api.weixin.qq.com/",
         "timestamp_tolerance_s": 300,
@@ -170,11 +171,26 @@ def check(cfg: dict) -> None:
     aes = cfg["wechat"]["encoding_aes_key"]
     if aes and len(aes) != 43:
         raise ConfigError("config: wechat.encoding_aes_key must be 43 characters (or empty for plaintext)")
+    check_message_mode(cfg["wechat"])
     if cfg["app"]["env"] == "production":
         bad = [f"{s}.{k}" for s, k in SECRETS if is_placeholder(str(cfg[s][k]))]
         if bad:
             raise ConfigError("config: placeholder secrets refused in production: " + ", ".join(bad)
                               + " (set them via LINLI_* environment variables)")
+
+
+MESSAGE_MODES = ("plaintext", "compatible", "safe")
+
+
+def check_message_mode(wechat: dict) -> None:
+    """Settle ``wechat.message_mode``: empty means safe when an EncodingAESKey is set, else plaintext."""
+    mode = str(wechat.get("message_mode") or "").strip().lower()
+    mode = mode or ("safe" if wechat["encoding_aes_key"] else "plaintext")
+    if mode not in MESSAGE_MODES:
+        raise ConfigError("config: wechat.message_mode must be plaintext, compatible or safe")
+    if mode != "plaintext" and not wechat["encoding_aes_key"]:
+        raise ConfigError(f"config: wechat.message_mode = \"{mode}\" needs wechat.encoding_aes_key")
+    wechat["message_mode"] = mode
 
 
 def is_placeholder(value: str) -> bool:
