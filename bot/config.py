@@ -11,6 +11,7 @@ import copy
 import logging
 import os
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,10 @@ SECRETS = [("app", "secret_key"), ("wechat", "app_secret"), ("wechat", "token"),
            ("media", "s3_secret_access_key")]
 PATH_KEYS = [("media", "dir"), ("clock", "lock_path")]
 PLACEHOLDER_MARKERS = ("...", "change-me", "changeme", "dev-", "placeholder", "insecure")
+MIN_SECRET_KEY = 32
+# Values anyone can read: the repository's own config.toml and the test credentials in the WeChat notes.
+REPOSITORY_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+PUBLISHED_SECRETS = frozenset({"OldCommunityToken2024", "LaoJiuXiaoQuGaiZaoTestEncodingAESKey2024abc"})
 
 
 class ConfigError(RuntimeError):
@@ -173,10 +178,51 @@ def check(cfg: dict) -> None:
         raise ConfigError("config: wechat.encoding_aes_key must be 43 characters (or empty for plaintext)")
     check_message_mode(cfg["wechat"])
     if cfg["app"]["env"] == "production":
-        bad = [f"{s}.{k}" for s, k in SECRETS if is_placeholder(str(cfg[s][k]))]
-        if bad:
-            raise ConfigError("config: placeholder secrets refused in production: " + ", ".join(bad)
-                              + " (set them via LINLI_* environment variables)")
+        check_production_secrets(cfg)
+
+
+def check_production_secrets(cfg: dict) -> None:
+    """Refuse placeholders, values published in the repository, and a weak session key."""
+    bad = [f"{s}.{k}" for s, k in SECRETS if is_placeholder(str(cfg[s][k]))]
+    if bad:
+        raise ConfigError("config: placeholder secrets refused in production: " + ", ".join(bad)
+                          + " (set them via LINLI_* environment variables)")
+    public = published_secrets()
+    bad = [f"{s}.{k}" for s, k in SECRETS if cfg[s][k] and str(cfg[s][k]) in public]
+    if bad:
+        raise ConfigError("config: secrets published in the repository refused in production: " + ", ".join(bad)
+                          + " (choose new ones; set them via LINLI_* environment variables)")
+    weakness = secret_key_weakness(str(cfg["app"]["secret_key"]))
+    if weakness:
+        raise ConfigError(f"config: app.secret_key {weakness}; it signs sessions, ballot and complaint links "
+                          "(generate one: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+
+
+def published_secrets() -> frozenset[str]:
+    """Secret values committed in the repository's config.toml, plus the published test credentials."""
+    try:
+        with REPOSITORY_CONFIG.open("rb") as fh:
+            committed = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        committed = {}
+    values = {str(committed.get(s, {}).get(k, "")) for s, k in SECRETS}
+    return frozenset(v for v in values | PUBLISHED_SECRETS if v)
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why the session key is too weak for production, or None.
+
+    At least 32 characters, and the variety of a random one: 8 different
+    characters or more, none making up a third of the key, no repeated unit
+    ("abcd" * 8).  A random hex key of 32 fails this about once in 25,000.
+    """
+    if len(key) < MIN_SECRET_KEY:
+        return f"is shorter than {MIN_SECRET_KEY} characters"
+    counts = Counter(key)
+    periodic = (key + key).find(key, 1) < len(key)
+    if len(counts) < 8 or max(counts.values()) * 3 > len(key) or periodic:
+        return "does not look random (too few different characters, or a repeated pattern)"
+    return None
 
 
 MESSAGE_MODES = ("plaintext", "compatible", "safe")
