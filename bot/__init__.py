@@ -37,12 +37,27 @@ def create_app(overrides: dict | None = None) -> Flask:
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=cfg["app"]["env"] == "production",
                       MAX_CONTENT_LENGTH=32 * 1024 * 1024)
+    _trust_proxies(app, int(cfg["app"]["proxy_count"]))
     app.extensions["linli.clock"] = clock
     app.extensions["linli.engine"] = db.make_engine(cfg["database"]["url"], echo=cfg["database"]["echo"])
     app.extensions["linli.services"] = {}
     app.teardown_appcontext(db.close_session)
     _wire(app, cfg)
     return app
+
+
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Read the client's address from exactly ``count`` proxies' X-Forwarded-For (0: none is trusted).
+
+    Only the last ``count`` entries are believed: what a client writes in the
+    header itself comes before them.  The scheme comes from the nearest proxy
+    (nginx overwrites X-Forwarded-Proto), so Secure cookies and CSRF's
+    same-origin check see https.
+    """
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=1, x_host=0, x_port=0, x_prefix=0)
 
 
 def _wire(app: Flask, cfg: dict) -> None:

@@ -24,6 +24,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "timezone": "Asia/Shanghai",
         "public_base_url": "http://127.0.0.1:5000",
         "log_level": "INFO",
+        "proxy_count": 0,  # reverse proxies in front (nginx: 1) whose X-Forwarded-For / -Proto are trusted
     },
     "database": {"url": "sqlite:///instance/linli.db", "echo": False},
     "wechat": {
@@ -72,7 +73,10 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "clock": {"lock_path": "instance/clock.lock", "token_refresh_ahead_s": 900, "misfire_grace_s": 30,
               "schedules": {}},  # job name -> trigger arguments, e.g. "outbox.deliver" = {seconds = 5}
-    "console": {"login_attempts": 5, "login_window_s": 900, "page_size": 50},
+    "console": {"login_attempts": 5,            # failures per account from one address in login_window_s
+                "login_address_attempts": 20,   # failures from one address, any accounts (spraying)
+                "login_account_attempts": 50,   # failures on one account from all addresses together
+                "login_window_s": 900, "page_size": 50},
     "menu": {"buttons": []},
     "faq": {"default_hotline": "12345"},  # when the resident's community has no hotline
 }
