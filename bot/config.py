@@ -76,7 +76,9 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "console": {"login_attempts": 5,            # failures per account from one address in login_window_s
                 "login_address_attempts": 20,   # failures from one address, any accounts (spraying)
                 "login_account_attempts": 50,   # failures on one account from all addresses together
-                "login_window_s": 900, "page_size": 50},
+                "login_window_s": 900, "page_size": 50,
+                "session_hours": 10,            # a console session ends this long after login (a working day)
+                "idle_minutes": 60},            # ... or after this long without a request
     "menu": {"buttons": []},
     "faq": {"default_hotline": "12345"},  # when the resident's community has no hotline
 }

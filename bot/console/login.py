@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, func
 from sqlmodel import select
@@ -11,8 +11,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot import db
 from bot.console import bp
-from bot.console.auth import audit, client_ip, current_staff, now, principal
+from bot.console.auth import audit, client_ip, current_staff, now, principal, start_session
 from bot.urls import safe_next
+from handlers.households.staff import revoke_sessions
 from models import LoginFailure, StaffUser
 
 # Compared against when the username is unknown, so both cases take as long.
@@ -73,6 +74,7 @@ def login():
         return render_template("console/login.html", username=username), 401
     sess.exec(delete(LoginFailure).where(LoginFailure.key == next(iter(limits))))  # this address's own count
     login_user(principal(user))
+    start_session()
     audit("staff.login", f"staff:{user.id}", after={"ip": client_ip()})
     sess.commit()
     return redirect(safe_next(request.args.get("next"), url_for("console.home")))
@@ -80,9 +82,15 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    if current_staff() is not None:
-        audit("staff.logout", f"staff:{current_staff().id}")
+    """End the session here and on the server: the account's other sessions (a copied cookie too) end with it."""
+    staff = current_staff()
+    if staff is not None:
+        user = db.session().get(StaffUser, staff.id)
+        revoke_sessions(user)
+        db.session().add(user)
+        audit("staff.logout", f"staff:{staff.id}")
         db.session().commit()
     logout_user()
+    session.clear()
     flash("已退出登录。", "info")
     return redirect(url_for("console.login"))

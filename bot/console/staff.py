@@ -9,7 +9,7 @@ from bot import db
 from bot.console import bp
 from bot.console.auth import audit, current_staff, roles_required
 from bot.urls import parse_int
-from handlers.households.staff import StaffError, create_staff
+from handlers.households.staff import StaffError, create_staff, set_active
 from models import Community, Department, StaffCommunity, StaffUser
 
 
@@ -65,8 +65,7 @@ def staff_toggle(staff_id: int):
         flash("不能停用自己的账号。", "error")
         return redirect(url_for("console.staff_list"))
     before = {"active": user.active}
-    user.active = not user.active
-    sess.add(user)
+    set_active(sess, user, not user.active)
     audit("staff.update", f"staff:{user.id}", before=before, after={"active": user.active})
     sess.commit()
     return redirect(url_for("console.staff_list"))
