@@ -28,7 +28,8 @@ REQUESTS = [
     ("/c/photo/" + SECRET, {"thumb": "1"}, {}),
     ("/open311/v2/requests.json", {"api_key": SECRET, "status": "open"}, {}),
     ("/open311/v2/services.json", {}, {"X-Api-Key": SECRET}),
-    ("/static/app.css", {}, {"Referer": f"https://linli.example/h5/surveys/1?t={SECRET}", "Cookie": f"session={SECRET}"}),
+    ("/static/app.css", {}, {"Referer": f"https://linli.example/h5/surveys/1?t={SECRET}",
+                             "Cookie": f"session={SECRET}"}),
     ("/wechat", {"signature": SECRET, "timestamp": "1", "nonce": "2", "echostr": "e"}, {}),
 ]
 

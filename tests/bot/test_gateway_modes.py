@@ -75,7 +75,7 @@ def test_plaintext_mode_with_a_key_reads_plain_fields(make_app):
     assert plain_post(app.test_client(), None).status_code == 200
 
 
-def test_message_mode_defaults_and_refusals(tmp_path):
+def test_message_mode_defaults_and_refusals():
     def load(wechat: dict) -> dict:
         return config.load(PROJECT_ROOT / "config.toml", overrides={"wechat": wechat}, environ={})["wechat"]
     assert load({})["message_mode"] == "plaintext"
@@ -104,7 +104,8 @@ def test_non_utf8_bodies_are_refused_and_nothing_recorded(client, db_session, na
     assert recorded(db_session) == 0
 
 
-@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="UTF-8"?>', '<?xml version="1.0" encoding="utf-8"?>',
+@pytest.mark.parametrize("declaration", ['<?xml version="1.0" encoding="UTF-8"?>',
+                                         '<?xml version="1.0" encoding="utf-8"?>',
                                          '<?xml version="1.0"?>', ""])
 def test_utf8_bodies_are_read(client, declaration):
     resp = client.post("/wechat", query_string=signed_query(), data=(declaration + text_xml("你好")).encode())

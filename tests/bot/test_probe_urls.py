@@ -87,7 +87,8 @@ def test_bulk_dispatch_does_not_follow_an_outside_next(client, staff_user, targe
 def test_bulk_dispatch_follows_a_local_next(client, staff_user):
     login(client, staff_user("admin"))
     resp = client.post("/console/complaints/bulk-dispatch",
-                       data={"csrf_token": csrf_token(client, "/console/"), "next": "/console/complaints/?state=submitted"})
+                       data={"csrf_token": csrf_token(client, "/console/"),
+                             "next": "/console/complaints/?state=submitted"})
     assert resp.headers["Location"] == "/console/complaints/?state=submitted"
 
 
@@ -95,7 +96,8 @@ def test_bulk_dispatch_follows_a_local_next(client, staff_user):
 def test_login_does_not_follow_an_outside_next(client, staff_user, target):
     worker = staff_user("worker")
     resp = client.post("/console/login", query_string={"next": target},
-                       data={"csrf_token": csrf_token(client), "username": worker.username, "password": worker.password})
+                       data={"csrf_token": csrf_token(client), "username": worker.username,
+                             "password": worker.password})
     assert resp.headers["Location"] == "/console/", resp.headers["Location"]
 
 
