@@ -43,6 +43,7 @@ def home():
 
 
 # View modules register themselves on ``bp`` when imported.
-VIEWS = ["errors", "login", "communities", "households", "export", "roster", "bindings", "staff", "audit_log"]
+VIEWS = ["errors", "login", "password", "communities", "households", "export", "roster", "bindings", "staff",
+         "audit_log"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

@@ -89,3 +89,23 @@ def test_the_cookie_itself_expires_with_the_working_day(make_app, staff_user):
     cookie = next(v for k, v in resp.headers.items() if k == "Set-Cookie" and v.startswith("session="))
     assert "Expires=" in cookie
     assert app.permanent_session_lifetime.total_seconds() == 10 * 3600
+
+
+def test_changing_ones_own_password_keeps_this_session_and_ends_the_others(app, client, staff_user):
+    worker = staff_user("worker", communities=["幸福里小区"])
+    login(client, worker)
+    other_device = copy_of(app, client)
+    assert "修改密码" in client.get("/console/password").get_data(as_text=True)
+    wrong = client.post("/console/password", data={"csrf_token": csrf_token(client, "/console/password"),
+                                                   "current": "not-it", "new": "New-password-2026",
+                                                   "confirm": "New-password-2026"})
+    assert wrong.status_code == 400 and "当前密码不正确" in wrong.get_data(as_text=True)
+    resp = client.post("/console/password", data={"csrf_token": csrf_token(client, "/console/password"),
+                                                  "current": worker.password, "new": "New-password-2026",
+                                                  "confirm": "New-password-2026"})
+    assert resp.status_code == 302
+    assert logged_in(client)
+    assert not logged_in(other_device)
+    again = app.test_client()
+    login(again, worker, password="New-password-2026")
+    assert logged_in(again)
