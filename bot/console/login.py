@@ -37,8 +37,12 @@ def throttle_limits(username: str) -> dict[str, int]:
             f"acct:{name}": int(s["login_account_attempts"])}
 
 
+def window_start():
+    return now() - timedelta(seconds=int(settings()["login_window_s"]))
+
+
 def throttled(limits: dict[str, int]) -> bool:
-    since = now() - timedelta(seconds=int(settings()["login_window_s"]))
+    since = window_start()
     query = (select(LoginFailure.key, func.count()).where(LoginFailure.key.in_(list(limits)), LoginFailure.at > since)
              .group_by(LoginFailure.key))
     counts = dict(db.session().exec(query).all())
@@ -68,6 +72,7 @@ def login():
         return render_template("console/login.html", username=username), 429
     user = authenticate(username, password)
     if user is None:
+        sess.exec(delete(LoginFailure).where(LoginFailure.at <= window_start()))  # the table holds one window
         sess.add_all([LoginFailure(key=key, at=now()) for key in limits])
         sess.commit()
         flash("用户名或密码错误。", "error")

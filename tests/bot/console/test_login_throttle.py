@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from models import AuditLog
+from models import AuditLog, LoginFailure
 from tests.fixtures.console import csrf_token
 
 NGINX = {"REMOTE_ADDR": "127.0.0.1"}
@@ -95,3 +95,12 @@ def test_proxy_count_also_gives_the_scheme(proxied):
     proxied.test_client().get("/", environ_base=NGINX, headers={"X-Forwarded-For": "1.2.3.4, 198.51.100.7",
                                                                  "X-Forwarded-Proto": "https"})
     assert seen == {"addr": "198.51.100.7", "scheme": "https"}
+
+
+def test_failures_older_than_the_window_are_removed(proxied, staff_user, clock, db_session):
+    worker = staff_user("worker")
+    attempt(proxied, worker.username, "wrong", "203.0.113.66")
+    clock.advance(601)
+    attempt(proxied, worker.username, "wrong", "203.0.113.67")
+    keys = sorted(row.key for row in db_session.exec(select(LoginFailure)))
+    assert keys == sorted(["pair:203.0.113.67|" + worker.username, "addr:203.0.113.67", "acct:" + worker.username])
