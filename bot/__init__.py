@@ -28,6 +28,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # urllib3 logs each request's URL at DEBUG: WeChat's carry the AppSecret (cgi-bin/token) or the access_token.
     logging.getLogger("urllib3").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
+    from bot.accesslog import install_werkzeug_filter
+
+    install_werkzeug_filter()  # the development server's request log, without link tokens
 
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"), static_url_path="/static",

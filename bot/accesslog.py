@@ -7,10 +7,12 @@ and access logs are read by more people than the database.  The request
 line, path, query, Referer (a page's own URL, sent with its images) and the
 credential headers are written with those values replaced by ``-``;
 gunicorn.conf.py names the class.  nginx needs the same care
-(docs/DEPLOYMENT.md, "Access logs").
+(docs/DEPLOYMENT.md, "Access logs"); so does Werkzeug's development server,
+whose request lines go through :class:`RedactingFilter`.
 """
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import unquote_plus
 
@@ -73,3 +75,27 @@ class RedactingLogger(glogging.Logger):
             elif key in ("{query_string}e", "{path_info}e"):
                 atoms[key] = atoms["q"] if key == "{query_string}e" else atoms["U"]
         return atoms
+
+
+class RedactingFilter(logging.Filter):
+    """For the ``werkzeug`` logger: the development server's request line without tokens.
+
+    Werkzeug logs ``'"%s" %s %s'`` with the request line (``GET /path?query
+    HTTP/1.1``, maybe wrapped in colour codes) as the first argument.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            parts = record.args[0].split(" ")
+            if len(parts) >= 3:
+                parts[1] = redact_target(parts[1])
+                record.args = (" ".join(parts),) + record.args[1:]
+        return True
+
+
+WERKZEUG_FILTER = RedactingFilter()
+
+
+def install_werkzeug_filter() -> None:
+    """Once per process (``addFilter`` ignores the same object twice)."""
+    logging.getLogger("werkzeug").addFilter(WERKZEUG_FILTER)

@@ -6,6 +6,7 @@ Referer, headers, environ).
 """
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -89,3 +90,13 @@ def test_open311_key_in_a_header_and_still_in_the_query(make_app):
     assert client.get("/open311/v2/services.json", headers={"X-Api-Key": "k-open311-header"}).status_code == 200
     assert client.get("/open311/v2/services.json", headers={"X-Api-Key": "wrong"}).status_code == 403
     assert client.get("/open311/v2/services.json", query_string={"api_key": "k-open311-header"}).status_code == 200
+
+
+def test_development_server_request_log_has_no_tokens(live_server, caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    requests.get(f"{live_server}/h5/surveys/1", params={"t": SECRET}, timeout=30)
+    requests.get(f"{live_server}/c/{SECRET}", timeout=30)
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any("/h5/surveys/1?t=- HTTP/1.1" in line for line in lines), lines
+    assert any("GET /c/- HTTP/1.1" in line for line in lines), lines
+    assert not any(SECRET in line for line in lines)
