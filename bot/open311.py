@@ -93,7 +93,8 @@ def parse_dates() -> tuple[datetime, datetime]:
         if not raw:
             return default
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        # In UTC here, as the database stores it: 9999-12-31T23:59-14:00 overflows now (a 400), not in the query.
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
     end = parse("end_date", now())
     return parse("start_date", end - timedelta(days=DEFAULT_DAYS)), end
 

@@ -64,10 +64,16 @@ def test_household_cursor_with_huge_numbers_is_400(client, staff_user):
 def test_open311_dates_out_of_range_are_400(make_app):
     client = make_app({"complaints": {"open311_api_keys": ["k-open311-test-key"]}}).test_client()
     for query in ({"end_date": "0001-01-01"}, {"start_date": "9999-12-31T23:59:59", "end_date": "0001-01-01"},
-                  {"end_date": "0001-01-01T00:00:00+14:00"}):
+                  {"end_date": "0001-01-01T00:00:00+14:00"},
+                  {"start_date": "2026-01-01T00:00:00Z", "end_date": "9999-12-31T23:59:59-14:00"}):
         resp = client.get("/open311/v2/requests.json", query_string=query,
                           headers={"X-Api-Key": "k-open311-test-key"})
         assert resp.status_code == 400, (query, resp.status_code)
+    for query in ({"start_date": "0001-01-01T00:00:00Z", "end_date": "2026-12-01T00:00:00Z"},
+                  {"start_date": "2026-01-01T00:00:00Z", "end_date": "9999-12-31T09:59:59Z"}):
+        resp = client.get("/open311/v2/requests.json", query_string=query,
+                          headers={"X-Api-Key": "k-open311-test-key"})
+        assert resp.status_code == 200, (query, resp.status_code)
 
 
 # ------------------------------------------------------------- item 12: redirects
