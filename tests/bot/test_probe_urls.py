@@ -4,11 +4,13 @@ The walkers go through the URL map, so a route added later is covered too.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from tests.fixtures.console import csrf_token, login
+from tests.fixtures.surveys import sample_definition
 
 HUGE = "9" * 20  # past 2**63: SQLite cannot bind it, PostgreSQL overflows
 HUGE_ARGS = {"page": str(10 ** 30), "community": HUGE, "building": HUGE, "department": HUGE,
@@ -119,3 +121,16 @@ def test_numbers_in_console_forms_never_500(client, staff_user, number):
     for url, data in posts.items():
         resp = client.post(url, data={"csrf_token": token, **data})
         assert resp.status_code < 500, (url, resp.status_code)
+
+
+def test_survey_publish_with_a_time_before_year_one_in_utc(client, staff_user, seed_community):
+    seeded = seed_community("控制台小区")
+    login(client, staff_user("admin"))
+    token = csrf_token(client, "/console/surveys/templates")
+    resp = client.post("/console/surveys/templates",
+                       data={"csrf_token": token, "json": json.dumps(sample_definition(), ensure_ascii=False)})
+    template_id = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    for opens in ("0001-01-01T00:00", "9999-12-31T23:59:59-14:00"):
+        resp = client.post(f"/console/surveys/templates/{template_id}/publish",
+                           data={"csrf_token": token, "community_id": seeded.community.id, "opens": opens})
+        assert resp.status_code < 500, (opens, resp.status_code)
