@@ -132,6 +132,8 @@ class StaffUser(SQLModel, table=True):
     department_id: Optional[int] = Field(default=None, foreign_key="department.id")
     openid: Optional[str] = Field(default=None, max_length=64)  # for supervisor escalations
     active: bool = True
+    # Part of every session's key: raising it (logout, password change, disabling) ends them all.
+    session_generation: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -169,12 +171,12 @@ class AuditLog(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A failed console login, counted per username+IP to throttle guessing."""
+    """A failed console login, counted per account+address, address and account to throttle guessing."""
 
     __tablename__ = "login_failure"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    key: str = Field(max_length=160, index=True)  # "<username>|<ip>"
+    key: str = Field(max_length=160, index=True)  # "pair:<ip>|<username>", "addr:<ip>" or "acct:<username>"
     at: datetime = Field(default_factory=utcnow)
 
 

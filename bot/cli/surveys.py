@@ -29,11 +29,11 @@ def parse_time(value: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+        return parsed.astimezone(timezone.utc)  # OverflowError: 0001-01-01T00:00 in Shanghai is before year 1 in UTC
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"不是有效的时间: {value}（例如 2026-05-01T08:00）") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    return parsed.astimezone(timezone.utc)
 
 
 def find_community(session, name: str) -> Community:

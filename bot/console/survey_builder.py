@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from bot import db
 from bot.console.auth import actor, audit, roles_required
 from bot.console.surveys import bp
+from bot.urls import parse_int
 from models.surveys import SurveyTemplate
 from surveys import templates
 from surveys.errors import DefinitionError
@@ -61,8 +62,9 @@ def question_from(form: MultiDict) -> dict:
     if form.get("rows", "").strip():
         q["rows"] = parse_pairs(form["rows"])
     for key in NUMBER_KEYS:
-        if form.get(key, "").strip().lstrip("-").isdigit():
-            q[key] = int(form[key])
+        number = parse_int(form.get(key), signed=True)
+        if number is not None:
+            q[key] = number
     if form.get("help", "").strip():
         q["help"] = form["help"].strip()
     show_if = condition(form)

@@ -10,6 +10,7 @@ from bot.console.auth import actor, audit, now, require_community, roles_require
 from bot.console.surveys import bp
 from bot.console.views import render_chat
 from bot.h5.forms import FormProblem, photo_key, raw_answers
+from bot.urls import parse_int
 from models import Building, Household
 from models.surveys import Ballot, SurveyEligible
 from surveys import ballots, excel, runs, stats
@@ -104,7 +105,7 @@ def paper_form(run_id: int, errors: dict | None = None, values: dict | None = No
                        .order_by(Ballot.updated_at.desc())).all()
     return render_template("console/surveys/paper.html", run=run, d=d, households=households, papers=papers,
                            errors=errors or {}, values=values or {},
-                           chosen=request.form.get("household_id", type=int)), status
+                           chosen=parse_int(request.form.get("household_id"))), status
 
 
 @bp.post("/runs/<int:run_id>/paper")
@@ -112,7 +113,7 @@ def paper_form(run_id: int, errors: dict | None = None, values: dict | None = No
 def paper_submit(run_id: int):
     run = _run(run_id)
     sess = db.session()
-    household_id = request.form.get("household_id", type=int)
+    household_id = parse_int(request.form.get("household_id"))
     sheet = request.files.get("sheet")
     if not household_id or not sheet or not sheet.filename:
         return paper_form(run_id, errors={"_form": "请选择户并上传签字的纸质答卷照片"}, status=400)

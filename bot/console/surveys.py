@@ -13,6 +13,7 @@ from sqlmodel import select
 from bot import db
 from bot.console import nav
 from bot.console.auth import actor, audit, now, roles_required, visible_community_ids
+from bot.urls import parse_int
 from models import Community
 from models.surveys import SurveyTemplate, SurveyVersion
 from surveys import questions, runs, stats, templates
@@ -118,7 +119,7 @@ def template_publish(template_id: int):
     from bot.cli.surveys import parse_time
 
     sess = db.session()
-    community_id = request.form.get("community_id", type=int)
+    community_id = parse_int(request.form.get("community_id"))
     try:
         run = runs.publish(template_id, community_id or 0, session=sess, now=now(),
                            opens_at=parse_time(request.form.get("opens") or None),

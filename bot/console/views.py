@@ -1,8 +1,9 @@
 """Small helpers shared by console views (arguments, the households' labels, chat text)."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
+from bot.urls import int_param
 from models.households import HOUSEHOLD_STATUSES, REQUEST_REASONS
 from models.privacy import mask_name, mask_phone
 
@@ -18,8 +19,8 @@ assert set(REQUEST_REASON_LABELS) == set(REQUEST_REASONS)
 
 
 def int_arg(name: str, source=None) -> int | None:
-    value = (source if source is not None else request.args).get(name, "")
-    return int(value) if value.isdigit() else None
+    """None when absent or empty, 400 when not a plain number in an id's range (bot.urls)."""
+    return int_param(name, source)
 
 
 def render_chat(template: str, **values) -> str:

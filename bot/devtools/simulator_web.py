@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from bot.devtools import delivered, transport
 from bot.devtools.media import upload_stream
 from bot.devtools.wechat_client import SimulatedWeChat, reply_text
+from bot.urls import parse_int
 
 bp = Blueprint("simulator", __name__, url_prefix="/dev/simulator")
 
@@ -132,6 +133,5 @@ def photo():
 @bp.get("/delivered")
 def delivered_messages():
     openid = checked_openid(request.args.get("openid"))
-    since = request.args.get("since", "0")
-    found = delivered.fetch(api_base_url(), openid, int(since) if since.isdigit() else 0)
+    found = delivered.fetch(api_base_url(), openid, parse_int(request.args.get("since"), maximum=2**62) or 0)
     return jsonify(messages=found.messages, next=found.next, reachable=found.reachable)

@@ -8,6 +8,7 @@ from sqlmodel import select
 from bot import db
 from bot.console.auth import actor, audit, current_staff, roles_required
 from bot.console.faq import EDITORS, READERS, bp, faq_cache, refresh_index
+from bot.urls import parse_int
 from handlers.faq import service
 from handlers.faq.decide import understand
 from models import FaqEntry, PolicyArticle, UnansweredQuestion
@@ -72,8 +73,7 @@ def entry_save(entry_id: int | None = None):
     sess = db.session()
     before = entry_snapshot(sess.get(FaqEntry, entry_id)) if entry_id and sess.get(FaqEntry, entry_id) else None
     values = {name: request.form.get(name, "") for name in ENTRY_FORM_FIELDS}
-    article = request.form.get("article_id", "")
-    values["article_id"] = int(article) if article.isdigit() else None
+    values["article_id"] = parse_int(request.form.get("article_id"))
     values["active"] = request.form.get("active") == "1"
     try:
         entry = service.save_entry(values, actor=actor(), session=sess, entry_id=entry_id)

@@ -7,6 +7,7 @@ from sqlmodel import select
 from bot import db
 from bot.console.auth import actor, audit, current_staff, roles_required
 from bot.console.faq import EDITORS, READERS, bp, refresh_index
+from bot.urls import parse_int
 from handlers.faq import service
 from models import FaqEntry, UnansweredQuestion
 
@@ -52,13 +53,13 @@ def _resolved(question_id: int, action: str, change) -> object:
 @bp.post("/unanswered/<int:question_id>/alternative")
 @roles_required(*EDITORS)
 def make_alternative(question_id: int):
-    entry_id = request.form.get("entry_id", "")
-    if not entry_id.isdigit():
+    entry_id = parse_int(request.form.get("entry_id"))
+    if entry_id is None:
         flash("请选择要归入的问答。", "error")
         return redirect(url_for("console_faq.unanswered"))
     text = request.form.get("text", "").strip() or None
     row = _resolved(question_id, "faq.unanswered.alternative",
-                    lambda sess: service.resolve_as_alternative(question_id, int(entry_id), actor=actor(),
+                    lambda sess: service.resolve_as_alternative(question_id, entry_id, actor=actor(),
                                                                 session=sess, text=text))
     if isinstance(row, UnansweredQuestion):
         flash(f"已加为问答 #{row.entry_id} 的相似问法。", "info")
