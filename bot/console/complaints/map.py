@@ -80,8 +80,8 @@ def complaint_map():
 @roles_required("admin")
 def building_positions():
     env = current_env()
-    community = env.session.get(Community, int(request.args.get("community", "0") or 0)
-                                if request.args.get("community", "").isdigit() else 0)
+    raw = request.args.get("community", "")
+    community = env.session.get(Community, int(raw)) if raw.isdigit() and len(raw) < 10 else None
     if community is None:
         abort(404)
     if request.method == "POST":
