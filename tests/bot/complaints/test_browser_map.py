@@ -64,6 +64,7 @@ def test_admin_sets_positions_and_reads_the_map_with_hot_spots(live_server, page
     page.wait_for_selector("text=没有保存")
     assert "2号楼：平面位置要两个数都填" in page.inner_text(".flash.error")
     page.fill("tr[data-building='2号楼'] input[aria-label='2号楼 行']", "1")
+    page.screenshot(path=os.environ.get("LINLI_MAP_FORM_SCREENSHOT") or str(tmp_path / "positions.png"), full_page=True)
     page.click("#positions button[type=submit]")
     page.wait_for_selector("text=楼栋位置已保存")
 
