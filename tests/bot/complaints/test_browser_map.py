@@ -116,6 +116,10 @@ def test_without_positions_the_map_is_drawn_from_the_complaints_coordinates(live
     hot = page.locator("#hot-spots tbody tr")
     assert hot.count() == 1 and hot.locator(".count").inner_text() == "3"
     page.screenshot(path=os.environ.get("LINLI_MAP_GEO_SCREENSHOT") or str(tmp_path / "map_geo.png"), full_page=True)
+    page.set_viewport_size({"width": 375, "height": 800})  # a worker's phone: the plan pans inside its card
+    assert page.locator(".plan-wrap").bounding_box()["width"] <= 375
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
+    page.screenshot(path=os.environ.get("LINLI_MAP_PHONE_SCREENSHOT") or str(tmp_path / "map_phone.png"), full_page=True)
     other_id = community_named(db_session, OTHER).id
     assert page.goto(live_server + f"/console/complaints/map?community={other_id}").status == 404
     assert page.goto(live_server + f"/console/complaints/map/buildings?community={roster.id}").status == 403
