@@ -145,6 +145,14 @@ def _nice_scale(k: float) -> tuple[int, float]:
     return best, round(best * k, 1)
 
 
+def _step_aside(x: float, y: float, n: int) -> tuple[float, float]:
+    """The n-th marker at the very same point, moved onto a small spiral so that none hides another."""
+    if n == 0:
+        return x, y
+    radius = MARKER_GAP * (0.7 + 0.15 * n)
+    return round(x + radius * math.cos(n * 2.4), 1), round(y + radius * math.sin(n * 2.4), 1)
+
+
 def _geo(spots: list[Spot], complaints: list[Complaint], places: dict) -> Plan:
     points = [(s.latitude, s.longitude) for s in spots if s.on_earth]
     points += [(c.latitude, c.longitude) for c in complaints if c.latitude is not None and c.longitude is not None]
@@ -161,9 +169,8 @@ def _geo(spots: list[Spot], complaints: list[Complaint], places: dict) -> Plan:
         building = names.get(places.get(c.id), "")
         if c.latitude is not None and c.longitude is not None:
             x, y = fit(*to_m(c.latitude, c.longitude))
-            n = taken[(x, y)] = taken.get((x, y), -1) + 1  # the same spot again: step around it
-            x, y = round(x + MARKER_GAP * 0.7 * math.cos(n * 2.4) * (n > 0), 1), \
-                round(y + MARKER_GAP * 0.7 * math.sin(n * 2.4) * (n > 0), 1)
+            taken[(x, y)] = taken.get((x, y), -1) + 1
+            x, y = _step_aside(x, y, taken[(x, y)])
             plan.markers.append(Marker(c, x, y, GROUP_OF.get(c.state, "ended"), building))
         elif places.get(c.id) in blocks:
             waiting.setdefault(places[c.id], []).append(c)
