@@ -51,6 +51,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "review_workdays": 1, "sign_workdays": 1, "warn_fraction": 0.8,
         "max_returns": 3, "need_info_days": 7, "rating_days": 7,
         "duplicate_radius_m": 200, "duplicate_days": 7,
+        "hotspot_radius_m": 50, "hotspot_days": 14,  # the complaint map's hot spots: same category and place
         "media_expire_days": 3, "fetch_backoff_s": 30, "fetch_backoff_max_s": 3600, "fetch_batch": 20,
         "max_photo_bytes": 20 * 1024 * 1024, "max_photo_pixels": 60_000_000, "max_side_px": 2048,
         "thumb_px": 400, "calendar_file": "",

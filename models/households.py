@@ -31,6 +31,12 @@ class Building(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", index=True)
     name: str = Field(max_length=32)  # 楼栋, e.g. "3号楼" or "3"
     sort_key: int = 0
+    # Where the building stands on the community's plan (the complaint map), set once by an admin:
+    # a cell on a grid drawn with north up, and/or its coordinates (WGS-84, as phones report them).
+    plan_x: Optional[float] = None
+    plan_y: Optional[float] = None
+    latitude: Optional[float] = None
+    longitude: Optional[float] = None
 
 
 class Household(SQLModel, table=True):

@@ -194,6 +194,10 @@ def upgrade() -> None:
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('sort_key', sa.Integer(), nullable=False),
+    sa.Column('plan_x', sa.Float(), nullable=True),
+    sa.Column('plan_y', sa.Float(), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('community_id', 'name')
