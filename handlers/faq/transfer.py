@@ -43,6 +43,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    entry_ids: list[int] = field(default_factory=list)  # the entries written, in file order
 
     @property
     def ok(self) -> bool:
@@ -136,8 +137,9 @@ def import_file(path: str | Path, *, actor: str, session: Session, data: bytes |
         if not use_ids:
             values.pop("id", None)
         existing = _existing(values, session)
-        service.save_entry(_entry_values(values), actor=actor, session=session,
-                           entry_id=existing.id if existing else None)
+        entry = service.save_entry(_entry_values(values), actor=actor, session=session,
+                                   entry_id=existing.id if existing else None)
+        result.entry_ids.append(entry.id)
         result.updated += existing is not None
         result.created += existing is None
     return result
