@@ -47,6 +47,8 @@ def import_command(path: str) -> None:
                                            render=_render, now=utcnow(), session=session)
         session.commit()
     click.echo(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。")
+    if result.retired_samples:
+        click.echo(f"已停用 {result.retired_samples} 条示例问答（仍可在管理后台查看和重新启用）。")
     if answered:
         click.echo(f"现在能回答 {len(answered)} 个未答问题，答案已发给提问的居民。")
     for line in report_lines(build_report(index, result.entry_ids, outside=outside)):

@@ -8,6 +8,7 @@ from sqlmodel import select
 from bot import db
 from bot.console.auth import actor, audit, now, require_community, roles_required
 from bot.console.surveys import bp
+from bot.console.views import render_chat
 from bot.h5.forms import FormProblem, photo_key, raw_answers
 from models import Building, Household
 from models.surveys import Ballot, SurveyEligible
@@ -122,7 +123,7 @@ def paper_submit(run_id: int):
         storage.put(key, sheet.read(IMAGE_LIMIT), content_type)
         raw = raw_answers(d, request.form, request.files, lambda f: _store(storage, run_id, household_id, f))
         cast = ballots.Cast(channel="paper", raw=raw, actor=actor(), photo_key=key)
-        ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now())
+        ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now(), render=render_chat)
     except FormProblem as exc:
         return paper_form(run_id, errors={exc.code or "_form": str(exc)}, status=400)
     except AnswersInvalid as exc:

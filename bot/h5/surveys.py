@@ -8,6 +8,7 @@ from flask import current_app, render_template, request
 from bot import db
 from bot.h5 import bp
 from bot.h5.forms import FormProblem, photo_key, raw_answers
+from bot.wechat.pipeline import render_text
 from models import Household
 from surveys import ballots, links, runs, stats
 from surveys.answers import AnswersInvalid, summary_lines
@@ -62,7 +63,8 @@ def survey_submit(run_id: int):
         resident_id, run, household = _identify(run_id, token)
         d = runs.version_of(run, session=session).definition
         raw = raw_answers(d, request.form, request.files, _storer(run_id, household.id))
-        ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=_now())
+        ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=_now(),
+                                          render=render_text)
     except FormProblem as exc:
         session.rollback()
         return _page(run, household, token, {}, {exc.code or "_form": str(exc)}, 400)

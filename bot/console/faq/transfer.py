@@ -36,6 +36,8 @@ def import_upload():
     answered = rebuild_and_follow_up(set(result.entry_ids))
     sess.commit()
     flash(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。", "info")
+    if result.retired_samples:
+        flash(f"已停用 {result.retired_samples} 条示例问答（可在问答列表中查看和重新启用）。", "info")
     if answered:
         flash(f"现在能回答 {len(answered)} 个未答问题，答案已发给提问的居民。", "info")
     report = build_report(faq_cache().index, result.entry_ids, outside=load_outside(sess))
