@@ -1,4 +1,5 @@
 """Binding through the real /wechat endpoint, with the signed simulated WeChat."""
+import pytest
 from sqlmodel import select
 
 from bot.devtools.wechat_client import reply_text
