@@ -79,7 +79,9 @@ def _resolved(question_id: int, action: str, change, writes_entry: bool = False)
         return redirect(url_for("console_faq.unanswered"))
     audit(action, f"unanswered:{question_id}", after={"status": row.status, "entry_id": row.entry_id},
           community_id=row.community_id)
-    others = rebuild_and_follow_up({row.entry_id} if writes_entry and row.entry_id else set())
+    others = []
+    if writes_entry or row.status == "outside":  # what the matcher sees changed (a written answer: nothing)
+        others = rebuild_and_follow_up({row.entry_id} if writes_entry and row.entry_id else set())
     sess.commit()
     if others:
         flash(f"另有 {len(others)} 个相似的未答问题也能回答了，答案已发给提问的居民。", "info")
