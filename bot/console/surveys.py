@@ -167,4 +167,4 @@ def _actor() -> str:
     return actor()
 
 
-from bot.console import survey_builder, survey_runs  # noqa: E402,F401  (register their pages on bp)
+from bot.console import survey_builder, survey_print, survey_runs  # noqa: E402,F401  (register their pages on bp)
