@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from bot import db
 from models import Community
-from surveys import runs, stats, templates
+from surveys import phases, runs, stats, templates
 from surveys.errors import SurveyError
 
 survey = AppGroup("survey", help="Survey templates, runs and figures.")
@@ -105,6 +105,8 @@ def publish(template_id: int, community_name: str, opens: str | None, closes: st
                            closes_at=parse_time(closes), actor="cli")
     except SurveyError as exc:
         raise _fail(exc) from None
+    for warning in phases.unmet_gates(community.id, run.phase, session=session):
+        click.echo(f"注意：{warning}", err=True)  # published all the same; stdout stays the run id
     session.commit()
     click.echo(run.id)
 

@@ -49,8 +49,12 @@ def run_report(run_id: int):
 @bp.get("/runs/<int:run_id>/not-answered")
 @roles_required("admin", "worker")
 def run_not_answered(run_id: int):
+    """Households not answered yet (masked), one sheet per building (``?building=ID``: that one only)."""
     run = _run(run_id)
     groups = stats.not_answered(run_id, session=db.session())
+    building = db.session().get(Building, request.args.get("building", type=int) or 0)
+    if building is not None:
+        groups = [g for g in groups if g["building"] == building.name]
     return render_template("console/surveys/not_answered.html", run=run, groups=groups, printed_at=now())
 
 
