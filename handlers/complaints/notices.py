@@ -6,21 +6,20 @@ per event (``complaint:<id>:<event id>``) so a step is announced once.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
 from handlers.complaints.categories import short_name
 from handlers.complaints.env import Env
 from models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto, Department
+from models.localtime import SHORT, show
 from models.outbox import enqueue
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 FOLLOWER_ACTIONS = {"dispatch", "resolve", "close", "reopen"}
 
 
 def local_time(value: datetime | None) -> str:
-    return value.astimezone(LOCAL).strftime("%m月%d日 %H:%M") if value else ""
+    return show(value, SHORT)
 
 
 def values_for(complaint: Complaint, event: ComplaintEvent, env: Env) -> dict:

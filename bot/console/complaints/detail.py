@@ -13,7 +13,6 @@ from bot.console.complaints.queue import lookups
 from handlers.complaints import deadlines, duplicates, routing
 from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_LABELS, RATING_LABELS
 from handlers.complaints.lifecycle import CLOSURE_REASONS, allowed_actions
-from handlers.complaints.notices import local_time
 from models import ComplaintEvent, ComplaintPhoto, Resident
 from models.privacy import mask_name, mask_phone
 
@@ -44,7 +43,7 @@ def detail(complaint_id: int):
     similar = duplicates.suggestions(complaint, env=env) if "mark_duplicate" in actions else []
     page = render_template(
         "console/complaints/detail.html", c=complaint, photos=photos, events=events, actions=actions,
-        suggested=suggested, similar=similar, who=reporter(complaint), local_time=local_time,
+        suggested=suggested, similar=similar, who=reporter(complaint),
         overdue=deadlines.is_overdue(complaint, env.now), warn_at=deadlines.warn_at(complaint, env.cfg.warn_fraction),
         now=env.now, action_labels=ACTION_LABELS, closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS,
         deadline_labels=DEADLINE_LABELS, closure_reasons=CLOSURE_REASONS, **lookups())
