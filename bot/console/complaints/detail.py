@@ -7,26 +7,24 @@ from sqlmodel import select
 from bot import db
 from bot.complaints.public import photo_response
 from bot.complaints.services import current_env
-from bot.console.auth import audit, current_staff, roles_required
-from bot.console.complaints import STAFF_ROLES, bp, viewer_actor, visible_complaint
+from bot.console.auth import audit, roles_required
+from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_actor, visible_complaint
 from bot.console.complaints.queue import lookups
 from handlers.complaints import deadlines, duplicates, routing
 from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_LABELS, RATING_LABELS
 from handlers.complaints.lifecycle import CLOSURE_REASONS, allowed_actions
-from models import ComplaintEvent, ComplaintPhoto, Resident
-from models.privacy import mask_name, mask_phone
+from handlers.complaints.reporters import Reporter, reporters
+from models import ComplaintEvent, ComplaintPhoto
 
 
-def reporter(complaint) -> dict:
-    """Who reported it: full contact for workers and admins (they call back), masked for departments."""
-    resident = db.session().get(Resident, complaint.resident_id) if complaint.resident_id else None
-    if resident is None:
-        return {"name": "", "phone": ""}
-    if current_staff().role == "department":
-        return {"name": mask_name(resident.name), "phone": mask_phone(resident.phone)}
-    if resident.phone:
+def reporter(complaint) -> Reporter:
+    """Who reported it: full contact for those who call back (``may_see_contacts``), else masked."""
+    found = reporters(db.session(), [complaint]).get(complaint.id) or Reporter()
+    if not may_see_contacts():
+        return found.masked()
+    if found.phone or found.name:
         audit("pii.view", f"complaint:{complaint.id}", community_id=complaint.community_id)
-    return {"name": resident.name or "", "phone": resident.phone or ""}
+    return found
 
 
 @bp.get("/<int:complaint_id>")
