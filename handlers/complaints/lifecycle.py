@@ -38,7 +38,7 @@ TRANSITIONS: dict[str, Transition] = {
     "accept": Transition(("submitted", "reopened"), "accepted", STAFF),
     "dispatch": Transition(("submitted", "accepted", "returned", "reopened"), "dispatched", STAFF + ("system",),
                            public=True),
-    "sign": Transition(("dispatched",), "in_progress", ("department", "admin")),
+    "sign": Transition(("dispatched",), "in_progress", ("department", "admin"), public=True),
     "return": Transition(("dispatched", "in_progress"), "returned", ("department", "admin"), requires=("note",)),
     "request_extension": Transition(("in_progress",), "extension_requested", ("department", "admin"),
                                     requires=("note", "workdays")),
