@@ -12,7 +12,7 @@ from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_act
 from bot.console.complaints.queue import lookups
 from handlers.complaints import deadlines, duplicates, routing
 from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_LABELS, RATING_LABELS
-from handlers.complaints.lifecycle import CLOSURE_REASONS, allowed_actions
+from handlers.complaints.lifecycle import REASONS_FOR, allowed_actions
 from handlers.complaints.reporters import Reporter, reporters
 from models import ComplaintEvent, ComplaintPhoto
 
@@ -44,7 +44,7 @@ def detail(complaint_id: int):
         suggested=suggested, similar=similar, who=reporter(complaint),
         overdue=deadlines.is_overdue(complaint, env.now), warn_at=deadlines.warn_at(complaint, env.cfg.warn_fraction),
         now=env.now, action_labels=ACTION_LABELS, closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS,
-        deadline_labels=DEADLINE_LABELS, closure_reasons=CLOSURE_REASONS, **lookups())
+        deadline_labels=DEADLINE_LABELS, reasons_for=REASONS_FOR, **lookups())
     env.session.commit()  # the pii.view audit row
     return page
 
