@@ -7,6 +7,7 @@ from sqlmodel import select
 from bot import db
 from bot.complaints.public import photo_response
 from bot.complaints.services import current_env
+from bot.console import audit_words
 from bot.console.auth import audit, roles_required
 from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_actor, visible_complaint
 from bot.console.complaints.queue import lookups
@@ -15,6 +16,7 @@ from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_L
 from handlers.complaints.lifecycle import REASONS_FOR, allowed_actions
 from handlers.complaints.reporters import Reporter, reporters
 from models import ComplaintEvent, ComplaintPhoto
+from models.privacy import mask_name
 
 
 def reporter(complaint) -> Reporter:
@@ -25,6 +27,14 @@ def reporter(complaint) -> Reporter:
     if found.phone or found.name:
         audit("pii.view", f"complaint:{complaint.id}", community_id=complaint.community_id)
     return found
+
+
+def timeline_actors(events, who: Reporter) -> dict[str, str]:
+    """Event actor code → 居民 张* / 社区工作人员 李* / 系统 (never ``resident:1``)."""
+    staff = audit_words.staff_directory(db.session(), {e.actor for e in events})
+    resident = f"居民 {mask_name(who.name)}" if who.name else "居民"
+    return {e.actor: resident if e.actor.startswith("resident:") else audit_words.actor_label(e.actor, staff)
+            for e in events}
 
 
 @bp.get("/<int:complaint_id>")
@@ -39,9 +49,10 @@ def detail(complaint_id: int):
     actions = allowed_actions(complaint, viewer_actor())
     suggested = routing.department_for(env.session, complaint.category, complaint.community_id, env.settings)
     similar = duplicates.suggestions(complaint, env=env) if "mark_duplicate" in actions else []
+    who = reporter(complaint)
     page = render_template(
         "console/complaints/detail.html", c=complaint, photos=photos, events=events, actions=actions,
-        suggested=suggested, similar=similar, who=reporter(complaint),
+        suggested=suggested, similar=similar, who=who, actors=timeline_actors(events, who),
         overdue=deadlines.is_overdue(complaint, env.now), warn_at=deadlines.warn_at(complaint, env.cfg.warn_fraction),
         now=env.now, action_labels=ACTION_LABELS, closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS,
         deadline_labels=DEADLINE_LABELS, reasons_for=REASONS_FOR, **lookups())
