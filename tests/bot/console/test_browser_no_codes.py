@@ -78,6 +78,8 @@ def test_read_and_printed_pages_show_no_codes(live_server, page, demo, db_sessio
     assert "社区工作人员 d" in audit  # a worker by role and masked name
     page.goto(live_server + "/console/surveys/runs/1/report")
     assert "（“您是否同意本小区纳入老旧小区改造计划？”选同意）" in page.inner_text("#gate-yes")
+    page.goto(live_server + "/console/surveys/runs/2/paper")
+    assert "可上传问题照片（选填，有条件）" in page.inner_text("#paper-form")  # not “（选填）（有条件）”
     resident_complaint = db_session.exec(select(Complaint).where(Complaint.openid == "oRes")).one()
     page.goto(f"{live_server}/console/complaints/{resident_complaint.id}")
     assert "提交 · 居民" in page.inner_text("#timeline")
