@@ -10,6 +10,7 @@ import io
 
 from flask import Response, request
 from openpyxl import Workbook
+
 from bot.complaints.services import current_env
 from bot.console.auth import audit, roles_required
 from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_scope

@@ -62,7 +62,8 @@ def test_read_and_printed_pages_show_no_codes(live_server, page, demo, db_sessio
         pages += [f"/console/surveys/runs/{run_id}", f"/console/surveys/runs/{run_id}/report",
                   f"/console/surveys/runs/{run_id}/paper"]
     pages += [f"/console/complaints/{cid}" for cid in db_session.exec(select(Complaint.id)).all()]
-    pages += ["/console/audit"]
+    pages += ["/console/audit", "/console/complaints/", "/console/complaints/figures", "/console/households/1",
+              "/console/surveys/runs/1/not-answered"]
     found = {}
     for path in pages:
         page.goto(live_server + path)
