@@ -29,7 +29,7 @@ def audit_log():
     staff = audit_words.staff_directory(db.session(), {r.actor for r in rows})
     words = {c.code: c.name for c in all_categories(current_app.config["LINLI"])}
     return render_template("console/audit.html", rows=[readable(r, staff, words) for r in rows[:PAGE]],
-                           action=action, actions=audit_words.ACTIONS,
+                           action=action, actions=audit_words.FILTERS,
                            next_before=rows[PAGE - 1].id if more else None)
 
 

@@ -34,6 +34,10 @@ ACTIONS = {
     "survey.export": "导出答卷", "survey.paper_ballot": "录入纸质答卷", "survey.paper_sheet.view": "查看签字答卷",
     "outbox.retry": "重发消息",
 }
+# The log's filter: groups (a prefix of the code) first, then single actions.
+GROUPS = {"staff.": "账号（全部）", "binding.": "绑定（全部）", "complaint.": "诉求（全部）", "survey.": "调查（全部）",
+          "faq.": "问答（全部）", "department.": "部门（全部）"}
+FILTERS = {**GROUPS, **ACTIONS}
 TARGETS = {
     "staff": "工作人员", "community": "小区", "household": "住户", "households": "住户名单", "roster": "花名册",
     "binding": "绑定", "binding_request": "绑定申请", "owner_claim": "产权人申请", "department": "部门",

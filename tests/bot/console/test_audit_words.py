@@ -37,3 +37,13 @@ def test_targets_actors_and_changes_in_words():
                                          {"water": "供水排水"})
     assert summary == "状态：空置 → 自住；负责类别：供水排水"
     assert audit_words.change_summary(None, {"code": "plan-vote", "title": "表决票"}) == "标题：表决票"
+
+
+def test_the_log_filters_by_group_and_reads_in_words(client, staff_user):
+    from tests.fixtures.console import login
+
+    login(client, staff_user("admin", username="wangwu"))
+    html = client.get("/console/audit?action=staff.").get_data(as_text=True)
+    assert '<option value="staff." selected>账号（全部）</option>' in html
+    assert "登录" in html and "管理员 测" in html and "staff.login</td>" not in html  # display name, masked
+    assert "登录" not in client.get("/console/audit?action=survey.").get_data(as_text=True).split('id="audit"')[1]
