@@ -15,7 +15,6 @@ _zone: list[ZoneInfo] = [ZoneInfo(DEFAULT_ZONE)]
 
 DATETIME = "%Y-%m-%d %H:%M"
 SHORT = "%m月%d日 %H:%M"  # chat texts about the coming days; never in exports
-LONG = "%Y年%m月%d日 %H:%M"
 
 
 def use_zone(name: str) -> None:
