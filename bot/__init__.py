@@ -20,10 +20,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(overrides: dict | None = None) -> Flask:
     from bot import config as config_mod
     from bot import db
+    from models import localtime
 
     overrides = dict(overrides or {})
     clock = overrides.pop("time_source", None) or time.time
     cfg = config_mod.load(overrides.pop("config_path", None), overrides=overrides)
+    localtime.use_zone(cfg["app"]["timezone"])  # every date a person reads
     logging.basicConfig(level=cfg["app"]["log_level"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # urllib3 logs each request's URL at DEBUG: WeChat's carry the AppSecret (cgi-bin/token) or the access_token.

@@ -99,7 +99,7 @@ def prompt(ctx: Context, step: Step, *, error: str | None = None, intro: bool = 
     q = step.current
     options = questions.options_of(q) if questions.get(q["type"]).has_options else []
     return ctx.say("wechat/survey_question.txt", run=step.run, d=step.d, q=q, options=options, notes=notes,
-                   rows=q.get("rows", []), hint=questions.get(q["type"]).chat_hint, error=error, intro=intro,
+                   rows=q.get("rows", []), hint=questions.get(q["type"]).hint_for(q), error=error, intro=intro,
                    resumed=resumed, changing=changing, link=link, number=answered_count(step) + 1,
                    first=answered_count(step) == 0)
 

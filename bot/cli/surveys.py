@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -12,7 +11,7 @@ from flask.cli import AppGroup
 from sqlmodel import select
 
 from bot import db
-from models import Community
+from models import Community, localtime
 from surveys import phases, runs, stats, templates
 from surveys.errors import SurveyError
 
@@ -24,13 +23,13 @@ def _now() -> datetime:
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """ISO 8601; without an offset the time is read as Asia/Shanghai."""
+    """ISO 8601; without an offset the time is read in the app's time zone."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
         if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+            parsed = parsed.replace(tzinfo=localtime.zone())
         return parsed.astimezone(timezone.utc)  # OverflowError: 0001-01-01T00:00 in Shanghai is before year 1 in UTC
     except (ValueError, OverflowError):
         raise click.BadParameter(f"不是有效的时间: {value}（例如 2026-05-01T08:00）") from None

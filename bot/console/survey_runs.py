@@ -109,6 +109,7 @@ def paper_form(run_id: int, errors: dict | None = None, values: dict | None = No
                        .order_by(Ballot.updated_at.desc())).all()
     return render_template("console/surveys/paper.html", run=run, d=d, households=households, papers=papers,
                            errors=errors or {}, values=values or {},
+                           titles={q["code"]: q["title"] for q in d["questions"]},
                            chosen=parse_int(request.form.get("household_id"))), status
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import current_app
 
 from bot.urls import int_param
+from models import localtime
 from models.households import HOUSEHOLD_STATUSES, REQUEST_REASONS
 from models.privacy import mask_name, mask_phone
 
@@ -51,10 +52,6 @@ def json_text(value) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def local_time(value) -> str:
-    """Aware UTC shown in Asia/Shanghai."""
-    if value is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+def local_time(value, fmt: str = localtime.DATETIME) -> str:
+    """Aware UTC shown in the app's time zone."""
+    return localtime.show(value, fmt)

@@ -38,6 +38,14 @@ def viewer_scope() -> Scope:
     return Scope(community_ids=staff.community_ids)
 
 
+def may_see_contacts() -> bool:
+    """Whether the viewer may read reporters' names and phones in full (each view audited).
+
+    Workers and admins call residents back; department staff read them masked."""
+    staff = current_staff()
+    return staff is not None and staff.role in WORKERS
+
+
 def viewer_actor() -> Actor:
     staff = current_staff()
     return Actor(staff.username, staff.role, staff.department_id)

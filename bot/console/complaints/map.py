@@ -16,7 +16,7 @@ from bot.console.auth import audit, roles_required
 from bot.console.complaints import STAFF_ROLES, bp, viewer_scope
 from bot.console.complaints.queue import lookups
 from handlers.complaints import hotspots, places, plan, queries
-from handlers.complaints.calendar import LOCAL
+from models import localtime
 from handlers.households.positions import PositionRow, buildings_of, save_positions
 from models import Community, Complaint
 
@@ -72,7 +72,7 @@ def complaint_map():
     return render_template(
         "console/complaints/map.html", plan=plan.layout(spots, shown, placed), community_id=community_id,
         args=args, periods=PERIODS, groups=plan.STATE_GROUPS, spots=spots, spot_names={s.id: s.name for s in spots},
-        hot=hotspots.hot_spots(recent, placed, radius_m=env.cfg.hotspot_radius_m), cfg=env.cfg, tz=LOCAL,
+        hot=hotspots.hot_spots(recent, placed, radius_m=env.cfg.hotspot_radius_m), cfg=env.cfg, tz=localtime.zone(),
         positioned=any(s.on_grid or s.on_earth for s in spots), **names)
 
 

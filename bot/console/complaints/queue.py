@@ -10,7 +10,6 @@ from bot.console.auth import audit, current_staff, roles_required
 from bot.console.complaints import STAFF_ROLES, WORKERS, bp, viewer_actor, viewer_scope, visible_complaint
 from bot.urls import MAX_ID, int_param, parse_int, safe_next
 from handlers.complaints import categories, queries
-from handlers.complaints.calendar import LOCAL
 from handlers.complaints.deadlines import OPEN_STATES
 from handlers.complaints.labels import STATE_LABELS
 from handlers.complaints.lifecycle import TransitionError, transition
@@ -61,7 +60,7 @@ def queue():
         ComplaintPhoto.complaint_id.in_([c.id for c in rows] or [-1]), ComplaintPhoto.status == "pending")
         .group_by(ComplaintPhoto.complaint_id)).all())
     return render_template("console/complaints/queue.html", rows=rows, total=total, page=page_no, size=size,
-                           filters=filters, args=request.args.to_dict(), pending=pending, now=env.now, tz=LOCAL,
+                           filters=filters, args=request.args.to_dict(), pending=pending, now=env.now,
                            open_states=OPEN_STATES, can_dispatch=current_staff().role in WORKERS, **lookups())
 
 
