@@ -39,10 +39,14 @@ log = logging.getLogger(__name__)
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "learned.json"
 TOP = 10  # candidates the models look at
 
+# Signals each of which names its own best candidate: how many agree on one is evidence that
+# holds whatever the FAQ's wording (a ranking's votes, not its scale).
+VOTERS = ("sentence", "fulltext", "word_vectors", "answer_sentence", "phrasing", "answer_words")
 RANK_FEATURES = ("final", "lexical", "phrasing", "asked", "answer_words", "word_vectors", "sentence",
                  "answer_sentence", "scope_factor", "behind_final", "behind_sentence", "behind_word_vectors",
                  "behind_answer_sentence", "log_rank", "covered", "uncovered_max", "uncovered", "fulltext",
-                 "behind_fulltext")
+                 "behind_fulltext", *(f"best_by_{name}" for name in VOTERS), "votes",
+                 *(f"place_by_{name}" for name in VOTERS), "behind_phrasing", "behind_answer_words", "behind_asked")
 SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best_word_vectors", "words",
                   "log_chars", "errand", "unseen", "top_scope_factor", "top_asked", "top_phrasing",
                   "top_answer_words", "top_word_vectors", "top_covered", "top_uncovered_max", "top_uncovered",
@@ -91,6 +95,14 @@ class Evidence:
              "log_rank": np.log1p(np.arange(len(self.entries))), "covered": self.covered,
              "uncovered_max": self.uncovered_max, "uncovered": np.minimum(self.uncovered, 4),
              "fulltext": self.fulltext, "behind_fulltext": self.fulltext - self.best_fulltext}
+        for name in VOTERS:
+            values = np.asarray(getattr(self, name), dtype=np.float64)
+            f[f"best_by_{name}"] = (values >= values.max() - 1e-12).astype(np.float64)
+            f[f"place_by_{name}"] = np.log1p(np.argsort(np.argsort(-values, kind="stable"), kind="stable"))
+        f["votes"] = sum(f[f"best_by_{name}"] for name in VOTERS)
+        for name in ("phrasing", "answer_words", "asked"):
+            values = np.asarray(getattr(self, name), dtype=np.float64)
+            f[f"behind_{name}"] = values - values.max()
         return np.column_stack([np.asarray(f[name], dtype=np.float64) for name in RANK_FEATURES])
 
     def scope_row(self, top_chance: float) -> np.ndarray:
