@@ -32,7 +32,8 @@ ACTIONS = {
     "survey.template.build": "编辑问卷题目", "survey.version.edit": "修改问卷版本",
     "survey.run.publish": "发布调查", "survey.run.close": "结束调查", "survey.run.settings": "修改调查设置",
     "survey.export": "导出答卷", "survey.paper_ballot": "录入纸质答卷", "survey.paper_sheet.view": "查看签字答卷",
-    "outbox.retry": "重发消息",
+    "outbox.retry": "重发消息", "building.positions": "设置楼栋位置", "faq.unanswered.answer": "答复居民的未答问题",
+    "staff.password": "修改密码", "survey.run.publish_early": "前一阶段未通过时仍发布调查",
 }
 # The log's filter: groups (a prefix of the code) first, then single actions.
 GROUPS = {"staff.": "账号（全部）", "binding.": "绑定（全部）", "complaint.": "诉求（全部）", "survey.": "调查（全部）",
