@@ -17,7 +17,7 @@ from bot import db
 from bot.complaints.services import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
-from handlers.complaints.redact import mask_contacts
+from models.privacy import mask_contacts
 from models import Complaint, Department
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
