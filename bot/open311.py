@@ -1,8 +1,11 @@
 """Open311 GeoReport v2, read-only, for city systems: ``/open311/v2/...json`` behind an API key.
 
-Services are the complaint categories; requests are submitted complaints by
-ticket number.  Never included: the reporter, contact numbers (masked in the
-description), photos, hidden complaints, drafts.  Keys: ``[complaints]
+Services are the complaint categories; requests are complaints a worker has
+accepted (or dispatched), by ticket number.  Never included: the reporter,
+contact numbers (masked in the description), photos, hidden complaints, and
+complaints not accepted: drafts, those awaiting review, rejected or duplicate.
+Coordinates are rounded to 3 decimals (about 100 m): they often come from a
+photo's GPS, i.e. the reporter's doorstep.  Keys: ``[complaints]
 open311_api_keys`` (a list, or "k1,k2" from LINLI_COMPLAINTS_OPEN311_API_KEYS).
 """
 from __future__ import annotations
@@ -11,17 +14,20 @@ import hmac
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, jsonify, request
-from sqlmodel import select
+from sqlmodel import exists, select
 
 from bot import db
 from bot.complaints.services import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
 from models.privacy import mask_contacts
-from models import Complaint, Department
+from models import Complaint, ComplaintEvent, Department
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
-OPEN_TO_CITY = ("closed", "rejected", "duplicate", "resolved")  # GeoReport "closed"
+OPEN_TO_CITY = ("closed", "resolved")  # GeoReport "closed"
+NOT_PUBLISHED = ("draft", "submitted", "need_info", "rejected", "duplicate")
+ACCEPTING_ACTIONS = ("accept", "dispatch")
+PUBLIC_DECIMALS = 3  # about 110 m of latitude
 MAX_REQUESTS, DEFAULT_DAYS = 1000, 90
 
 
@@ -54,7 +60,7 @@ def services():
 
 @bp.get("/requests.json")
 def requests_list():
-    query = select(Complaint).where(Complaint.state != "draft", Complaint.hidden == False)  # noqa: E712
+    query = published(select(Complaint))
     ids = [t.strip().upper() for t in request.args.get("service_request_id", "").split(",") if t.strip()]
     if ids:
         query = query.where(Complaint.ticket.in_(ids[:MAX_REQUESTS]))
@@ -76,11 +82,21 @@ def requests_list():
 
 @bp.get("/requests/<ticket>.json")
 def request_one(ticket: str):
-    found = db.session().exec(select(Complaint).where(Complaint.ticket == ticket.upper(), Complaint.state != "draft",
-                                                      Complaint.hidden == False)).first()  # noqa: E712
+    found = db.session().exec(published(select(Complaint)).where(Complaint.ticket == ticket.upper())).first()
     if found is None:
         return error(404, "no such service request")
     return jsonify([as_request(found)])
+
+
+def published(query):
+    """Only what the city may see: accepted by a worker, not hidden, not waiting, rejected or a duplicate."""
+    accepted = exists().where(ComplaintEvent.complaint_id == Complaint.id,
+                              ComplaintEvent.action.in_(ACCEPTING_ACTIONS))
+    return query.where(Complaint.hidden == False, Complaint.state.not_in(NOT_PUBLISHED), accepted)  # noqa: E712
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, PUBLIC_DECIMALS)
 
 
 def parse_dates() -> tuple[datetime, datetime]:
@@ -103,8 +119,8 @@ def as_request(c: Complaint) -> dict:
         "service_name": categories.short_name(settings, c.category), "service_code": c.category or "",
         "description": mask_contacts(c.description), "agency_responsible": department.name if department else "",
         "service_notice": "", "requested_datetime": iso(c.submitted_at), "updated_datetime": iso(c.updated_at),
-        "expected_datetime": iso(c.due_at), "address": c.location_label, "address_id": "", "zipcode": "",
-        "lat": c.latitude, "long": c.longitude, "media_url": "",
+        "expected_datetime": iso(c.due_at), "address": mask_contacts(c.location_label), "address_id": "", "zipcode": "",
+        "lat": rounded(c.latitude), "long": rounded(c.longitude), "media_url": "",
     }
 
 

@@ -15,7 +15,7 @@ from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_L
 from handlers.complaints.lifecycle import CLOSURE_REASONS, allowed_actions
 from handlers.complaints.notices import local_time
 from models import ComplaintEvent, ComplaintPhoto, Resident
-from models.privacy import mask_name, mask_phone
+from models.privacy import mask_contacts, mask_name, mask_phone
 
 
 def reporter(complaint) -> dict:
@@ -28,6 +28,11 @@ def reporter(complaint) -> dict:
     if resident.phone:
         audit("pii.view", f"complaint:{complaint.id}", community_id=complaint.community_id)
     return {"name": resident.name or "", "phone": resident.phone or ""}
+
+
+def shown_text():
+    """How free text is shown: phones masked for departments (they do not call the resident back)."""
+    return mask_contacts if current_staff().role == "department" else (lambda text: text or "")
 
 
 @bp.get("/<int:complaint_id>")
@@ -44,7 +49,7 @@ def detail(complaint_id: int):
     similar = duplicates.suggestions(complaint, env=env) if "mark_duplicate" in actions else []
     page = render_template(
         "console/complaints/detail.html", c=complaint, photos=photos, events=events, actions=actions,
-        suggested=suggested, similar=similar, who=reporter(complaint), local_time=local_time,
+        suggested=suggested, similar=similar, who=reporter(complaint), local_time=local_time, shown=shown_text(),
         overdue=deadlines.is_overdue(complaint, env.now), warn_at=deadlines.warn_at(complaint, env.cfg.warn_fraction),
         now=env.now, action_labels=ACTION_LABELS, closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS,
         deadline_labels=DEADLINE_LABELS, closure_reasons=CLOSURE_REASONS, **lookups())
