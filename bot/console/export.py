@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from bot import db
 from bot.console import bp
 from bot.console.auth import audit, now, roles_required
-from bot.console.households import current_filter
+from bot.console.households import audit_phone_search, current_filter
 from bot.console.views import STATUS_LABELS, unit_room
 from handlers.households import queries
 from models.privacy import mask_name, mask_phone
@@ -41,6 +41,7 @@ def households_export():
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
+    audit_phone_search(f)
     audit("households.export", "households", after={"rows": written, "community": f.community_id,
                                                     "masked": True}, community_id=f.community_id)
     db.session().commit()
