@@ -67,7 +67,7 @@ def requests_list():
     else:
         try:
             start, end = parse_dates()
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: end_date=0001-01-01 minus the default 90 days
             return error(400, "start_date / end_date must be ISO 8601 (w3c) datetimes")
         query = query.where(Complaint.submitted_at >= start, Complaint.submitted_at <= end)
     if request.args.get("service_code"):
@@ -105,7 +105,7 @@ def parse_dates() -> tuple[datetime, datetime]:
         if not raw:
             return default
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
     end = parse("end_date", now())
     return parse("start_date", end - timedelta(days=DEFAULT_DAYS)), end
 
