@@ -58,12 +58,14 @@ def xlsx_value(sheet: Any, value: Any) -> Any:
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
     """One row for ``csv.writer``: text a spreadsheet would run gets Excel's apostrophe in front."""
-    return [CSV_GUARD + value if isinstance(value, str) and looks_like_formula(value) else value
-            for value in values]
+    return [CSV_GUARD + value if isinstance(value, str) and _needs_guard(value) else value for value in values]
+
+
+def _needs_guard(text: str) -> bool:
+    # Apostrophes already in front ("'=…") are kept by one more, so that from_csv_text gives the text back whole.
+    return looks_like_formula(text.lstrip(CSV_GUARD))
 
 
 def from_csv_text(text: str) -> str:
     """Undo ``csv_row``'s apostrophe when our own export is imported again."""
-    if text.startswith(CSV_GUARD) and looks_like_formula(text[1:]):
-        return text[1:]
-    return text
+    return text[1:] if text.startswith(CSV_GUARD) and _needs_guard(text) else text
