@@ -1,11 +1,12 @@
 """Open311 GeoReport v2, read-only, for city systems: ``/open311/v2/...json`` behind an API key.
 
-Services are the complaint categories; requests are complaints a worker has
-accepted (or dispatched), by ticket number.  Never included: the reporter,
-contact numbers (masked in the description), photos, hidden complaints, and
-complaints not accepted: drafts, those awaiting review, rejected or duplicate.
-Coordinates are rounded to 3 decimals (about 100 m): they often come from a
-photo's GPS, i.e. the reporter's doorstep.  Keys: ``[complaints]
+Published are only complaints a worker accepted (or dispatched): never drafts,
+nor those awaiting review, rejected or duplicate.  Coordinates are rounded to 3
+decimals (about 100 m): they often come from a photo's GPS, the reporter's door.
+
+Services are the complaint categories; requests are submitted complaints by
+ticket number.  Never included: the reporter, contact numbers (masked in the
+description), photos, hidden complaints, drafts.  Keys: ``[complaints]
 open311_api_keys`` (a list, or "k1,k2" from LINLI_COMPLAINTS_OPEN311_API_KEYS).
 """
 from __future__ import annotations
@@ -20,8 +21,8 @@ from bot import db
 from bot.complaints.services import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
-from models.privacy import mask_contacts
 from models import Complaint, ComplaintEvent, Department
+from models.privacy import mask_contacts
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 OPEN_TO_CITY = ("closed", "resolved")  # GeoReport "closed"
