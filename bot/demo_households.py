@@ -6,21 +6,25 @@ printed by ``init-db --demo``; never use this loader in production.
 """
 from __future__ import annotations
 
+from flask import current_app
 from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
 from bot.demo import DEMO_COMMUNITY
+from handlers.complaints import departments
+from handlers.complaints.departments import DepartmentSpec
 from handlers.households.roster import import_roster
 from handlers.households.staff import create_staff
-from models import Department, StaffUser
+from models import StaffUser
 
-DEPARTMENTS = {
-    "物业服务中心": ["环境卫生", "绿化养护", "楼道照明", "停车秩序", "电梯"],
-    "市政维修": ["道路破损", "路灯", "排水管网", "供水", "井盖"],
-}
+# Created through the same service as the console and ``department create``; categories by code.
+DEPARTMENTS = [DepartmentSpec("物业服务中心", ["environment", "greening", "parking"], phone="0311-86001234",
+                              phone_public=True, hours="每天 8:00–20:00"),
+               DepartmentSpec("市政维修", ["water", "facility"], phone="0311-86005678", hours="周一至周五 8:30–17:30")]
 ACCOUNTS = [("demo_admin", "admin", "Linli-admin-2024", (), None),
             ("demo_worker", "worker", "Linli-worker-2024", (DEMO_COMMUNITY,), None),
             ("demo_wuye", "department", "Linli-wuye-2024", (), "物业服务中心")]
+SUPERVISORS = {"物业服务中心": ["demo_wuye"]}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = ["秀英", "桂兰", "建国", "志强", "淑珍", "国华", "玉兰", "德明", "丽华", "建华", "凤英", "海燕"]
 STATUS_CYCLE = ["自住"] * 7 + ["出租", "自住", "空置", "自住", "自住"]
@@ -47,10 +51,19 @@ def roster_csv() -> bytes:
 
 
 def ensure_departments(session: Session) -> None:
-    for name, categories in DEPARTMENTS.items():
-        if session.exec(select(Department).where(Department.name == name)).first() is None:
-            session.add(Department(name=name, categories=categories))
-    session.flush()
+    for spec in DEPARTMENTS:
+        if departments.find(session, spec.name) is None:
+            departments.create_department(session, spec, settings=current_app.config["LINLI"])
+
+
+def ensure_supervisors(session: Session) -> None:
+    """Once the accounts exist: who is told when a department's complaint is overdue."""
+    for name, usernames in SUPERVISORS.items():
+        department = departments.find(session, name)
+        spec = departments.spec_of(session, department)
+        if department.retired_at is None and not spec.supervisors:
+            spec.supervisors = usernames
+            departments.update_department(session, department, spec, settings=current_app.config["LINLI"])
 
 
 def ensure_accounts(session: Session) -> list[str]:
@@ -69,4 +82,6 @@ def load(session: Session) -> list[str]:
     if not result.ok:
         raise RuntimeError("demo roster: " + "; ".join(str(e) for e in result.errors[:5]))
     lines = [f"演示花名册：{result.total} 户（4 栋楼），新增 {result.created}"]
-    return lines + ensure_accounts(session) + ["控制台：/console/  （绑定：在聊天中发送“绑定”，户主姓名见花名册）"]
+    lines += ensure_accounts(session)
+    ensure_supervisors(session)
+    return lines + ["控制台：/console/  （绑定：在聊天中发送“绑定”，户主姓名见花名册）"]

@@ -13,6 +13,7 @@ from handlers.context import Context
 from handlers.inbound import ImageMessage, Inbound
 from handlers.survey_steps import Step, prompt, take_answer
 from models import Household
+from models.households import active_binding
 from models.surveys import SurveyRun
 from surveys import ballots, links, runs, stats
 from surveys.answers import next_question
@@ -45,7 +46,7 @@ def start(inbound: Inbound, ctx: Context) -> replies.Reply:
 @registry.keyword("调查结果", "投票结果", "问卷结果")
 def results(inbound: Inbound, ctx: Context) -> replies.Reply:
     """Figures of the community's surveys whose results are public (by default: after close)."""
-    binding = ballots.current_binding(ctx.resident.id, session=ctx.session)
+    binding = active_binding(ctx.session, ctx.resident.id)
     household = binding and ctx.session.get(Household, binding.household_id)
     if household is None:
         return ctx.say("wechat/survey_not_allowed.txt", reason="请先回复“绑定”绑定您家的门牌，再查看本小区的调查结果")
@@ -126,7 +127,7 @@ def confirm(ctx: Context, step: Step, text: str) -> replies.Reply:
         return prompt(ctx, step, error="请回复 1 提交，或回复 2 重新填写")
     try:
         ballot = ballots.cast_by_resident(step.run.id, ctx.resident.id, step.state["answers"], channel="wechat",
-                                          session=ctx.session, now=ctx.now)
+                                          session=ctx.session, now=ctx.now, render=ctx.render)
     except SurveyError as exc:
         conversation.end(ctx)
         return ctx.say("wechat/survey_not_allowed.txt", reason=str(exc))

@@ -8,7 +8,8 @@ from models.base import utcnow
 from models.complaints import (Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto, TicketCounter,
                                 WorkCalendarDay)
 from models.faq import FaqEntry, FaqHit, FaqVersion, PolicyArticle, UnansweredQuestion
-from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest, Building, Department, Household,
+from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest, Building, Department,
+                               DepartmentCommunity, DepartmentSupervisor, Household,
                                ImportJob, LoginFailure, StaffCommunity, StaffUser)
 from models.outbound import ApiToken, DailyFigures
 from models.residents import Community, Resident
@@ -18,7 +19,8 @@ from models.wechat import Conversation, InboundMessage, OutboundMessage
 metadata = SQLModel.metadata
 
 __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "InboundMessage", "OutboundMessage",
-           "AuditLog", "Binding", "BindingRequest", "Building", "Department", "Household", "StaffCommunity",
+           "AuditLog", "Binding", "BindingRequest", "Building", "Department", "DepartmentCommunity",
+           "DepartmentSupervisor", "Household", "StaffCommunity",
            "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
            "FaqEntry", "FaqHit", "FaqVersion", "PolicyArticle", "UnansweredQuestion",

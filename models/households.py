@@ -9,12 +9,16 @@ from datetime import datetime
 from typing import Any, Optional
 
 from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, Session, SQLModel, select
 
 from models.base import json_column, utcnow
 
 HOUSEHOLD_STATUSES = ("occupied", "vacant", "rented", "non_residential")
 BINDING_ROLES = ("owner", "tenant", "family")
+# Why a binding waits for a worker: the answer did not match the roster (the resident asked),
+# the roster has nothing to check against, another owner is already bound, or an owner claim
+# whose only proof is the owner's name (known to any neighbour).
+REQUEST_REASONS = ("mismatch", "no_roster", "second_owner", "name_only")
 VOTER_POLICIES = ("any_verified", "owner_only")
 STAFF_ROLES = ("admin", "worker", "department")
 
@@ -64,6 +68,8 @@ class Binding(SQLModel, table=True):
     verified_at: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
     ended_at: Optional[datetime] = None
+    ended_by: Optional[str] = Field(default=None, max_length=64)  # None: the resident; else a staff username
+    end_reason: str = Field(default="", max_length=200)  # given by staff when they end it
 
 
 class BindingRequest(SQLModel, table=True):
@@ -76,6 +82,8 @@ class BindingRequest(SQLModel, table=True):
     household_id: int = Field(foreign_key="household.id", index=True)
     role: str = Field(default="owner", max_length=16)
     claimed_name: str = Field(default="", max_length=64)
+    reason: str = Field(default="mismatch", max_length=16)  # one of REQUEST_REASONS
+    proof: str = Field(default="", max_length=16)  # what matched the roster: "", "name" or "phone"
     status: str = Field(default="pending", max_length=16, index=True)  # pending|approved|rejected
     decided_by: Optional[str] = Field(default=None, max_length=64)
     decided_at: Optional[datetime] = None
@@ -84,16 +92,33 @@ class BindingRequest(SQLModel, table=True):
 
 
 class Department(SQLModel, table=True):
-    """A department that handles dispatched complaints (物业、市政、街道城建…)."""
+    """A department that handles dispatched complaints (物业、市政、街道城建…), kept by admins.
+
+    It receives complaints of ``categories`` (codes) in the communities linked by
+    ``department_community`` (none: every community); its supervisors
+    (``department_supervisor``) are told when a complaint passes its time limit.
+    A retired department stays for history and receives nothing new.
+    """
 
     __tablename__ = "department"
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True)
     categories: list[str] = Field(default_factory=list, sa_column=json_column(nullable=False))
-    # A staff_user id.  No foreign key: staff_user already points at department, and the
-    # cycle breaks drop_all on PostgreSQL and the table order of the migration.
-    supervisor_id: Optional[int] = Field(default=None)
+    phone: str = Field(default="", max_length=32)
+    phone_public: bool = False  # shown to residents when a complaint is dispatched to it
+    hours: str = Field(default="", max_length=100)  # working hours as people write them
+    created_at: datetime = Field(default_factory=utcnow)
+    retired_at: Optional[datetime] = Field(default=None)
+
+
+class DepartmentCommunity(SQLModel, table=True):
+    """A community a department serves (a department with none serves all)."""
+
+    __tablename__ = "department_community"
+
+    department_id: int = Field(foreign_key="department.id", primary_key=True)
+    community_id: int = Field(foreign_key="community.id", primary_key=True)
 
 
 class StaffUser(SQLModel, table=True):
@@ -108,6 +133,15 @@ class StaffUser(SQLModel, table=True):
     openid: Optional[str] = Field(default=None, max_length=64)  # for supervisor escalations
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DepartmentSupervisor(SQLModel, table=True):
+    """A staff account that supervises a department: escalations of its overdue complaints reach them."""
+
+    __tablename__ = "department_supervisor"
+
+    department_id: int = Field(foreign_key="department.id", primary_key=True)
+    staff_id: int = Field(foreign_key="staff_user.id", primary_key=True)
 
 
 class StaffCommunity(SQLModel, table=True):
@@ -170,3 +204,17 @@ class ImportJob(SQLModel, table=True):
     errors: Optional[list[Any]] = Field(default=None, sa_column=json_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow)
     finished_at: Optional[datetime] = None
+
+
+def active_binding(session: Session, resident_id: int) -> Optional[Binding]:
+    """The resident's current binding (not ended), newest first: the one query for it."""
+    query = select(Binding).where(Binding.resident_id == resident_id, Binding.ended_at.is_(None))
+    return session.exec(query.order_by(Binding.created_at.desc(), Binding.id.desc())).first()
+
+
+def household_bindings(session: Session, household_id: int, *, verified_only: bool = True) -> list[Binding]:
+    """The household's current bindings (not ended), oldest first."""
+    query = select(Binding).where(Binding.household_id == household_id, Binding.ended_at.is_(None))
+    if verified_only:
+        query = query.where(Binding.verified_at.is_not(None))
+    return list(session.exec(query.order_by(Binding.created_at, Binding.id)))

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import Binding, Household
+from models.households import active_binding
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun
 from surveys import answers as answering
 from surveys import definition as defs
-from surveys import runs
+from surveys import members, runs
 from surveys.errors import NotAllowed
+
+Renderer = Callable[..., str]
 
 
 @dataclass(frozen=True)
@@ -35,24 +38,26 @@ class Cast:
     photo_key: str | None = None
 
 
-def current_binding(resident_id: int, *, session: Session) -> Binding | None:
-    """The resident's current binding (not ended), newest first."""
-    return session.exec(select(Binding).where(Binding.resident_id == resident_id, Binding.ended_at.is_(None))
-                        .order_by(Binding.created_at.desc(), Binding.id.desc())).first()
+def voter_refusal(binding: Binding | None, household: Household | None) -> str | None:
+    """Why this binding may not answer for the household (its policy), or None: the one voter rule."""
+    if binding is None or household is None or binding.household_id != household.id:
+        return "请先回复“绑定”绑定您家的门牌，再参与调查"
+    if binding.verified_at is None:
+        return "您的绑定还在等待社区核实，核实后即可参与调查"
+    if household.voter_policy == "owner_only" and binding.role != "owner":
+        return "本户约定由产权人代表全户投票，请由产权人参与"
+    return None
 
 
 def check_voter(binding: Binding | None, household: Household | None) -> None:
-    """The household's policy: any verified member, or the owner only."""
-    if binding is None or household is None:
-        raise NotAllowed("请先回复“绑定”绑定您家的门牌，再参与调查")
-    if binding.verified_at is None:
-        raise NotAllowed("您的绑定还在等待社区核实，核实后即可参与调查")
-    if household.voter_policy == "owner_only" and binding.role != "owner":
-        raise NotAllowed("本户约定由产权人代表全户投票，请由产权人参与")
+    """The household's policy: any verified member, or the owner only; raises NotAllowed."""
+    refusal = voter_refusal(binding, household)
+    if refusal:
+        raise NotAllowed(refusal)
 
 
 def voter_household(resident_id: int, *, session: Session) -> Household:
-    binding = current_binding(resident_id, session=session)
+    binding = active_binding(session, resident_id)
     household = session.get(Household, binding.household_id) if binding else None
     check_voter(binding, household)
     return household
@@ -63,14 +68,19 @@ def find(run_id: int, household_id: int, *, session: Session) -> Ballot | None:
 
 
 def cast_by_resident(run_id: int, resident_id: int, raw: dict, *, channel: str, session: Session,
-                     now: datetime) -> Ballot:
+                     now: datetime, render: Renderer) -> Ballot:
     household = voter_household(resident_id, session=session)
     cast = Cast(channel=channel, raw=raw, actor=f"resident:{resident_id}", resident_id=resident_id)
-    return cast_ballot(run_id, household.id, cast, session=session, now=now)
+    return cast_ballot(run_id, household.id, cast, session=session, now=now, render=render)
 
 
-def cast_ballot(run_id: int, household_id: int, cast: Cast, *, session: Session, now: datetime) -> Ballot:
-    """Record (or change) the household's ballot; raises NotAllowed or AnswersInvalid."""
+def cast_ballot(run_id: int, household_id: int, cast: Cast, *, session: Session, now: datetime,
+                render: Renderer) -> Ballot:
+    """Record (or change) the household's ballot; raises NotAllowed or AnswersInvalid.
+
+    A change (the household's ballot replaced) is told to the household's other bound
+    members through the outbox, rendered with ``render`` (templates/wechat/*.txt).
+    """
     run = runs.get(run_id, session=session)
     if not runs.is_open(run, now):
         raise NotAllowed("本次调查未开始或已结束")
@@ -95,7 +105,9 @@ def cast_ballot(run_id: int, household_id: int, cast: Cast, *, session: Session,
             _count(run_id, ballots=1, yes=int(yes), session=session)
             _history(ballot, cast.actor, session=session)
             return ballot
-    return _change(existing, cast, clean, yes, session=session, now=now)
+    ballot = _change(existing, cast, clean, yes, session=session, now=now)
+    members.tell_ballot_replaced(ballot, run, cast.resident_id, session=session, render=render)
+    return ballot
 
 
 def _change(ballot: Ballot, cast: Cast, clean: dict, yes: bool, *, session: Session, now: datetime) -> Ballot:

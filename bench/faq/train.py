@@ -152,7 +152,8 @@ def judged(model: learned.Model, x: dict) -> tuple[bool, bool, bool]:
     chances, in_scope = model.judge(x["evidence"])
     top = int(np.argmax(chances))
     none = in_scope < decide.IN_SCOPE
-    return bool(x["right"][top]), none, not none and in_scope * chances[top] >= decide.SURE_CHANCE
+    second = float(np.sort(chances)[-2]) if len(chances) > 1 else 0.0
+    return bool(x["right"][top]), none, not none and chances[top] - second >= decide.SURE_LEAD
 
 
 def report(name: str, model_of, items: list[dict]) -> None:

@@ -6,7 +6,8 @@ from importlib import import_module
 from flask import Flask
 
 # Modules that define a list ``commands`` of click commands or groups.
-COMMAND_MODULES = ["bot.cli.database", "bot.cli.simulate", "bot.cli.households", "bot.cli.surveys", "bot.cli.jobs", "bot.cli.faq", "bot.cli.complaints"]
+COMMAND_MODULES = ["bot.cli.database", "bot.cli.simulate", "bot.cli.households", "bot.cli.surveys", "bot.cli.jobs",
+                   "bot.cli.faq", "bot.cli.complaints", "bot.cli.departments"]
 
 
 def register(app: Flask) -> None:

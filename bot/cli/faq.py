@@ -41,6 +41,8 @@ def import_command(path: str) -> None:
                after={"created": result.created, "updated": result.updated})
         session.commit()
     click.echo(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。")
+    if result.retired_samples:
+        click.echo(f"已停用 {result.retired_samples} 条示例问答（仍可在管理后台查看和重新启用）。")
 
 
 @faq.command("export")

@@ -10,11 +10,13 @@ from flask import current_app
 from sqlmodel import Session, select
 
 from bot.demo import ensure_community
-from handlers.complaints import calendar, lifecycle
+from handlers.complaints import calendar, departments, lifecycle
+from handlers.complaints.departments import DepartmentSpec
 from handlers.complaints.env import SYSTEM, Actor, Env
-from models import Complaint, Department
+from models import Complaint
 
-DEPARTMENT = ("街道城建科", ["safety", "water", "building", "construction", "facility"])
+DEPARTMENT = DepartmentSpec("街道城建科", ["safety", "building", "construction", "other"], phone="0311-86009876",
+                            hours="周一至周五 8:30–17:30")
 SAMPLES = [("environment", "2号楼楼道堆满纸箱，影响通行", []),
            ("water", "3号楼东侧下水道堵了，污水漫到路上", ["dispatch"]),
            ("facility", "小区北门路灯坏了一个多星期", ["dispatch", "sign"])]
@@ -22,9 +24,8 @@ SAMPLES = [("environment", "2号楼楼道堆满纸箱，影响通行", []),
 
 def load(session: Session) -> list[str]:
     added = calendar.seed(session)
-    if session.exec(select(Department).where(Department.name == DEPARTMENT[0])).first() is None:
-        session.add(Department(name=DEPARTMENT[0], categories=DEPARTMENT[1]))
-        session.flush()
+    if departments.find(session, DEPARTMENT.name) is None:
+        departments.create_department(session, DEPARTMENT, settings=current_app.config["LINLI"])
     community = ensure_community(session)
     now = datetime.now(timezone.utc)
     env = Env(session=session, settings=current_app.config["LINLI"], now=now,

@@ -39,10 +39,21 @@ def home():
     if staff is None:
         return redirect(url_for("console.login"))
     items = visible_items(staff.role, set(current_app.view_functions))
-    return render_template("console/home.html", items=items)
+    return render_template("console/home.html", items=items, gaps=route_gaps(staff))
+
+
+def route_gaps(staff) -> list:
+    """Categories no department receives in the communities this worker serves (all for admins)."""
+    from bot import db
+    from handlers.complaints.routing import gaps
+
+    if staff.role not in ("admin", "worker"):
+        return []
+    return gaps(db.session(), current_app.config["LINLI"], None if staff.is_admin else staff.community_ids)
 
 
 # View modules register themselves on ``bp`` when imported.
-VIEWS = ["errors", "login", "communities", "households", "export", "roster", "bindings", "staff", "audit_log"]
+VIEWS = ["errors", "login", "communities", "households", "export", "roster", "bindings", "staff", "departments",
+         "audit_log"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

@@ -1,4 +1,8 @@
-"""Binding requests that did not match the roster: a worker approves or rejects them."""
+"""Bindings a worker decides: requests (mismatches, owner claims) and ending a binding.
+
+Both are audited and the resident is told through the outbox.  Requests are listed
+on their own page and on the household's page; ``back=household`` returns there.
+"""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -6,9 +10,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from bot import db
 from bot.console import bp
 from bot.console.auth import actor, audit, now, require_community, roles_required, visible_community_ids
+from bot.console.households import visible_household
 from bot.console.views import render_chat
 from handlers.households import membership, queries
-from models import BindingRequest, Building, Household
+from models import Binding, BindingRequest, Household
 
 
 @bp.get("/bindings")
@@ -36,9 +41,34 @@ def binding_decide(request_id: int):
     membership.decide_request(sess, req, approve=decision == "approve", decided_by=actor(), render=render_chat,
                               note=note, now=now())
     audit(f"binding.{decision}", f"binding_request:{req.id}", before={"status": "pending"},
-          after={"status": req.status, "household_id": household.id, "note": note},
+          after={"status": req.status, "household_id": household.id, "role": req.role, "reason": req.reason,
+                 "note": note},
           community_id=household.community_id)
     sess.commit()
-    place = f"{sess.get(Building, household.building_id).name}"
+    place = membership.describe(sess, household)
     flash(f"已{'通过' if decision == 'approve' else '拒绝'}（{place}），已通知居民。", "info")
+    if request.form.get("back") == "household":
+        return redirect(url_for("console.household", household_id=household.id))
     return redirect(url_for("console.binding_requests"))
+
+
+@bp.post("/households/<int:household_id>/bindings/<int:binding_id>/end")
+@roles_required("admin", "worker")
+def binding_end(household_id: int, binding_id: int):
+    """End a resident's binding with a reason (required); audited, the resident is told."""
+    household = visible_household(household_id)
+    sess = db.session()
+    binding = sess.get(Binding, binding_id)
+    if binding is None or binding.household_id != household.id:
+        abort(404)
+    reason = request.form.get("reason", "").strip()[:200]
+    if binding.ended_at is not None or not reason:
+        flash("请填写解除绑定的原因。" if not reason else "这条绑定已经解除。", "error")
+        return redirect(url_for("console.household", household_id=household.id))
+    membership.end_binding(sess, binding, reason=reason, ended_by=actor(), render=render_chat, now=now())
+    audit("binding.end", f"binding:{binding.id}",
+          before={"resident_id": binding.resident_id, "role": binding.role, "household_id": household.id},
+          after={"ended": True, "reason": reason}, community_id=household.community_id)
+    sess.commit()
+    flash(f"已解除绑定（{membership.describe(sess, household)}），已通知居民。", "info")
+    return redirect(url_for("console.household", household_id=household.id))

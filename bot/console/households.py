@@ -65,6 +65,7 @@ def household(household_id: int, unmasked: bool = False):
     return render_template("console/household.html", h=h, building=sess.get(Building, h.building_id),
                            community=sess.get(Community, h.community_id),
                            residents=queries.residents_of(sess, h.id), unmasked=unmasked,
+                           requests=queries.pending_requests(sess, None, household_id=h.id),
                            statuses=STATUS_LABELS, policies=POLICY_LABELS)
 
 

@@ -18,12 +18,14 @@ def staff_list():
     sess = db.session()
     users = sess.exec(select(StaffUser).order_by(StaffUser.role, StaffUser.username)).all()
     communities = {c.id: c.name for c in sess.exec(select(Community))}
-    departments = {d.id: d.name for d in sess.exec(select(Department))}
+    departments = {d.id: d.name for d in sess.exec(select(Department).order_by(Department.name))}
+    open_departments = {d.id: d.name for d in sess.exec(select(Department).where(Department.retired_at.is_(None))
+                                                       .order_by(Department.name))}
     served: dict[int, list[str]] = {}
     for link in sess.exec(select(StaffCommunity)):
         served.setdefault(link.staff_id, []).append(communities.get(link.community_id, ""))
     return render_template("console/staff.html", users=users, served=served, communities=communities,
-                           departments=departments)
+                           departments=departments, open_departments=open_departments)
 
 
 @bp.post("/staff")

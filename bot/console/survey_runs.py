@@ -8,6 +8,7 @@ from sqlmodel import select
 from bot import db
 from bot.console.auth import actor, audit, now, require_community, roles_required
 from bot.console.surveys import bp
+from bot.console.views import render_chat
 from bot.h5.forms import FormProblem, raw_answers
 from bot.h5.uploads import PendingPhotos, limit_body
 from models import Building, Household
@@ -128,7 +129,7 @@ def paper_submit(run_id: int):
         key = photos.add(sheet)
         raw = raw_answers(d, request.form, request.files, photos.add)
         cast = ballots.Cast(channel="paper", raw=raw, actor=actor(), photo_key=key)
-        ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now())
+        ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now(), render=render_chat)
         photos.write(current_app.extensions["linli.services"]["storage"])  # only once the ballot is accepted
     except FormProblem as exc:
         return paper_form(run_id, errors={exc.code or "_form": str(exc)}, status=400)

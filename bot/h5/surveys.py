@@ -9,6 +9,7 @@ from bot import db
 from bot.h5 import bp
 from bot.h5.forms import FormProblem, raw_answers
 from bot.h5.uploads import PendingPhotos, limit_body
+from bot.wechat.pipeline import render_text
 from models import Household
 from surveys import ballots, links, runs, stats
 from surveys.answers import AnswersInvalid, summary_lines
@@ -64,7 +65,8 @@ def survey_submit(run_id: int):
         d = runs.version_of(run, session=session).definition
         photos = PendingPhotos(run_id, household.id)
         raw = raw_answers(d, request.form, request.files, photos.add)
-        ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=_now())
+        ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=_now(),
+                                          render=render_text)
         photos.write(current_app.extensions["linli.services"]["storage"])  # only now: nothing left by a refusal
     except FormProblem as exc:
         session.rollback()

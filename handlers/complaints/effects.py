@@ -67,11 +67,13 @@ def _accept(c: Complaint, *, env: Env, category: str | None = None, **_):
 
 @effect("dispatch")
 def _dispatch(c: Complaint, *, env: Env, department_id: int | None = None, **_):
-    suggested = routing.department_for(env.session, c.category, env.settings)
+    suggested = routing.department_for(env.session, c.category, c.community_id, env.settings)
     chosen = int(department_id) if department_id else (suggested.id if suggested else None)
     department = routing.get_department(env.session, chosen)
     if department is None:
-        raise EffectError("请选择承办部门（该分类没有默认部门）")
+        raise EffectError("请选择承办部门（该类别在本小区没有默认承办部门，请管理员在“部门”中设置）")
+    if department.retired_at is not None:
+        raise EffectError(f"部门“{department.name}”已撤销，请选择其他部门")
     c.department_id = department.id
     c.routed_by = "category" if suggested and suggested.id == department.id else "manual"
     return None, {"department_id": department.id, "department": department.name, "routed_by": c.routed_by}

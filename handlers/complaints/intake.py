@@ -11,7 +11,8 @@ from sqlmodel import Session, func, select
 
 from handlers.complaints import lifecycle
 from handlers.complaints.env import SYSTEM, Actor, Env
-from models import Binding, Complaint, ComplaintPhoto, Household, Resident
+from models import Complaint, ComplaintPhoto, Household, Resident
+from models.households import active_binding
 
 
 def current_draft(resident: Resident, *, session: Session) -> Complaint | None:
@@ -40,9 +41,9 @@ def community_of(resident: Resident, *, session: Session) -> int | None:
     """The community the resident chose (QR code), else the one of a household they are bound to."""
     if resident.community_id is not None:
         return resident.community_id
-    return session.exec(select(Household.community_id).join(Binding, Binding.household_id == Household.id)
-                        .where(Binding.resident_id == resident.id, Binding.ended_at.is_(None))
-                        .order_by(Binding.id.desc())).first()
+    binding = active_binding(session, resident.id)
+    household = session.get(Household, binding.household_id) if binding else None
+    return household.community_id if household else None
 
 
 def add_photo(complaint: Complaint, media_id: str, *, env: Env, kind: str = "before") -> ComplaintPhoto:

@@ -27,6 +27,7 @@ def values_for(complaint: Complaint, event: ComplaintEvent, env: Env) -> dict:
     department = env.session.get(Department, complaint.department_id) if complaint.department_id else None
     return {"c": complaint, "event": event, "category": short_name(env.settings, complaint.category),
             "department": department.name if department else "", "due": local_time(complaint.due_at),
+            "department_phone": department.phone if department and department.phone_public else "",
             "data": event.data or {}, "link": env.url("status", complaint),
             "photos_pending": event.action == "submit" and pending_photos(complaint, session=env.session) > 0}
 

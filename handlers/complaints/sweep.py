@@ -12,7 +12,7 @@ from sqlmodel import select
 from handlers.complaints import deadlines, lifecycle, notices
 from handlers.complaints.categories import short_name
 from handlers.complaints.env import SYSTEM, Env
-from models import Complaint, ComplaintEvent, Department, StaffUser
+from models import Complaint, ComplaintEvent, Department, DepartmentSupervisor, StaffUser
 
 BATCH = 500
 
@@ -42,15 +42,24 @@ def escalate(*, env: Env) -> int:
     for c in rows:
         c.escalated_at = c.warned_at = c.escalated_at or env.now
         department = env.session.get(Department, c.department_id) if c.department_id else None
-        supervisor = env.session.get(StaffUser, department.supervisor_id) if department and \
-            department.supervisor_id else None
-        event = _event(c, "escalated", env, "已超时，督办" + (f"：{supervisor.display_name or supervisor.username}"
-                                                               if supervisor else "（未设负责人）"),
-                       {"supervisor_id": supervisor.id if supervisor else None})
-        notices.tell_staff(supervisor.openid if supervisor else None, "wechat/complaint_escalated.txt",
-                           f"complaint:{c.id}:{event.id}", env, c=c, category=short_name(env.settings, c.category),
-                           due=notices.local_time(c.due_at), department=department.name if department else "社区")
+        supervisors = supervisors_of(env.session, department.id) if department else []
+        names = "、".join(s.display_name or s.username for s in supervisors)
+        event = _event(c, "escalated", env, "已超时，督办" + (f"：{names}" if names else "（未设负责人）"),
+                       {"supervisor_ids": [s.id for s in supervisors]})
+        for n, supervisor in enumerate(supervisors):
+            notices.tell_staff(supervisor.openid, "wechat/complaint_escalated.txt",
+                               f"complaint:{c.id}:{event.id}" + (f":s{n}" if n else ""), env, c=c,
+                               category=short_name(env.settings, c.category), due=notices.local_time(c.due_at),
+                               department=department.name)
     return len(rows)
+
+
+def supervisors_of(session, department_id: int) -> list[StaffUser]:
+    """The department's active supervisors (escalations go to each of them)."""
+    link = DepartmentSupervisor
+    return list(session.exec(select(StaffUser).join(link, link.staff_id == StaffUser.id)
+                             .where(link.department_id == department_id,
+                                    StaffUser.active == True).order_by(StaffUser.id)).all())  # noqa: E712
 
 
 def close_waiting(*, env: Env) -> int:

@@ -24,7 +24,7 @@ ARTICLES = (
 def load(session: Session) -> list[str]:
     if session.exec(select(FaqEntry.id).limit(1)).first() is not None:
         return ["政策问答已有内容，未加载示例"]  # never overwrite a community's own edits
-    result = transfer.import_file(SAMPLE_FAQ, actor="demo", session=session, use_ids=False)
+    result = transfer.import_file(SAMPLE_FAQ, actor=transfer.SAMPLE_ACTOR, session=session, use_ids=False)
     if not result.ok:  # the shipped sample is broken: say so, load nothing
         return [f"示例问答未导入：第{row}行 {msg}" for row, msg in result.errors[:5]]
     for values in ARTICLES:

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from handlers.faq import learned, scope, semantic, sentence
+from handlers.faq import bm25, learned, scope, semantic, sentence
 from handlers.faq.features import content_words, features
 from handlers.faq.text import normalize
 
@@ -82,6 +82,7 @@ class Index:
     answer_sentences: np.ndarray | None = None  # per sentence of an answer: its embedding
     part_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # ... and its doc
     outside: np.ndarray | None = None  # embeddings of questions known to be outside the FAQ
+    fulltext: bm25.Table | None = None  # BM25 over each entry's whole text
     model: learned.Model | None = None  # the second look (None: hand-set scores)
     by_id: dict[int, Doc] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # see decide.understand
@@ -100,6 +101,7 @@ class Index:
                 entries.append(pos)
         answer_feats = [text_features(doc.answer) for doc in index.docs]
         index.texts = [entry_text(doc) for doc in index.docs]
+        index.fulltext = bm25.Table.build([text for text, _ in index.texts])
         index._weigh(phrasing_feats, answer_feats, entries)
         index.phrasing_entry = np.array(entries, dtype=np.int32)
         index.starts = np.array(starts, dtype=np.int64)
@@ -171,12 +173,14 @@ class Index:
         vectors = meaning.cosines if meaning is not None else np.zeros(len(self.docs))
         cosines = cosines if cosines is not None else np.full(len(self.docs), sentence.FLOOR)
         coverage = np.array([judged[e][1] for e in ranked]).reshape(-1, 3)
+        fulltext = self.fulltext.scores(normalized)
         scope_factor = np.array([judged[e][0] for e in ranked])
         return learned.Evidence(
             entries=entries, final=score[entries] * scope_factor, lexical=lexical[entries], phrasing=best[entries],
             asked=np.maximum.reduceat(q_cover, self.starts)[entries], answer_words=answer_cover[entries],
             word_vectors=vectors[entries], sentence=cosines[entries],
             answer_sentence=self._answer_cosines(asked, entries), scope_factor=scope_factor,
+            fulltext=fulltext[entries], best_fulltext=float(fulltext.max()),
             covered=coverage[:, 0], uncovered_max=coverage[:, 1], uncovered=coverage[:, 2],
             words=words, chars=len(normalized.replace(" ", "")), errand=bool(signals.terms),
             unseen=sum(w for f, w in query.items() if f not in self.idf) / total,

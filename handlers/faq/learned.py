@@ -41,12 +41,13 @@ TOP = 10  # candidates the models look at
 
 RANK_FEATURES = ("final", "lexical", "phrasing", "asked", "answer_words", "word_vectors", "sentence",
                  "answer_sentence", "scope_factor", "behind_final", "behind_sentence", "behind_word_vectors",
-                 "behind_answer_sentence", "log_rank", "covered", "uncovered_max", "uncovered")
+                 "behind_answer_sentence", "log_rank", "covered", "uncovered_max", "uncovered", "fulltext",
+                 "behind_fulltext")
 SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best_word_vectors", "words",
                   "log_chars", "errand", "unseen", "top_scope_factor", "top_asked", "top_phrasing",
                   "top_answer_words", "top_word_vectors", "top_covered", "top_uncovered_max", "top_uncovered",
                   "top_answer_sentence", "best_answer_sentence_3", "top_chance", "phrasings_per_entry",
-                  "outside_nearest", "outside_top3", "outside_margin")
+                  "outside_nearest", "outside_top3", "outside_margin", "top_fulltext", "best_fulltext")
 OUTSIDE_FILE = MODEL_FILE.with_name("outside.txt")
 OUTSIDE_TOP = 3  # known outside questions the scope model reads the cosines of
 
@@ -76,6 +77,8 @@ class Evidence:
     best_word_vectors: float
     phrasings_per_entry: float  # log of the FAQ's mean: the more ways of asking it knows, the higher scores run
     outside: np.ndarray  # sentence cosines of the ``OUTSIDE_TOP`` nearest questions known to be outside the FAQ
+    fulltext: np.ndarray  # BM25 over the entry's whole text (``bm25``), as a share of the most possible
+    best_fulltext: float  # over every entry
 
     def rank_rows(self) -> np.ndarray:
         f = {"final": self.final, "lexical": self.lexical, "phrasing": self.phrasing, "asked": self.asked,
@@ -86,7 +89,8 @@ class Evidence:
              "behind_word_vectors": self.word_vectors - self.word_vectors.max(),
              "behind_answer_sentence": self.answer_sentence - self.answer_sentence.max(),
              "log_rank": np.log1p(np.arange(len(self.entries))), "covered": self.covered,
-             "uncovered_max": self.uncovered_max, "uncovered": np.minimum(self.uncovered, 4)}
+             "uncovered_max": self.uncovered_max, "uncovered": np.minimum(self.uncovered, 4),
+             "fulltext": self.fulltext, "behind_fulltext": self.fulltext - self.best_fulltext}
         return np.column_stack([np.asarray(f[name], dtype=np.float64) for name in RANK_FEATURES])
 
     def scope_row(self, top_chance: float) -> np.ndarray:
@@ -101,7 +105,8 @@ class Evidence:
              "top_uncovered": min(self.uncovered[0], 4), "top_answer_sentence": self.answer_sentence[0],
              "best_answer_sentence_3": self.answer_sentence[:3].max(), "top_chance": top_chance,
              "phrasings_per_entry": self.phrasings_per_entry, "outside_nearest": self.outside[0],
-             "outside_top3": self.outside.mean(), "outside_margin": self.outside[0] - self.best_sentence}
+             "outside_top3": self.outside.mean(), "outside_margin": self.outside[0] - self.best_sentence,
+             "top_fulltext": self.fulltext[0], "best_fulltext": self.best_fulltext}
         return np.array([float(f[name]) for name in SCOPE_FEATURES])
 
 

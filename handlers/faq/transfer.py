@@ -4,6 +4,11 @@ Import is all-or-nothing: every row is checked first and the errors are
 returned by row number (as a spreadsheet shows it); nothing is written unless
 the whole file is good.  Rows update the entry with the same ``id`` (as an
 export writes it) or the same question, otherwise they add an entry.
+
+The demo's sample entries (loaded by ``SAMPLE_ACTOR`` and never edited since)
+are a placeholder, not content: a community's first import retires them (kept,
+hidden) instead of letting its rows update them by id or answering residents
+with sample text beside the community's own.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ HEADERS = {
     "active": ("active", "启用", "是否启用"),
 }
 REQUIRED = ("question", "answer")
+SAMPLE_ACTOR = "demo"  # who loads the sample FAQ (handlers/faq/demo.py)
 CHINESE = {"id": "编号", "question": "问题", "alternatives": "相似问法", "answer": "答案", "category": "分类",
            "tags": "标签", "source": "来源", "active": "启用"}
 _FALSE = {"0", "false", "no", "n", "否", "停用", "不启用"}
@@ -43,6 +49,7 @@ class TransferError(ValueError):
 class ImportResult:
     created: int = 0
     updated: int = 0
+    retired_samples: int = 0  # sample entries hidden because the community brought its own
     errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
 
     @property
@@ -133,19 +140,33 @@ def import_file(path: str | Path, *, actor: str, session: Session, data: bytes |
     if not rows:
         return ImportResult(errors=[(0, "文件里没有数据行")])
     result = ImportResult()
+    samples = {} if actor == SAMPLE_ACTOR else _untouched_samples(session)
     for _, values in rows:
         if not use_ids:
             values.pop("id", None)
-        existing = _existing(values, session)
+        existing = _existing(values, session, samples)
         service.save_entry(_entry_values(values), actor=actor, session=session,
                            entry_id=existing.id if existing else None)
+        samples.pop(existing.id if existing else None, None)
         result.updated += existing is not None
         result.created += existing is None
+    for entry in samples.values():
+        service.save_entry({"active": False}, actor=actor, session=session, entry_id=entry.id)
+    result.retired_samples = len(samples)
     return result
 
 
-def _existing(values: dict, session: Session) -> FaqEntry | None:
-    if values.get("id"):
+def _untouched_samples(session: Session) -> dict[int, FaqEntry]:
+    """The active sample entries nobody has edited since the demo loaded them."""
+    found = session.exec(select(FaqEntry).where(FaqEntry.updated_by == SAMPLE_ACTOR,
+                                                FaqEntry.active == True)).all()  # noqa: E712
+    return {e.id: e for e in found}
+
+
+def _existing(values: dict, session: Session, samples: dict[int, FaqEntry]) -> FaqEntry | None:
+    """The entry a row updates: by ``id`` (never a sample entry's: another FAQ's numbering
+    means nothing here), else by the same question."""
+    if values.get("id") and int(values["id"]) not in samples:
         found = session.get(FaqEntry, int(values["id"]))
         if found is not None:
             return found

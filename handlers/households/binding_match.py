@@ -37,16 +37,22 @@ def parse_unit_room(text: str) -> tuple[str | None, str] | None:
     return (canonical_unit(unit) if unit else None), canonical_room(room)
 
 
-def answer_matches(answer: str, household: Household) -> bool:
-    """The owner's name as on the roster, or the last four digits of the roster phone."""
+def phone_digits(household: Household) -> str:
+    return "".join(ch for ch in household.phone or "" if ch.isdigit())
+
+
+def proof_of(answer: str, household: Household) -> str | None:
+    """What the answer matches on the roster: "name" (the owner's name), "phone" (its last four digits), or None."""
     answer = clean(answer).replace(" ", "")
     if not answer:
-        return False
+        return None
     name = (household.owner_name or "").replace(" ", "")
     if name and answer == name:
-        return True
-    digits = "".join(ch for ch in household.phone or "" if ch.isdigit())
-    return len(answer) == 4 and answer.isdigit() and len(digits) >= 4 and digits[-4:] == answer
+        return "name"
+    digits = phone_digits(household)
+    if len(answer) == 4 and answer.isdigit() and len(digits) >= 4 and digits[-4:] == answer:
+        return "phone"
+    return None
 
 
 def has_roster_identity(household: Household) -> bool:

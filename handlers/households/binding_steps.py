@@ -9,9 +9,9 @@ from sqlmodel import select
 
 from handlers import conversation, replies
 from handlers.context import Context
-from handlers.households import membership
-from handlers.households.binding_match import (answer_matches, clean, has_roster_identity, parse_unit_room,
-                                               pick_number, same_building)
+from handlers.households import membership, owner_claims
+from handlers.households.binding_match import (clean, has_roster_identity, parse_unit_room, phone_digits,
+                                               pick_number, proof_of, same_building)
 from models import BindingAttempt, Building, Community, Conversation, Household
 
 FLOW = "binding"
@@ -133,7 +133,7 @@ def choose_role(ctx: Context, conv: Conversation, text: str) -> replies.Reply:
     if index is None:
         return ask(ctx, dict(conv.state), household=membership.describe(ctx.session, household), retry=True)
     if not has_roster_identity(household):
-        return send_to_worker(ctx, household, ROLES[index], claimed="")
+        return send_to_worker(ctx, household, ROLES[index], claimed="", reason="no_roster")
     return ask(ctx, {"step": "verify", "household_id": household.id, "role": ROLES[index]},
                household=membership.describe(ctx.session, household))
 
@@ -144,11 +144,41 @@ def verify(ctx: Context, conv: Conversation, text: str) -> replies.Reply:
     role, answer = conv.state["role"], clean(text)
     if answer in ASK_WORKER_WORDS:
         return send_to_worker(ctx, household, role, claimed=conv.state.get("last_answer", ""))
-    if answer_matches(answer, household):
-        membership.bind(ctx.session, resident=ctx.resident, household=household, role=role, verified_by="roster",
-                        now=ctx.now)
-        return finish(ctx, "bound", household=membership.describe(ctx.session, household),
-                      role=membership.ROLE_LABELS[role])
+    proof = proof_of(answer, household)
+    if proof is None:
+        return wrong_answer(ctx, conv, household, answer)
+    return accept(ctx, household, role, proof, claimed=answer if proof == "name" else "")
+
+
+@step("verify_phone")
+def verify_phone(ctx: Context, conv: Conversation, text: str) -> replies.Reply:
+    """An owner who gave only the name: the last four digits of the roster phone, or “申请”."""
+    household = ctx.session.get(Household, conv.state["household_id"])
+    answer = clean(text)
+    if answer in ASK_WORKER_WORDS:
+        return send_to_worker(ctx, household, "owner", claimed=conv.state.get("claimed", ""), reason="name_only",
+                              proof="name")
+    if proof_of(answer, household) == "phone":
+        return accept(ctx, household, "owner", "phone", claimed=conv.state.get("claimed", ""))
+    return wrong_answer(ctx, conv, household, answer)
+
+
+def accept(ctx: Context, household: Household, role: str, proof: str, claimed: str) -> replies.Reply:
+    """The answer matched the roster: bind now, ask an owner for stronger proof, or leave it to a worker."""
+    reason = owner_claims.worker_reason(ctx.session, ctx.resident, household, proof) if role == "owner" else None
+    if reason == "name_only" and len(phone_digits(household)) >= 4:
+        return ask(ctx, {"step": "verify_phone", "household_id": household.id, "claimed": claimed[:64]},
+                   household=membership.describe(ctx.session, household))
+    if reason:
+        return send_to_worker(ctx, household, role, claimed=claimed, reason=reason, proof=proof)
+    membership.bind(ctx.session, resident=ctx.resident, household=household, role=role, verified_by="roster",
+                    now=ctx.now)
+    return finish(ctx, "bound", household=membership.describe(ctx.session, household),
+                  role=membership.ROLE_LABELS[role])
+
+
+def wrong_answer(ctx: Context, conv: Conversation, household: Household, answer: str) -> replies.Reply:
+    """Counted towards the lock; the same step is asked again."""
     ctx.session.add(BindingAttempt(resident_id=ctx.resident.id, household_id=household.id, at=ctx.now))
     ctx.session.flush()
     left = MAX_WRONG_ANSWERS - wrong_answers(ctx)
@@ -158,7 +188,14 @@ def verify(ctx: Context, conv: Conversation, text: str) -> replies.Reply:
                mismatch=True, left=left)
 
 
-def send_to_worker(ctx: Context, household: Household, role: str, claimed: str) -> replies.Reply:
-    membership.request_binding(ctx.session, resident=ctx.resident, household=household, role=role,
-                               claimed_name=claimed, now=ctx.now)
-    return finish(ctx, "requested", household=membership.describe(ctx.session, household))
+def send_to_worker(ctx: Context, household: Household, role: str, claimed: str, reason: str = "mismatch",
+                   proof: str = "") -> replies.Reply:
+    """A request for a worker; an owner claim also tells the household's bound owners."""
+    if role != "owner":
+        membership.request_binding(ctx.session, resident=ctx.resident, household=household, role=role,
+                                   claimed_name=claimed, reason=reason, proof=proof, now=ctx.now)
+        return finish(ctx, "requested", household=membership.describe(ctx.session, household))
+    request = owner_claims.file_claim(ctx.session, resident=ctx.resident, household=household, reason=reason,
+                                      proof=proof, claimed_name=claimed, render=ctx.render, now=ctx.now)
+    return finish(ctx, "owner_pending", household=membership.describe(ctx.session, household),
+                  second_owner=request.reason == "second_owner")

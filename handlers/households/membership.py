@@ -13,7 +13,9 @@ from sqlmodel import Session, select
 
 from models import Binding, BindingRequest, Building, Household, Resident
 from models.base import utcnow
+from models.households import active_binding
 from models.outbox import enqueue_text
+from surveys.ballots import voter_refusal
 
 Renderer = Callable[..., str]
 ROLE_LABELS = {"owner": "产权人（户主）", "family": "家庭成员", "tenant": "租户"}
@@ -23,11 +25,6 @@ def _resident_id(resident: Resident | int) -> int:
     return resident if isinstance(resident, int) else resident.id
 
 
-def active_binding(session: Session, resident_id: int) -> Binding | None:
-    query = select(Binding).where(Binding.resident_id == resident_id, Binding.ended_at.is_(None))
-    return session.exec(query.order_by(Binding.created_at.desc(), Binding.id.desc())).first()
-
-
 def current_household(session: Session, resident_id: int) -> Household | None:
     """The household the resident is bound to now, or None."""
     binding = active_binding(session, resident_id)
@@ -35,13 +32,8 @@ def current_household(session: Session, resident_id: int) -> Household | None:
 
 
 def may_vote(session: Session, resident: Resident | int, household: Household) -> bool:
-    """Whether the resident may answer for the household under its ``voter_policy``."""
-    binding = session.exec(select(Binding).where(
-        Binding.resident_id == _resident_id(resident), Binding.household_id == household.id,
-        Binding.ended_at.is_(None), Binding.verified_at.is_not(None))).first()
-    if binding is None:
-        return False
-    return household.voter_policy != "owner_only" or binding.role == "owner"
+    """Whether the resident may answer for the household (the one rule: ``surveys.ballots.voter_refusal``)."""
+    return voter_refusal(active_binding(session, _resident_id(resident)), household) is None
 
 
 def describe(session: Session, household: Household) -> str:
@@ -83,14 +75,19 @@ def unbind(session: Session, *, resident: Resident, now: datetime | None = None)
 
 
 def request_binding(session: Session, *, resident: Resident, household: Household, role: str, claimed_name: str,
-                    now: datetime | None = None) -> BindingRequest:
-    """A pending request for a worker (one per resident and household: a repeat updates it)."""
+                    reason: str = "mismatch", proof: str = "", now: datetime | None = None) -> BindingRequest:
+    """A pending request for a worker (one per resident and household: a repeat updates it).
+
+    ``reason`` says why a worker must decide (``models.households.REQUEST_REASONS``),
+    ``proof`` what the resident's answer matched on the roster ("", "name", "phone").
+    """
     pending = session.exec(select(BindingRequest).where(
         BindingRequest.resident_id == resident.id, BindingRequest.household_id == household.id,
         BindingRequest.status == "pending")).first()
     request = pending or BindingRequest(resident_id=resident.id, household_id=household.id,
                                         created_at=now or utcnow())
     request.role, request.claimed_name = role, claimed_name[:64]
+    request.reason, request.proof = reason, proof
     session.add(request)
     session.flush()
     return request
@@ -115,3 +112,19 @@ def decide_request(session: Session, request: BindingRequest, *, approve: bool, 
                  dedup_key=f"binding-request:{request.id}:{request.status}")
     session.flush()
     return binding
+
+
+def end_binding(session: Session, binding: Binding, *, reason: str, ended_by: str, render: Renderer,
+                now: datetime | None = None) -> Household:
+    """A worker ends a binding (kept as history, with who and why); the resident is told."""
+    if binding.ended_at is not None:
+        raise ValueError("binding already ended")
+    binding.ended_at, binding.ended_by, binding.end_reason = now or utcnow(), ended_by, reason[:200]
+    session.add(binding)
+    household = session.get(Household, binding.household_id)
+    resident = session.get(Resident, binding.resident_id)
+    text = render("wechat/binding_ended.txt", household=describe(session, household), reason=binding.end_reason)
+    enqueue_text(session, openid=resident.openid, text=text.strip(), kind="binding",
+                 dedup_key=f"binding-ended:{binding.id}")
+    session.flush()
+    return household

@@ -147,12 +147,15 @@ def residents_of(session: Session, household_id: int, *, include_ended: bool = T
     return list(session.exec(query.order_by(Binding.ended_at.is_not(None), Binding.created_at.desc())))
 
 
-def pending_requests(session: Session, ids: frozenset[int] | None, limit: int = 200
-                     ) -> list[tuple[BindingRequest, Household, Resident]]:
+def pending_requests(session: Session, ids: frozenset[int] | None, limit: int = 200, *,
+                     household_id: int | None = None) -> list[tuple[BindingRequest, Household, Resident]]:
+    """Requests waiting for a worker, oldest first, in the visible communities (or of one household)."""
     query = (select(BindingRequest, Household, Resident)
              .join(Household, Household.id == BindingRequest.household_id)
              .join(Resident, Resident.id == BindingRequest.resident_id)
              .where(BindingRequest.status == "pending"))
     if ids is not None:
         query = query.where(Household.community_id.in_(list(ids) or [-1]))
+    if household_id is not None:
+        query = query.where(BindingRequest.household_id == household_id)
     return list(session.exec(query.order_by(BindingRequest.created_at).limit(limit)))

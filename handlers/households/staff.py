@@ -35,7 +35,9 @@ def create_staff(session: Session, *, username: str, password_hash: str, role: s
         raise StaffError("小区不存在：" + "、".join(missing))
     dept = session.exec(select(Department).where(Department.name == department)).first() if department else None
     if department and dept is None:
-        raise StaffError(f"部门“{department}”不存在")
+        raise StaffError(f"部门“{department}”不存在（先用 department create 或控制台“部门”添加）")
+    if dept is not None and dept.retired_at is not None:
+        raise StaffError(f"部门“{department}”已撤销")
     user = StaffUser(username=username, password_hash=password_hash, role=role, display_name=display_name,
                      department_id=dept.id if dept else None)
     session.add(user)

@@ -74,7 +74,11 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('categories', sa.JSON(), nullable=False),
-    sa.Column('supervisor_id', sa.Integer(), nullable=True),
+    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('phone_public', sa.Boolean(), nullable=False),
+    sa.Column('hours', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('retired_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
     )
@@ -197,6 +201,13 @@ def upgrade() -> None:
     with op.batch_alter_table('building', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_building_community_id'), ['community_id'], unique=False)
 
+    op.create_table('department_community',
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.PrimaryKeyConstraint('department_id', 'community_id')
+    )
     op.create_table('faq_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
@@ -314,6 +325,13 @@ def upgrade() -> None:
         batch_op.create_index('ix_complaint_queue', ['state', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_resident_id'), ['resident_id'], unique=False)
 
+    op.create_table('department_supervisor',
+    sa.Column('department_id', sa.Integer(), nullable=False),
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], ),
+    sa.PrimaryKeyConstraint('department_id', 'staff_id')
+    )
     op.create_table('faq_hit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entry_id', sa.Integer(), nullable=False),
@@ -441,6 +459,8 @@ def upgrade() -> None:
     sa.Column('verified_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.Column('ended_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('ended_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('end_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -467,6 +487,8 @@ def upgrade() -> None:
     sa.Column('household_id', sa.Integer(), nullable=False),
     sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('claimed_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('reason', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('proof', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('decided_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('decided_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
@@ -630,6 +652,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_faq_hit_entry_id'))
 
     op.drop_table('faq_hit')
+    op.drop_table('department_supervisor')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_resident_id'))
         batch_op.drop_index('ix_complaint_queue')
@@ -653,6 +676,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_faq_entry_active'))
 
     op.drop_table('faq_entry')
+    op.drop_table('department_community')
     with op.batch_alter_table('building', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_building_community_id'))
 

@@ -3,6 +3,7 @@ from sqlmodel import Session, func, select
 
 from bot import demo_households
 from bot.demo import ensure_community
+from handlers.complaints.departments import describe
 from models import Department, Household, StaffUser
 from tests.fixtures.console import StaffAccount, login
 
@@ -10,7 +11,7 @@ from tests.fixtures.console import StaffAccount, login
 def test_demo_roster_and_accounts_load_once(app, client):
     engine = app.extensions["linli.engine"]
     for _ in range(2):
-        with Session(engine) as session:
+        with app.app_context(), Session(engine) as session:  # the loaders read the app's categories
             ensure_community(session)
             lines = demo_households.load(session)
             session.commit()
@@ -18,6 +19,9 @@ def test_demo_roster_and_accounts_load_once(app, client):
         assert session.exec(select(func.count()).select_from(Household)).one() == 96
         assert session.exec(select(func.count()).select_from(StaffUser)).one() == 3
         assert {d.name for d in session.exec(select(Department))} == {"物业服务中心", "市政维修"}
+        wuye = describe(session, session.exec(select(Department).where(Department.name == "物业服务中心")).one())
+        assert wuye["categories"] == ["environment", "greening", "parking"] and wuye["communities"] == []
+        assert wuye["staff"] == ["demo_wuye"] and wuye["supervisors"] == ["demo_wuye"] and wuye["phone_public"]
         worker = session.exec(select(StaffUser).where(StaffUser.username == "demo_worker")).one()
     assert "新增 0" in lines[0]
     assert any("demo_worker / Linli-worker-2024" in line for line in lines)

@@ -92,12 +92,12 @@ def test_complaint_export_any_description(worker_client, make_complaint, db_sess
 
 @FUZZ
 @given(text=resident_text)
-def test_survey_export_any_text_answer(worker_client, survey_run, db_session, clock, text):
+def test_survey_export_any_text_answer(worker_client, survey_run, db_session, clock, render, text):
     client, _ = worker_client
     run, voter_id = survey_run
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     ballots.cast_by_resident(run.id, voter_id, {"agree": "yes", "comment": text.strip()},
-                             channel="wechat", session=db_session, now=now)
+                             channel="wechat", session=db_session, now=now, render=render)
     db_session.commit()
     resp = client.get(f"/console/surveys/runs/{run.id}/export.xlsx")
     assert resp.status_code == 200

@@ -184,7 +184,7 @@ def test_roster_and_binding_never_log_names_or_phones(wechat, db_session, commun
     rows = roster_rows()
     assert import_roster(csv_bytes(rows), session=db_session, filename="r.csv").ok
     db_session.commit()
-    for text in ["绑定", "1", "1", "1单元201", "1", "张002"]:
+    for text in ["绑定", "1", "1", "1单元201", "1", "张002", "0002"]:
         assert wechat.text("oPrivacyResident", text)[0] == 200
     text = all_log_text(caplog)
     for row in rows:

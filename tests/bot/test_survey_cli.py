@@ -7,7 +7,7 @@ from surveys.samples import sample_files
 from tests.fixtures.surveys import sample_definition
 
 
-def test_import_list_export_publish_stats(runner, db_session, seed_community, bind_resident, clock, tmp_path):
+def test_import_list_export_publish_stats(runner, db_session, seed_community, bind_resident, clock, tmp_path, render):
     seeded = seed_community("CLI小区")
     source = tmp_path / "t.json"
     source.write_text(json.dumps(sample_definition(), ensure_ascii=False), encoding="utf-8")
@@ -27,7 +27,7 @@ def test_import_list_export_publish_stats(runner, db_session, seed_community, bi
     run_id = int(result.output.strip())
     resident = bind_resident(seeded.households[0], "o-cli")
     ballots.cast_by_resident(run_id, resident.id, {"agree": "yes"}, channel="wechat", session=db_session,
-                             now=datetime.fromtimestamp(clock.now, timezone.utc))
+                             now=datetime.fromtimestamp(clock.now, timezone.utc), render=render)
     db_session.commit()
 
     figures = json.loads(runner.invoke(args=["survey", "stats", str(run_id), "--json"]).output)

@@ -26,7 +26,7 @@ def test_open_close_by_time(app, db_session, seed_community, publish_run, clock)
 
 
 def test_reminders_once_a_day_to_one_member_of_unanswered_households(app, db_session, seed_community,
-                                                                     bind_resident, publish_run, clock):
+                                                                     bind_resident, publish_run, clock, render):
     seeded = seed_community()
     run = publish_run(seeded.community)
     first, second, third = seeded.households[:3]
@@ -35,7 +35,8 @@ def test_reminders_once_a_day_to_one_member_of_unanswered_households(app, db_ses
     bind_resident(second, "o-pending", verified=False)
     voter = bind_resident(third, "o-voted")
     bind_resident(seeded.by_status("vacant")[0], "o-vacant")
-    ballots.cast_by_resident(run.id, voter.id, {"agree": "yes"}, channel="h5", session=db_session, now=at(clock))
+    ballots.cast_by_resident(run.id, voter.id, {"agree": "yes"}, channel="h5", session=db_session, now=at(clock),
+                             render=render)
     db_session.commit()
 
     assert run_job(app, "surveys.remind") == "queued 1 survey reminders"

@@ -87,3 +87,26 @@ def test_results_after_close_only(wechat, db_session, seed_community, bind_resid
     db_session.commit()
     reply = say(wechat, "o-results", "调查结果")
     assert "应参与 9 户" in reply and "未达到 80%" in reply
+
+
+def test_a_member_who_replaces_the_households_ballot_tells_the_others(wechat, db_session, seed_community,
+                                                                       bind_resident, publish_run):
+    from models import OutboundMessage
+
+    seeded = seed_community()
+    publish_run(seeded.community)
+    bind_resident(seeded.households[0], "o-mother")
+    bind_resident(seeded.households[0], "o-son", role="family")
+    for openid, answer in (("o-mother", "1"), ("o-son", "2")):
+        say(wechat, openid, "调查")
+        say(wechat, openid, answer)
+        if answer == "2":
+            say(wechat, openid, "1")  # the reason asked after "no"
+        say(wechat, openid, "1")  # items
+        say(wechat, openid, "无")  # comment
+        assert "提交成功" in say(wechat, openid, "1")
+    told = db_session.exec(select(OutboundMessage).where(OutboundMessage.kind == "survey.ballot_replaced")).all()
+    db_session.rollback()
+    assert [m.openid for m in told] == ["o-mother"]
+    text = told[0].payload["text"]
+    assert "【测试改造意愿征询】您家的答卷已于" in text and "由本户家庭成员重新提交" in text

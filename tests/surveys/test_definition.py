@@ -68,12 +68,14 @@ def test_validation_messages():
         questions.get("multiple").clean(q, ["1", "2"])
 
 
-def test_version_with_ballots_refuses_structural_edits(db_session, seed_community, bind_resident, publish_run, clock):
+def test_version_with_ballots_refuses_structural_edits(db_session, seed_community, bind_resident, publish_run,
+                                                       clock, render):
     seeded = seed_community()
     run = publish_run(seeded.community)
     resident = bind_resident(seeded.households[0], "o-edit")
     now = datetime.fromtimestamp(clock.now, timezone.utc)
-    ballots.cast_by_resident(run.id, resident.id, {"agree": "yes"}, channel="h5", session=db_session, now=now)
+    ballots.cast_by_resident(run.id, resident.id, {"agree": "yes"}, channel="h5", session=db_session, now=now,
+                             render=render)
     db_session.commit()
 
     reworded = sample_definition(title="改造意愿征询（修订）")

@@ -6,7 +6,7 @@ from surveys.stats.themes import themes
 
 
 def test_full_report_by_building_progress_and_not_answered(db_session, seed_community, bind_resident, publish_run,
-                                                           clock):
+                                                           clock, render):
     seeded = seed_community()
     run = publish_run(seeded.community)
     first_day = datetime.fromtimestamp(clock.now, timezone.utc)
@@ -16,7 +16,7 @@ def test_full_report_by_building_progress_and_not_answered(db_session, seed_comm
     for i, (raw, day) in enumerate(answers):
         resident = bind_resident(seeded.households[i], f"o-s{i}")
         ballots.cast_by_resident(run.id, resident.id, raw, channel="h5", session=db_session,
-                                 now=first_day + timedelta(days=day))
+                                 now=first_day + timedelta(days=day), render=render)
     db_session.commit()
     report = stats.full_report(run.id, session=db_session)
     assert report["summary"] == stats.summary(run.id, session=db_session)  # one pass or separate queries: same

@@ -45,7 +45,7 @@ def detail(complaint_id: int):
     events = env.session.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id)
                               .order_by(ComplaintEvent.id)).all()
     actions = allowed_actions(complaint, viewer_actor())
-    suggested = routing.department_for(env.session, complaint.category, env.settings)
+    suggested = routing.department_for(env.session, complaint.category, complaint.community_id, env.settings)
     similar = duplicates.suggestions(complaint, env=env) if "mark_duplicate" in actions else []
     page = render_template(
         "console/complaints/detail.html", c=complaint, photos=photos, events=events, actions=actions,

@@ -11,7 +11,7 @@ from bot.complaints.services import current_env
 from bot.console.auth import roles_required
 from bot.console.complaints import WORKERS, bp, viewer_scope
 from bot.console.complaints.queue import lookups
-from handlers.complaints import queries, stats
+from handlers.complaints import queries, routing, stats
 from models import Complaint
 
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
@@ -28,7 +28,8 @@ def figures():
     labels = stats.label_maps(env.session, names["categories"])
     tables = {dim: stats.by(env.session, dim, viewer_scope(), since, labels[dim]) for dim in stats.DIMENSIONS}
     return render_template("console/complaints/figures.html", tables=tables, period=period, periods=PERIODS,
-                           daily=daily_volume(env, since or env.now - timedelta(days=365)))
+                           daily=daily_volume(env, since or env.now - timedelta(days=365)),
+                           gaps=routing.gaps(env.session, env.settings, viewer_scope().community_ids))
 
 
 def daily_volume(env, since) -> list[tuple[str, int]]:

@@ -8,7 +8,8 @@ from bot.console.auth import audit, can_see_community, roles_required
 from bot.console.complaints import WORKERS, bp, viewer_actor
 from bot.console.complaints.actions import MAX_UPLOAD
 from bot.console.complaints.queue import lookups
-from handlers.complaints import categories, intake, staffwork
+from handlers.complaints import categories, intake, routing, staffwork
+from handlers.complaints.lifecycle import transition
 from handlers.complaints.photos import PhotoError
 
 
@@ -41,6 +42,17 @@ def new_save():
             flash(f"照片无法使用：{exc}", "error")
             return render_template("console/complaints/new.html", form=form, **lookups()), 400
     audit("complaint.enter", f"complaint:{complaint.id}", community_id=complaint.community_id)
+    said = dispatch_by_route(complaint, env) if form.get("dispatch") == "1" else ""
     env.session.commit()
-    flash(f"已登记，编号 {complaint.ticket}", "ok")
+    flash(f"已登记，编号 {complaint.ticket}" + said, "ok")
     return redirect(url_for("console_complaints.detail", complaint_id=complaint.id))
+
+
+def dispatch_by_route(complaint, env) -> str:
+    """Dispatch at once to the department the category and community route to; say what happened."""
+    department = routing.department_for(env.session, complaint.category, complaint.community_id, env.settings)
+    if department is None:
+        return "；该类别在本小区没有承办部门，未自动派单，请人工指定"
+    transition(complaint, "dispatch", env=env, actor=viewer_actor())
+    audit("complaint.dispatch", f"complaint:{complaint.id}", community_id=complaint.community_id)
+    return f"，已按类别派给{department.name}"

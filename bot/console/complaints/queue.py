@@ -13,7 +13,7 @@ from handlers.complaints.calendar import LOCAL
 from handlers.complaints.deadlines import OPEN_STATES
 from handlers.complaints.labels import STATE_LABELS
 from handlers.complaints.lifecycle import TransitionError, transition
-from models import Community, ComplaintPhoto, Department
+from models import Community, Complaint, ComplaintPhoto, Department, DepartmentCommunity
 
 
 def filters_from(args) -> queries.Filters:
@@ -29,12 +29,26 @@ def lookups() -> dict:
     sess, staff = db.session(), current_staff()
     communities = sess.exec(select(Community.id, Community.name).order_by(Community.name)).all()
     if not staff.is_admin:
-        communities = [c for c in communities if c[0] in staff.community_ids]
+        visible = department_community_ids(staff) if staff.role == "department" else staff.community_ids
+        communities = [c for c in communities if c[0] in visible]
+    departments = sess.exec(select(Department.id, Department.name, Department.retired_at)
+                            .order_by(Department.name)).all()
     return {"communities": dict(communities),
-            "departments": dict(sess.exec(select(Department.id, Department.name).order_by(Department.name)).all()),
+            "departments": {d_id: name + ("（已撤销）" if retired else "") for d_id, name, retired in departments},
+            "active_departments": {d_id: name for d_id, name, retired in departments if retired is None},
             "categories": {c.code: categories.short_name(current_app.config["LINLI"], c.code)
                            for c in categories.all_categories(current_app.config["LINLI"])},
             "states": STATE_LABELS}
+
+
+def department_community_ids(staff) -> frozenset[int]:
+    """Department staff serve no community of their own: the ones their department serves or got complaints from."""
+    sess = db.session()
+    served = sess.exec(select(DepartmentCommunity.community_id)
+                       .where(DepartmentCommunity.department_id == staff.department_id)).all()
+    received = sess.exec(select(Complaint.community_id).distinct()
+                         .where(Complaint.department_id == staff.department_id)).all()
+    return frozenset(served) | frozenset(received)
 
 
 @bp.get("/")

@@ -34,6 +34,8 @@ def import_upload():
     sess.commit()
     refresh_index()
     flash(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。", "info")
+    if result.retired_samples:
+        flash(f"已停用 {result.retired_samples} 条示例问答（可在问答列表中查看和重新启用）。", "info")
     return redirect(url_for("console_faq.entries"))
 
 

@@ -84,3 +84,31 @@ def test_export_then_import_round_trip(runner, db_session, faq_sample, tmp_path)
     header = [c.value for c in sheet[1]]
     assert header[:4] == ["id", "question", "alternatives", "answer"]
     assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").startswith("编号,问题,相似问法,答案,分类")
+
+
+def test_a_communitys_first_import_retires_the_untouched_sample_entries(runner, db_session, tmp_path):
+    """Another city's numbering must not overwrite sample entries, and sample text must not
+    answer residents beside the community's own; an edited sample entry is the community's."""
+    from handlers.faq import demo
+
+    demo.load(db_session)
+    db_session.commit()
+    samples = entries(db_session)
+    edited = samples[5]
+    db_session.add(edited)
+    edited.updated_by = "admin"
+    db_session.commit()
+    path = tmp_path / "city.csv"
+    path.write_text("编号,问题,答案\n1,楼道灯坏了找谁？,请拨打社区电话0311-8000001\n"
+                    "2,小区停车位怎么分配？,由业主大会商定后公示\n", encoding="utf-8")
+    result = runner.invoke(args=["faq", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert f"已停用 {len(samples) - 1} 条示例问答" in result.output
+    db_session.expire_all()
+    rows = entries(db_session)
+    active = {e.question for e in rows if e.active}
+    assert active == {"楼道灯坏了找谁？", "小区停车位怎么分配？", edited.question}
+    assert {e.question for e in rows} >= {s.question for s in samples}  # retired, not deleted
+    assert result.output.count("新增 2 条")
+    again = runner.invoke(args=["faq", "import", str(path)])
+    assert "更新 2 条" in again.output and "示例" not in again.output

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from handlers.households.membership import request_binding
 from handlers.households.roster import import_roster
-from models import Binding, Community, Household, OutboundMessage, Resident
+from models import AuditLog, Binding, Community, Household, OutboundMessage, Resident
 from tests.fixtures.households import csv_bytes, roster_rows
 
 pytestmark = pytest.mark.browser
@@ -78,3 +78,46 @@ def test_large_upload_runs_in_the_background_with_progress(live_app, live_server
     log_in(page, live_server, staff_user("admin"))
     upload(page, live_server, "big.csv", csv_bytes(roster_rows(buildings=10, units=4, rooms=25)))
     assert "导入成功：共 1000 户，新增 1000" in page.inner_text("#roster-result")
+
+
+def test_household_page_approves_a_second_owner_and_ends_a_binding(live_server, page, staff_user, db_session,
+                                                                    roster):
+    household = db_session.exec(select(Household).where(Household.unit == "1", Household.room == "201")).first()
+    first = Resident(openid="oFirstOwnerBrowser", name="李四", phone="13912345678")
+    claimant = Resident(openid="oSecondOwnerBrowser", name="王五")
+    db_session.add_all([first, claimant])
+    db_session.flush()
+    db_session.add(Binding(resident_id=first.id, household_id=household.id, role="owner", verified_by="roster",
+                           verified_at=household.updated_at, created_at=household.updated_at))
+    request_binding(db_session, resident=claimant, household=household, role="owner", claimed_name="",
+                    reason="second_owner", proof="phone")
+    db_session.commit()
+    worker = staff_user("worker", communities=["幸福里小区"])
+    log_in(page, live_server, worker)
+
+    page.goto(live_server + f"/console/households/{household.id}")
+    residents = page.inner_text("#residents")
+    assert "李*" in residents and "139****5678" in residents and "产权人" in residents and "李四" not in residents
+    claims = page.inner_text("#household-requests")
+    assert "王*" in claims and "已有产权人绑定" in claims and "手机后四位相符" in claims
+    page.click("#household-requests button[value=approve]")
+    page.wait_for_selector("text=已通过")
+    assert page.url.endswith(f"/console/households/{household.id}")
+    assert page.locator("#household-requests").count() == 0
+    assert page.locator("#residents tbody tr", has_text="产权人").count() == 2
+
+    row = page.locator("#residents tr[data-binding]", has_text="李*")
+    row.locator("input[name=reason]").fill("房屋已出售")
+    row.locator("button", has_text="解除绑定").click()
+    page.wait_for_selector("text=已解除绑定")
+    ended = page.locator("#residents tr[data-binding]", has_text="李*").inner_text()
+    assert "已解绑" in ended and f"工作人员 {worker.username}：房屋已出售" in ended
+
+    db_session.expire_all()
+    told = {m.openid: m.payload["text"] for m in db_session.exec(select(OutboundMessage))}
+    db_session.commit()
+    assert "审核通过" in told["oSecondOwnerBrowser"]
+    assert "原因：房屋已出售" in told["oFirstOwnerBrowser"]
+    audits = db_session.exec(select(AuditLog.action).order_by(AuditLog.id)).all()
+    db_session.commit()
+    assert [a for a in audits if a.startswith("binding.")] == ["binding.approve", "binding.end"]

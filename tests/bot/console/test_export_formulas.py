@@ -57,7 +57,7 @@ def test_household_export_writes_roster_text_as_text(client, staff_user, db_sess
 
 
 def test_survey_export_writes_answers_and_rooms_as_text(client, staff_user, db_session, seed_community,
-                                                       bind_resident, publish_run, clock):
+                                                       bind_resident, publish_run, clock, render):
     seeded = seed_community("问卷注入小区")
     run = publish_run(seeded.community)
     seeded.households[0].room = "-2+3"
@@ -65,7 +65,7 @@ def test_survey_export_writes_answers_and_rooms_as_text(client, staff_user, db_s
     voter = bind_resident(seeded.households[0], "o-evil")
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     ballots.cast_by_resident(run.id, voter.id, {"agree": "yes", "comment": EVIL + " 电话139-1234-5678"},
-                             channel="wechat", session=db_session, now=now)
+                             channel="wechat", session=db_session, now=now, render=render)
     db_session.commit()
     login(client, staff_user("worker", communities=["问卷注入小区"]))
     data = client.get(f"/console/surveys/runs/{run.id}/export.xlsx").data

@@ -185,3 +185,76 @@ def test_background_import_reports_progress_and_result(app, client, staff_user, 
         time.sleep(0.05)
     assert status["status"] == "done"
     assert "新增 160" in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+def bound(db_session, household, openid, role="owner", name=None):
+    resident = Resident(openid=openid, name=name, phone="13912345678")
+    db_session.add(resident)
+    db_session.flush()
+    binding = Binding(resident_id=resident.id, household_id=household.id, role=role, verified_by="roster",
+                      verified_at=household.updated_at)
+    db_session.add(binding)
+    db_session.commit()
+    return resident, binding
+
+
+def test_worker_ends_a_binding_with_a_reason_and_the_resident_is_told(client, staff_user, db_session,
+                                                                      two_communities):
+    mine, other = two_communities
+    h = household_of(db_session, mine)
+    resident, binding = bound(db_session, h, "oEndedResident", name="李四")
+    _, theirs = bound(db_session, household_of(db_session, other), "oOtherCommunity")
+    worker = staff_user("worker", communities=["幸福里小区"])
+    login(client, worker)
+    page = client.get(f"/console/households/{h.id}").get_data(as_text=True)
+    assert "李*" in page and "139****5678" in page and "李四" not in page and "解除绑定" in page
+    token = csrf_token(client, "/console/")
+    url = f"/console/households/{h.id}/bindings/{binding.id}/end"
+    refused = client.post(url, data={"csrf_token": token, "reason": "  "}, follow_redirects=True)
+    assert "请填写解除绑定的原因" in refused.get_data(as_text=True)
+    assert client.post(f"/console/households/{h.id}/bindings/{theirs.id}/end",
+                       data={"csrf_token": token, "reason": "x"}).status_code == 404
+    other_h = household_of(db_session, other)
+    assert client.post(f"/console/households/{other_h.id}/bindings/{theirs.id}/end",
+                       data={"csrf_token": token, "reason": "x"}).status_code == 404
+    done = client.post(url, data={"csrf_token": token, "reason": "已售房搬走"}, follow_redirects=True)
+    assert "已解除绑定" in done.get_data(as_text=True)
+    db_session.expire_all()
+    ended = db_session.get(Binding, binding.id)
+    assert ended.ended_at is not None and (ended.ended_by, ended.end_reason) == (worker.username, "已售房搬走")
+    assert db_session.get(Binding, theirs.id).ended_at is None
+    row = db_session.exec(select(AuditLog).where(AuditLog.action == "binding.end")).one()
+    assert row.target == f"binding:{binding.id}" and row.after == {"ended": True, "reason": "已售房搬走"}
+    message = db_session.exec(select(OutboundMessage)).one()
+    assert message.openid == "oEndedResident"
+    assert "社区工作人员已解除您与【1号楼1单元101】的绑定，原因：已售房搬走" in message.payload["text"]
+    db_session.commit()
+    assert f"（工作人员 {worker.username}：已售房搬走）" in client.get(f"/console/households/{h.id}").get_data(as_text=True)
+
+
+def test_household_page_refuses_a_pending_owner_claim(client, staff_user, db_session, two_communities):
+    mine, _ = two_communities
+    h = household_of(db_session, mine)
+    bound(db_session, h, "oFirstOwner")
+    claimant = Resident(openid="oSecondOwner")
+    db_session.add(claimant)
+    db_session.flush()
+    req = request_binding(db_session, resident=claimant, household=h, role="owner", claimed_name="",
+                          reason="second_owner", proof="phone")
+    db_session.commit()
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+    page = client.get(f"/console/households/{h.id}").get_data(as_text=True)
+    assert "待核实的绑定申请" in page and "已有产权人绑定" in page and "手机后四位相符" in page
+    resp = client.post(f"/console/bindings/{req.id}", data={"csrf_token": csrf_token(client, "/console/"),
+                                                             "decision": "reject", "note": "不是本户产权人",
+                                                             "back": "household"})
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/console/households/{h.id}")
+    db_session.expire_all()
+    assert db_session.get(BindingRequest, req.id).status == "rejected"
+    assert db_session.exec(select(Binding).where(Binding.resident_id == claimant.id)).all() == []
+    row = db_session.exec(select(AuditLog).where(AuditLog.action == "binding.reject")).one()
+    assert row.after["reason"] == "second_owner" and row.after["note"] == "不是本户产权人"
+    message = db_session.exec(select(OutboundMessage)).one()
+    assert message.openid == "oSecondOwner" and "未通过审核" in message.payload["text"]
+    db_session.commit()
+    assert "待核实的绑定申请" not in client.get(f"/console/households/{h.id}").get_data(as_text=True)

@@ -49,12 +49,12 @@ def test_admin_imports_and_publishes(client, db_session, staff_user, seed_commun
 
 
 def test_worker_sees_figures_exports_and_enters_paper_ballot(client, db_session, staff_user, seed_community,
-                                                             bind_resident, publish_run, clock):
+                                                             bind_resident, publish_run, clock, render):
     seeded = seed_community("控制台小区")
     run = publish_run(seeded.community)
     voter = bind_resident(seeded.households[0], "o-console")
     ballots.cast_by_resident(run.id, voter.id, {"agree": "no", "reason": "cost", "comment": "担心出资太多，希望政府多补贴"},
-                             channel="wechat", session=db_session, now=now(clock))
+                             channel="wechat", session=db_session, now=now(clock), render=render)
     db_session.commit()
     login(client, staff_user("worker", communities=["控制台小区"]))
 
@@ -98,12 +98,13 @@ def test_worker_cannot_see_other_communities(client, staff_user, seed_community,
 
 
 def test_version_wording_fix_is_audited_and_structure_refused(client, db_session, staff_user, seed_community,
-                                                              bind_resident, publish_run, clock):
+                                                              bind_resident, publish_run, clock, render):
     from models import AuditLog
     seeded = seed_community("控制台小区")
     run = publish_run(seeded.community)
     voter = bind_resident(seeded.households[0], "o-version")
-    ballots.cast_by_resident(run.id, voter.id, {"agree": "yes"}, channel="h5", session=db_session, now=now(clock))
+    ballots.cast_by_resident(run.id, voter.id, {"agree": "yes"}, channel="h5", session=db_session, now=now(clock),
+                             render=render)
     db_session.commit()
     login(client, staff_user("admin"))
     token = csrf_token(client, f"/console/surveys/versions/{run.version_id}")

@@ -114,11 +114,11 @@ def test_duplicates_link_to_the_original_whose_news_reaches_the_follower(make_co
 def test_deadline_sweep_warns_escalates_and_closes(make_complaint, department, complaint_env, db_session, clock,
                                                    staff_user):
     from handlers.complaints import sweep
-    from models import StaffUser
+    from models import DepartmentSupervisor, StaffUser
     dept = department(categories=("water",))
     boss = staff_user("department", department="物业公司")
     db_session.get(StaffUser, boss.id).openid = "oBoss"
-    dept.supervisor_id = boss.id
+    db_session.add(DepartmentSupervisor(department_id=dept.id, staff_id=boss.id))
     db_session.commit()
     c = make_complaint(category="water", steps=[("dispatch", WORKER, {}), ("sign", dept_actor(dept), {})])
     assert c.deadline_class == "urgent" and c.due_at - c.stage_started_at == timedelta(hours=24)

@@ -20,7 +20,7 @@ def hand(sample_index):
 def test_the_fitted_models_ship_with_the_code_and_match_its_features(sample_index):
     model = learned.read(learned.MODEL_FILE)
     assert model.rank.features == learned.RANK_FEATURES and model.scope.features == learned.SCOPE_FEATURES
-    assert sample_index.model is not None and "bench/faq/train.py" in model.note
+    assert sample_index.model is not None and "bench/faq/lofo.py" in model.note
 
 
 def test_a_score_is_the_chance_the_entry_answers(sample_index):
@@ -51,8 +51,10 @@ def test_the_decision_on_chances():
     assert decide.decide(cands(0.99, 0.95, 0.05)) == Decision("answer", tuple(cands(0.99, 0.95, 0.05)[:1]))
     offered = decide.decide(cands(0.9, 0.6, 0.3, 0.09, 0.01))
     assert offered.kind == "choices" and [c.entry_id for c in offered.candidates] == [1, 2, 3]
-    offered = decide.decide(cands(0.9, 0.8, 0.195, 0.005))  # a choice at 1 % of the best is not offered
+    offered = decide.decide(cands(0.9, 0.6, 0.39, 0.005))  # a choice at 1 % of the best is not offered
     assert [c.entry_id for c in offered.candidates] == [1, 2]
+    assert decide.decide(cands(0.9, 0.8, 0.195, 0.005)).kind == "answer"  # a clear lead answers, not 0.8 alone
+    assert decide.decide(cands(0.9, 0.55, 0.45)).kind == "choices"  # a close second: the resident chooses
 
 
 @pytest.mark.parametrize("content", ["{not json", json.dumps({"rank": {"features": ["final"], "mean": [0],

@@ -1,22 +1,13 @@
 """Binding through the real /wechat endpoint, with the signed simulated WeChat."""
-import pytest
 from sqlmodel import select
 
 from bot.devtools.wechat_client import reply_text
 from handlers.households.membership import current_household, may_vote
 from handlers.households.roster import import_roster
 from models import Binding, BindingRequest, Community, Household, Resident
-from tests.fixtures.households import csv_bytes, roster_rows
+from tests.fixtures.households import csv_bytes
 
 OPENID = "oBindingResident0001"
-
-
-@pytest.fixture
-def roster(db_session, community):
-    """幸福里小区: 1号楼 and 2号楼, units 1-2, rooms 101..301 / 102..302; owners 张001..; phones 1380000nnnn."""
-    assert import_roster(csv_bytes(roster_rows()), session=db_session, filename="r.csv").ok
-    db_session.commit()
-    return community
 
 
 def say(wechat, text, openid=OPENID):
@@ -30,28 +21,31 @@ def resident(db_session, openid=OPENID):
     return db_session.exec(select(Resident).where(Resident.openid == openid)).one()
 
 
-def walk_to_verify(wechat):
-    assert "1. 1号楼" in say(wechat, "绑定")
-    assert "单元和房号" in say(wechat, "1")
-    assert "关系" in say(wechat, "1单元201")
-    assert "户主姓名" in say(wechat, "1")
+def walk_to_verify(wechat, role="1", openid=OPENID):
+    """1号楼1单元201 (the roster's second row: 张002, phone ending 0002); role 1 owner, 2 family, 3 tenant."""
+    assert "1. 1号楼" in say(wechat, "绑定", openid)
+    assert "单元和房号" in say(wechat, "1", openid)
+    assert "关系" in say(wechat, "1单元201", openid)
+    assert "户主姓名" in say(wechat, role, openid)
 
 
-def test_matching_name_binds_at_once(wechat, db_session, roster):
-    walk_to_verify(wechat)
-    answer = say(wechat, "张002")  # 1号楼 1单元 201 is the second row of the roster
+def test_matching_name_binds_a_family_member_at_once(wechat, db_session, roster):
+    walk_to_verify(wechat, role="2")
+    answer = say(wechat, "张002")
     assert "绑定成功" in answer and "1号楼1单元201" in answer
     person = resident(db_session)
     household = current_household(db_session, person.id)
     assert (household.unit, household.room) == ("1", "201")
     binding = db_session.exec(select(Binding)).one()
-    assert (binding.verified_by, binding.role) == ("roster", "owner")
+    assert (binding.verified_by, binding.role) == ("roster", "family")
     assert may_vote(db_session, person, household)
 
 
-def test_last_four_digits_of_the_phone_also_match(wechat, db_session, roster):
+def test_last_four_digits_of_the_phone_bind_the_first_owner_at_once(wechat, db_session, roster):
     walk_to_verify(wechat)
     assert "绑定成功" in say(wechat, "0002")
+    binding = db_session.exec(select(Binding)).one()
+    assert (binding.verified_by, binding.role) == ("roster", "owner")
 
 
 def test_mismatch_then_request_for_a_worker(wechat, db_session, roster):
@@ -59,7 +53,7 @@ def test_mismatch_then_request_for_a_worker(wechat, db_session, roster):
     assert "还可以再试 4 次" in say(wechat, "王五")
     assert "社区工作人员核实" in say(wechat, "申请")
     request = db_session.exec(select(BindingRequest)).one()
-    assert (request.status, request.claimed_name) == ("pending", "王五")
+    assert (request.status, request.claimed_name, request.reason) == ("pending", "王五", "mismatch")
     assert current_household(db_session, resident(db_session).id) is None
 
 
@@ -97,7 +91,7 @@ def test_unknown_room_is_asked_again_and_cancel_leaves(wechat, roster):
 
 def test_unbind_keeps_history_and_rebinding_moves(wechat, db_session, roster):
     walk_to_verify(wechat)
-    say(wechat, "张002")
+    say(wechat, "0002")
     assert "已解除与【1号楼1单元201】的绑定" in say(wechat, "解绑")
     assert current_household(db_session, resident(db_session).id) is None
     db_session.rollback()
