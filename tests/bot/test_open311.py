@@ -63,3 +63,10 @@ def test_only_accepted_complaints_with_rounded_coordinates(client, make_complain
     by_id = client.get("/open311/v2/requests.json", query_string={
         "api_key": KEY, "service_request_id": ",".join(c.ticket for c in (accepted, waiting, rejected))}).get_json()
     assert [r["service_request_id"] for r in by_id] == [accepted.ticket]
+
+
+def test_nul_in_codes_and_tickets_is_not_a_500(client):
+    """PostgreSQL refuses NUL in text: service_code=%00 was a 500 there (found by bench/fuzz)."""
+    for query in ({"service_code": "\x00"}, {"service_request_id": "SP\x00,\x00"}):
+        assert client.get("/open311/v2/requests.json", query_string={"api_key": KEY, **query}).get_json() == []
+    assert client.get("/open311/v2/requests/SP%00.json", query_string={"api_key": KEY}).status_code == 404
