@@ -20,7 +20,7 @@ def current_filter() -> queries.HouseholdFilter:
     status = request.args.get("status") or None
     return queries.HouseholdFilter(community_ids=visible_community_ids(), community_id=community_id,
                                    building_id=building_id, status=status if status in HOUSEHOLD_STATUSES else None,
-                                   search=request.args.get("q", "")[:64])
+                                   search=request.args.get("q", "").replace("\x00", "")[:64])
 
 
 @bp.get("/households")

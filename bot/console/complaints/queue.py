@@ -20,9 +20,11 @@ def filters_from(args) -> queries.Filters:
     def int_or_none(name):
         value = args.get(name, "")
         return int(value) if value.isdigit() else None
-    return queries.Filters(state=args.get("state", ""), category=args.get("category", ""),
+    def text(name):  # PostgreSQL refuses NUL in text (a 500 on the queue and the export otherwise)
+        return args.get(name, "").replace("\x00", "")
+    return queries.Filters(state=text("state"), category=text("category"),
                            community_id=int_or_none("community"), department_id=int_or_none("department"),
-                           overdue=args.get("overdue") == "1", ticket=args.get("ticket", ""))
+                           overdue=args.get("overdue") == "1", ticket=text("ticket"))
 
 
 def lookups() -> dict:
