@@ -3,7 +3,8 @@
 Exports: whatever a resident typed, the complaint and survey exports answer 200,
 every cell written from it reads back as text (never a formula), and no mobile
 number survives unmasked; the FAQ export, .xlsx or .csv, imports back to the same
-text.  Open311: whatever the query, a JSON answer (never a 500), only accepted
+text; whatever the filters, the complaint and household exports answer 200.
+Open311: whatever the query, a JSON answer (never a 500), only accepted
 complaints, coordinates to 3 decimals, no unmasked phone.
 
 Short in the suite; ``LINLI_FUZZ_EXAMPLES=2000`` (or bench/fuzz/run.sh) for a long run.
@@ -176,3 +177,20 @@ def test_open311_any_query(open311_client, query, path, ticket):
         assert {r["service_request_id"] for r in body} <= {accepted.ticket}
         for r in body:
             assert r["lat"] == round(r["lat"], 3) and "1234-5678" not in r["description"]
+
+
+filters = st.fixed_dictionaries({}, optional={
+    "state": st.text(max_size=12), "category": st.text(max_size=12), "ticket": st.text(max_size=20),
+    "q": st.text(max_size=20), "overdue": st.sampled_from(["", "1", "x"]), "status": st.text(max_size=8)})
+
+
+@FUZZ
+@given(query=filters, url=st.sampled_from(["/console/complaints/export.xlsx", "/console/households.xlsx"]))
+def test_export_any_filter(worker_client, make_complaint, db_session, query, url):
+    client, _ = worker_client
+    if db_session.exec(select(Complaint)).first() is None:
+        make_complaint(description="=1+1 电话13912345678")
+    db_session.rollback()
+    resp = client.get(url, query_string=query)
+    assert resp.status_code == 200, (url, query)
+    assert_no_formula_and_no_phone(resp.data)
