@@ -1,5 +1,9 @@
 """Open311 GeoReport v2, read-only, for city systems: ``/open311/v2/...json`` behind an API key.
 
+Published are only complaints a worker accepted (or dispatched): never drafts,
+nor those awaiting review, rejected or duplicate.  Coordinates are rounded to 3
+decimals (about 100 m): they often come from a photo's GPS, the reporter's door.
+
 Services are the complaint categories; requests are submitted complaints by
 ticket number.  Never included: the reporter, contact numbers (masked in the
 description), photos, hidden complaints, drafts.  Keys: ``[complaints]
@@ -13,17 +17,20 @@ import hmac
 from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, current_app, jsonify, request
-from sqlmodel import select
+from sqlmodel import exists, select
 
 from bot import db
 from bot.complaints.services import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
-from handlers.complaints.redact import mask_contacts
-from models import Complaint, Department
+from models import Complaint, ComplaintEvent, Department
+from models.privacy import mask_contacts
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
-OPEN_TO_CITY = ("closed", "rejected", "duplicate", "resolved")  # GeoReport "closed"
+OPEN_TO_CITY = ("closed", "resolved")  # GeoReport "closed"
+NOT_PUBLISHED = ("draft", "submitted", "need_info", "rejected", "duplicate")
+ACCEPTING_ACTIONS = ("accept", "dispatch")
+PUBLIC_DECIMALS = 3  # about 110 m of latitude
 MAX_REQUESTS, DEFAULT_DAYS = 1000, 90
 KEY_HEADER = "X-Api-Key"
 
@@ -58,8 +65,8 @@ def services():
 
 @bp.get("/requests.json")
 def requests_list():
-    query = select(Complaint).where(Complaint.state != "draft", Complaint.hidden == False)  # noqa: E712
-    ids = [t.strip().upper() for t in request.args.get("service_request_id", "").split(",") if t.strip()]
+    query = published(select(Complaint))
+    ids = [t.strip().upper() for t in listed("service_request_id")]
     if ids:
         query = query.where(Complaint.ticket.in_(ids[:MAX_REQUESTS]))
     else:
@@ -69,7 +76,7 @@ def requests_list():
             return error(400, "start_date / end_date must be ISO 8601 (w3c) datetimes")
         query = query.where(Complaint.submitted_at >= start, Complaint.submitted_at <= end)
     if request.args.get("service_code"):
-        query = query.where(Complaint.category.in_(request.args["service_code"].split(",")))
+        query = query.where(Complaint.category.in_(listed("service_code") or [""]))
     status = request.args.get("status", "")
     if status in ("open", "closed"):
         closed = Complaint.state.in_(OPEN_TO_CITY)
@@ -80,11 +87,27 @@ def requests_list():
 
 @bp.get("/requests/<ticket>.json")
 def request_one(ticket: str):
-    found = db.session().exec(select(Complaint).where(Complaint.ticket == ticket.upper(), Complaint.state != "draft",
-                                                      Complaint.hidden == False)).first()  # noqa: E712
+    ticket = ticket.replace("\x00", "")  # PostgreSQL refuses NUL in text: a 500, found by bench/fuzz
+    found = db.session().exec(published(select(Complaint)).where(Complaint.ticket == ticket.upper())).first()
     if found is None:
         return error(404, "no such service request")
     return jsonify([as_request(found)])
+
+
+def listed(name: str) -> list[str]:
+    """A comma-separated parameter's values, without NUL (PostgreSQL refuses it in text: a 500 otherwise)."""
+    return [v for v in request.args.get(name, "").replace("\x00", "").split(",") if v.strip()]
+
+
+def published(query):
+    """Only what the city may see: accepted by a worker, not hidden, not waiting, rejected or a duplicate."""
+    accepted = exists().where(ComplaintEvent.complaint_id == Complaint.id,
+                              ComplaintEvent.action.in_(ACCEPTING_ACTIONS))
+    return query.where(Complaint.hidden == False, Complaint.state.not_in(NOT_PUBLISHED), accepted)  # noqa: E712
+
+
+def rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, PUBLIC_DECIMALS)
 
 
 def parse_dates() -> tuple[datetime, datetime]:
@@ -108,8 +131,8 @@ def as_request(c: Complaint) -> dict:
         "service_name": categories.short_name(settings, c.category), "service_code": c.category or "",
         "description": mask_contacts(c.description), "agency_responsible": department.name if department else "",
         "service_notice": "", "requested_datetime": iso(c.submitted_at), "updated_datetime": iso(c.updated_at),
-        "expected_datetime": iso(c.due_at), "address": c.location_label, "address_id": "", "zipcode": "",
-        "lat": c.latitude, "long": c.longitude, "media_url": "",
+        "expected_datetime": iso(c.due_at), "address": mask_contacts(c.location_label), "address_id": "", "zipcode": "",
+        "lat": rounded(c.latitude), "long": rounded(c.longitude), "media_url": "",
     }
 
 

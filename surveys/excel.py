@@ -1,7 +1,8 @@
 """Excel export of a run: one row per household ballot, one column per question code.
 
 Columns join by question code (ballots keep their version; a version column
-says which one).  Owner names and phones are masked.
+says which one).  Owner names and phones are masked, and so are phones in
+text answers; every row goes through ``append_row`` (residents' text is text).
 """
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from sqlmodel import Session, select
 
 from models import Building, Household
 from models.localtime import excel
+from models.privacy import mask_contacts, mask_name
+from models.sheets import append_row
 from models.surveys import Ballot, SurveyVersion
 from surveys import questions, runs
-from surveys.masking import mask_name
 
 CHANNELS = {"wechat": "公众号", "h5": "网页", "paper": "纸质"}
 FIXED = ["楼栋", "单元", "房号", "户主", "渠道", "版本", "提交时间", "修改次数", "计入门槛"]
@@ -29,8 +31,8 @@ def ballots_workbook(run_id: int, *, session: Session) -> bytes:
     wb = Workbook()
     sheet = wb.active
     sheet.title = "答卷"
-    sheet.append(FIXED + [q["code"] for q in qs])
-    sheet.append([""] * len(FIXED) + [q["title"] for q in qs])
+    append_row(sheet, FIXED + [q["code"] for q in qs])
+    append_row(sheet, [""] * len(FIXED) + [q["title"] for q in qs])
     for cell in sheet[1] + sheet[2]:
         cell.font = Font(bold=True)
     rows = session.exec(select(Ballot, Household, Building).join(Household, Household.id == Ballot.household_id)
@@ -42,7 +44,7 @@ def ballots_workbook(run_id: int, *, session: Session) -> bytes:
                  CHANNELS.get(ballot.channel, ballot.channel), versions[ballot.version_id].number,
                  excel(ballot.updated_at), ballot.revision - 1,
                  "是" if ballot.gate_yes else "否"]
-        sheet.append(fixed + [_cell(q, ballot.answers.get(q["code"])) for q in qs])
+        append_row(sheet, fixed + [_cell(q, ballot.answers.get(q["code"])) for q in qs])
     sheet.freeze_panes = "A3"
     _questions_sheet(wb, qs)
     out = BytesIO()
@@ -55,12 +57,12 @@ def _cell(q: dict, value) -> str | int | float:
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
-    return questions.get(q["type"]).describe(q, value)
+    return mask_contacts(questions.get(q["type"]).describe(q, value))
 
 
 def _questions_sheet(wb: Workbook, qs: list[dict]) -> None:
     sheet = wb.create_sheet("题目")
-    sheet.append(["代码", "题目", "类型", "选项（代码=文字）"])
+    append_row(sheet, ["代码", "题目", "类型", "选项（代码=文字）"])
     for q in qs:
         opts = "；".join(f"{o['code']}={o['label']}" for o in questions.options_of(q)) if q.get("options") else ""
-        sheet.append([q["code"], q["title"], questions.get(q["type"]).label, opts])
+        append_row(sheet, [q["code"], q["title"], questions.get(q["type"]).label, opts])

@@ -10,6 +10,7 @@ from bot.console.views import POLICY_LABELS, STATUS_LABELS, int_arg
 from handlers.households import queries
 from models import Building, Community, Household
 from models.households import HOUSEHOLD_STATUSES, VOTER_POLICIES
+from models.privacy import mask_phone
 
 
 def current_filter() -> queries.HouseholdFilter:
@@ -19,7 +20,7 @@ def current_filter() -> queries.HouseholdFilter:
     status = request.args.get("status") or None
     return queries.HouseholdFilter(community_ids=visible_community_ids(), community_id=community_id,
                                    building_id=building_id, status=status if status in HOUSEHOLD_STATUSES else None,
-                                   search=request.args.get("q", "")[:64])
+                                   search=request.args.get("q", "").replace("\x00", "")[:64])
 
 
 @bp.get("/households")
@@ -32,9 +33,19 @@ def households():
     buildings = queries.buildings_of(sess, f.community_id) if f.community_id else []
     names = {c.id: c.name for c in communities}
     args = {k: v for k, v in request.args.items() if k not in ("after", "before") and v}
-    return render_template("console/households.html", page=page, f=f, communities=communities,
+    html = render_template("console/households.html", page=page, f=f, communities=communities,
                            buildings=buildings, community_names=names, statuses=STATUS_LABELS, args=args,
                            encode=queries.encode_cursor)
+    audit_phone_search(f)
+    sess.commit()
+    return html
+
+
+def audit_phone_search(f: queries.HouseholdFilter) -> None:
+    """A search by a whole phone number tells which household has it: recorded like an unmask."""
+    phone = queries.phone_term(f.search)
+    if phone:
+        audit("pii.view", "households:search", after={"phone": mask_phone(phone)}, community_id=f.community_id)
 
 
 def cursor_arg(name: str) -> queries.Cursor | None:

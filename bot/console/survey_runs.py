@@ -9,7 +9,8 @@ from bot import db
 from bot.console.auth import actor, audit, now, require_community, roles_required
 from bot.console.surveys import bp
 from bot.console.views import render_chat
-from bot.h5.forms import FormProblem, photo_key, raw_answers
+from bot.h5.forms import FormProblem, raw_answers
+from bot.h5.uploads import PendingPhotos, limit_body
 from bot.urls import parse_int
 from models import Building, Household
 from models.surveys import Ballot, SurveyEligible
@@ -17,7 +18,13 @@ from surveys import ballots, excel, runs, stats
 from surveys.answers import AnswersInvalid
 from surveys.errors import SurveyError
 
-IMAGE_LIMIT = 10 * 1024 * 1024
+limit_body(bp, ("console_surveys.paper_submit",))
+
+
+@bp.errorhandler(413)
+def too_large(_error):
+    return render_template("console/error.html", title="文件太大",
+                           message="上传的照片太大，请换一张较小的照片后再提交。"), 413
 
 
 def _run(run_id: int):
@@ -122,14 +129,14 @@ def paper_submit(run_id: int):
     sheet = request.files.get("sheet")
     if not household_id or not sheet or not sheet.filename:
         return paper_form(run_id, errors={"_form": "请选择户并上传签字的纸质答卷照片"}, status=400)
-    storage = current_app.extensions["linli.services"]["storage"]
     d = runs.version_of(run, session=sess).definition
+    photos = PendingPhotos(run_id, household_id)
     try:
-        key, content_type = photo_key(run_id, household_id, sheet)
-        storage.put(key, sheet.read(IMAGE_LIMIT), content_type)
-        raw = raw_answers(d, request.form, request.files, lambda f: _store(storage, run_id, household_id, f))
+        key = photos.add(sheet)
+        raw = raw_answers(d, request.form, request.files, photos.add)
         cast = ballots.Cast(channel="paper", raw=raw, actor=actor(), photo_key=key)
         ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now(), render=render_chat)
+        photos.write(current_app.extensions["linli.services"]["storage"])  # only once the ballot is accepted
     except FormProblem as exc:
         return paper_form(run_id, errors={exc.code or "_form": str(exc)}, status=400)
     except AnswersInvalid as exc:
@@ -159,11 +166,5 @@ def paper_sheet(ballot_id: int):
         abort(404)
     audit("survey.paper_sheet.view", f"ballot:{ballot_id}", community_id=run.community_id)
     db.session().commit()
-    kind = "image/png" if ballot.photo_key.endswith(".png") else "image/jpeg"
+    kind = "image/png" if ballot.photo_key.endswith(".png") else "image/jpeg"  # .png: stored before re-encoding
     return Response(data, mimetype=kind, headers={"Cache-Control": "private, no-store"})
-
-
-def _store(storage, run_id: int, household_id: int, upload) -> str:
-    key, content_type = photo_key(run_id, household_id, upload)
-    storage.put(key, upload.read(IMAGE_LIMIT), content_type)
-    return key

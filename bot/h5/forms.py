@@ -1,14 +1,11 @@
 """Reading a survey form into raw answers keyed by question code (validation is the service's)."""
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from surveys import questions
-
-IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/heic": "heic"}
 
 
 class FormProblem(ValueError):
@@ -18,7 +15,7 @@ class FormProblem(ValueError):
 
 
 def raw_answers(d: dict, form: MultiDict, files: MultiDict, store) -> dict[str, Any]:
-    """Raw answers from the posted form; ``store(data, content_type) -> key`` keeps photos."""
+    """Raw answers from the posted form; ``store(upload) -> key`` takes a photo (bot.h5.uploads)."""
     raw: dict[str, Any] = {}
     for q in d["questions"]:
         kind, code = q["type"], q["code"]
@@ -32,7 +29,7 @@ def raw_answers(d: dict, form: MultiDict, files: MultiDict, store) -> dict[str, 
             raw[code] = {r["code"]: form.get(f"{code}.{r['code']}", "") for r in q["rows"]}
             raw[code] = {k: v for k, v in raw[code].items() if v}
         elif kind == "photo":
-            raw[code] = [store(f) for f in files.getlist(code) if isinstance(f, FileStorage) and f.filename]
+            raw[code] = photos(q, files, store)
         else:
             raw[code] = form.get(code, "").strip()
     return raw
@@ -52,8 +49,13 @@ def ranked(q: dict, form: MultiDict) -> list[str]:
     return [code for _, code in sorted(places)]
 
 
-def photo_key(run_id: int, household_id: int, upload: FileStorage) -> tuple[str, str]:
-    content_type = (upload.mimetype or "").lower()
-    if content_type not in IMAGE_TYPES:
-        raise FormProblem("", "请上传 JPG 或 PNG 格式的照片")
-    return f"surveys/{run_id}/{household_id}-{uuid.uuid4().hex[:12]}.{IMAGE_TYPES[content_type]}", content_type
+def photos(q: dict, files: MultiDict, store) -> list[str]:
+    """Keys of a photo question's uploads; too many are refused before any is decoded."""
+    uploads = [f for f in files.getlist(q["code"]) if isinstance(f, FileStorage) and f.filename]
+    most = q.get("max_photos", 3)
+    if len(uploads) > most:
+        raise FormProblem(q["code"], f"最多 {most} 张照片")
+    try:
+        return [store(f) for f in uploads]
+    except FormProblem as exc:
+        raise FormProblem(q["code"], str(exc)) from exc

@@ -7,7 +7,8 @@ from flask import current_app, render_template, request
 
 from bot import db
 from bot.h5 import bp
-from bot.h5.forms import FormProblem, photo_key, raw_answers
+from bot.h5.forms import FormProblem, raw_answers
+from bot.h5.uploads import PendingPhotos, limit_body
 from bot.wechat.pipeline import render_text
 from models import Household
 from surveys import ballots, links, runs, stats
@@ -62,9 +63,11 @@ def survey_submit(run_id: int):
     try:
         resident_id, run, household = _identify(run_id, token)
         d = runs.version_of(run, session=session).definition
-        raw = raw_answers(d, request.form, request.files, _storer(run_id, household.id))
+        photos = PendingPhotos(run_id, household.id)
+        raw = raw_answers(d, request.form, request.files, photos.add)
         ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=_now(),
                                           render=render_text)
+        photos.write(current_app.extensions["linli.services"]["storage"])  # only now: nothing left by a refusal
     except FormProblem as exc:
         session.rollback()
         return _page(run, household, token, {}, {exc.code or "_form": str(exc)}, 400)
@@ -78,14 +81,12 @@ def survey_submit(run_id: int):
     return _done(run, ballot)
 
 
-def _storer(run_id: int, household_id: int):
-    storage = current_app.extensions["linli.services"]["storage"]
+limit_body(bp, ("h5.survey_submit",))
 
-    def store(upload) -> str:
-        key, content_type = photo_key(run_id, household_id, upload)
-        storage.put(key, upload.read(), content_type)
-        return key
-    return store
+
+@bp.errorhandler(413)
+def too_large(_error):
+    return _message("上传的照片太大了，请少选几张或换一张照片再提交。", 413)
 
 
 def _done(run, ballot, already: bool = False):

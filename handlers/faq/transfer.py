@@ -22,6 +22,7 @@ from sqlmodel import Session, select
 
 from handlers.faq import service
 from models import FaqEntry
+from models.sheets import append_row, csv_row, from_csv_text
 
 HEADERS = {
     "id": ("id", "编号", "序号"),
@@ -64,7 +65,7 @@ def read_table(path: str | Path, data: bytes | None = None) -> list[list[str]]:
     if suffix == ".xlsx":
         return _read_xlsx(raw)
     if suffix == ".csv":
-        return list(csv.reader(io.StringIO(_decode(raw))))
+        return [[from_csv_text(cell) for cell in row] for row in csv.reader(io.StringIO(_decode(raw)))]
     raise TransferError(f"不支持的文件类型 {suffix or '(无扩展名)'}：请使用 .xlsx 或 .csv")
 
 
@@ -197,7 +198,7 @@ def write_table(rows: Iterable[list[str]], path: str | Path) -> bytes:
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         buffer = io.StringIO()
-        csv.writer(buffer).writerows(rows)
+        csv.writer(buffer).writerows(csv_row(row) for row in rows)
         return buffer.getvalue().encode("utf-8-sig")  # with BOM: Excel opens it as UTF-8
     if suffix == ".xlsx":
         from openpyxl import Workbook
@@ -206,7 +207,7 @@ def write_table(rows: Iterable[list[str]], path: str | Path) -> bytes:
         sheet = book.active
         sheet.title = "FAQ"
         for row in rows:
-            sheet.append(list(row))
+            append_row(sheet, row)
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 from sqlalchemy import func, or_, tuple_
 from sqlmodel import Session, select
 
@@ -50,9 +52,28 @@ def _filtered(query, f: HouseholdFilter):
     term = f.search.strip()
     if term:
         like = f"%{term.replace('%', '').replace('_', '')}%"
-        query = query.where(or_(Household.room == term, Household.owner_name.like(like),
-                                Household.phone.like(f"%{term}")))
+        matches = [Household.room == term, Household.owner_name.like(like)]
+        phone = phone_term(term)
+        if phone:  # whole numbers only: a suffix search would undo the list's masking (issue 17 item 9)
+            stored = func.replace(func.replace(Household.phone, "-", ""), "+86", "")
+            matches.append(stored == phone)
+        query = query.where(or_(*matches))
     return query
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-()（）]")
+
+
+def phone_term(term: str) -> str | None:
+    """The whole phone number a search term spells (+86 and separators dropped), else None.
+
+    Fewer than 7 digits is not a phone number: ``0001`` finds room 0001, never a phone ending in it.
+    """
+    digits = _PHONE_SEPARATORS.sub("", term)
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix) and len(digits) == len(prefix) + 11:
+            digits = digits[len(prefix):]
+    return digits if digits.isascii() and digits.isdigit() and 7 <= len(digits) <= 15 else None
 
 
 def household_page(session: Session, f: HouseholdFilter, *, after: Cursor | None = None,

@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from models import Building, Household
 from models.localtime import local_date
+from models.privacy import mask_name, mask_phone
 from models.surveys import Ballot, SurveyEligible, SurveyRun
 from surveys import questions
-from surveys.masking import mask_name, mask_phone
 from surveys.stats.gate import rate
 
 

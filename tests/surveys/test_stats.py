@@ -36,3 +36,14 @@ def test_themes_merge_same_comments_and_dedupe_examples():
     keywords = [t["keyword"] for t in result]
     assert not ({"停车位", "停不下"} <= set(keywords))
     assert all(len(set(t["examples"])) == len(t["examples"]) for t in result)
+
+
+def test_not_answered_list_masks_seven_digit_numbers(db_session, seed_community, publish_run):
+    """The printed door-to-door list showed a 7-digit landline in full (surveys/masking.py, issue 17)."""
+    seeded = seed_community()
+    seeded.households[0].phone = "8765432"
+    db_session.add(seeded.households[0])
+    db_session.commit()
+    run = publish_run(seeded.community)
+    phones = [h["phone"] for g in stats.not_answered(run.id, session=db_session) for h in g["households"]]
+    assert "***5432" in phones and "8765432" not in phones

@@ -8,7 +8,7 @@ from bot import db
 from bot.complaints.public import photo_response
 from bot.complaints.services import current_env
 from bot.console import audit_words
-from bot.console.auth import audit, roles_required
+from bot.console.auth import audit, current_staff, roles_required
 from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_actor, visible_complaint
 from bot.console.complaints.queue import lookups
 from handlers.complaints import deadlines, duplicates, routing
@@ -16,7 +16,7 @@ from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_L
 from handlers.complaints.lifecycle import REASONS_FOR, allowed_actions
 from handlers.complaints.reporters import Reporter, reporters
 from models import ComplaintEvent, ComplaintPhoto
-from models.privacy import mask_name
+from models.privacy import mask_contacts, mask_name
 
 
 def reporter(complaint) -> Reporter:
@@ -37,6 +37,11 @@ def timeline_actors(events, who: Reporter) -> dict[str, str]:
             for e in events}
 
 
+def shown_text():
+    """How free text is shown: phones masked for departments (they do not call the resident back)."""
+    return mask_contacts if current_staff().role == "department" else (lambda text: text or "")
+
+
 @bp.get("/<int:complaint_id>")
 @roles_required(*STAFF_ROLES)
 def detail(complaint_id: int):
@@ -52,7 +57,7 @@ def detail(complaint_id: int):
     who = reporter(complaint)
     page = render_template(
         "console/complaints/detail.html", c=complaint, photos=photos, events=events, actions=actions,
-        suggested=suggested, similar=similar, who=who, actors=timeline_actors(events, who),
+        suggested=suggested, similar=similar, who=who, actors=timeline_actors(events, who), shown=shown_text(),
         overdue=deadlines.is_overdue(complaint, env.now), warn_at=deadlines.warn_at(complaint, env.cfg.warn_fraction),
         now=env.now, action_labels=ACTION_LABELS, closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS,
         deadline_labels=DEADLINE_LABELS, reasons_for=REASONS_FOR, **lookups())

@@ -17,9 +17,10 @@ from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_sco
 from bot.console.complaints.queue import filters_from, lookups
 from handlers.complaints import queries
 from handlers.complaints.labels import CLOSURE_LABELS, RATING_LABELS, STATE_LABELS
-from handlers.complaints.redact import mask_contacts
 from handlers.complaints.reporters import Reporter, reporters
 from models.localtime import excel, stamp
+from models.privacy import mask_contacts
+from models.sheets import append_row
 
 HEADERS = ["编号", "状态", "类别", "小区", "承办部门", "描述", "位置", "纬度", "经度", "提交时间", "办理时限",
            "办结时间", "按时办结", "办结原因", "评价", "评分", "反映人", "电话", "房屋"]
@@ -35,20 +36,24 @@ def export():
     people = reporters(env.session, rows)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("随手拍")
-    sheet.append(HEADERS)
+    append_row(sheet, HEADERS)
     for c in rows:
         person = people.get(c.id) or Reporter()
-        person = person if full else person.masked()
-        sheet.append([c.ticket, STATE_LABELS.get(c.state, c.state), names["categories"].get(c.category, c.category),
-                      names["communities"].get(c.community_id, ""), names["departments"].get(c.department_id, ""),
-                      mask_contacts(c.description), c.location_label, c.latitude, c.longitude,
-                      excel(c.submitted_at), excel(c.due_at), excel(c.resolved_at),
-                      {True: "是", False: "否"}.get(c.resolved_on_time, ""),
-                      CLOSURE_LABELS.get(c.closure_reason, ""), RATING_LABELS.get(c.rating_result, ""),
-                      c.rating_score, person.name, person.phone, person.household])
+        append_row(sheet, _row(c, person if full else person.masked(), names))
     out = io.BytesIO()
     book.save(out)
     audit("complaint.export", "complaints", after={"rows": len(rows), "masked": not full})
     env.session.commit()
     return Response(out.getvalue(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=complaints-{stamp(env.now)}.xlsx"})
+
+
+def _row(c, person: Reporter, names: dict) -> list:
+    """One complaint's cells: the resident's text masked; append_row keeps it text."""
+    return [c.ticket, STATE_LABELS.get(c.state, c.state), names["categories"].get(c.category, c.category),
+            names["communities"].get(c.community_id, ""), names["departments"].get(c.department_id, ""),
+            mask_contacts(c.description), mask_contacts(c.location_label), c.latitude, c.longitude,
+            excel(c.submitted_at), excel(c.due_at), excel(c.resolved_at),
+            {True: "是", False: "否"}.get(c.resolved_on_time, ""),
+            CLOSURE_LABELS.get(c.closure_reason, ""), RATING_LABELS.get(c.rating_result, ""),
+            c.rating_score, person.name, person.phone, person.household]

@@ -17,9 +17,11 @@ from models import Community, Complaint, ComplaintPhoto, Department, DepartmentC
 
 
 def filters_from(args) -> queries.Filters:
-    return queries.Filters(state=args.get("state", ""), category=args.get("category", ""),
+    def text(name):  # PostgreSQL refuses NUL in text (a 500 on the queue and the export otherwise)
+        return args.get(name, "").replace("\x00", "")
+    return queries.Filters(state=text("state"), category=text("category"),
                            community_id=int_param("community", args), department_id=int_param("department", args),
-                           overdue=args.get("overdue") == "1", ticket=args.get("ticket", ""))
+                           overdue=args.get("overdue") == "1", ticket=text("ticket"))
 
 
 def lookups() -> dict:

@@ -131,3 +131,20 @@ def test_worker_enters_a_complaint_for_a_resident(client, staff_user, db_session
                                                          "community_id": str(other), "category": "facility",
                                                          "description": "x"})
     assert resp.status_code == 404
+
+
+def test_department_sees_phones_in_the_description_masked(client, staff_user, db_session, make_complaint,
+                                                          department):
+    """Issue 17 item 7: the reporter's phone was masked for departments, the same phone in the text was not."""
+    dept, made = arrange(db_session, make_complaint, department, n=1)
+    made[0].description = "楼道漏水，请打139-1234-5678或+86 137 0000 1111"
+    made[0].department_id = dept.id
+    made[0].state = "dispatched"
+    db_session.commit()
+    login(client, staff_user("department", department=dept.name))
+    detail = client.get(f"/console/complaints/{made[0].id}").get_data(as_text=True)
+    assert "139****5678" in detail and "137****1111" in detail
+    assert "1234-5678" not in detail and "0000 1111" not in detail
+    client.post("/console/logout", data={"csrf_token": csrf_token(client, "/console/complaints/")})
+    login(client, staff_user("worker", communities=[HOME]))
+    assert "139-1234-5678" in client.get(f"/console/complaints/{made[0].id}").get_data(as_text=True)

@@ -61,8 +61,25 @@ def test_list_is_masked_filtered_and_paginated(make_app, staff_user, db_session,
     assert "上一页" in second and "138****0006" in second and "138****0001" not in second
     rented = client.get(f"/console/households?community={mine.id}&status=rented").get_data(as_text=True)
     assert "共 4 户" in rented
-    found = client.get(f"/console/households?community={mine.id}&q=0007").get_data(as_text=True)
+    found = client.get(f"/console/households?community={mine.id}&q=13800000007").get_data(as_text=True)
     assert "共 1 户" in found
+
+
+def test_phone_search_matches_whole_numbers_only_and_is_audited(client, staff_user, db_session, two_communities):
+    """Issue 17 item 9: suffix searches (…0007, …00007, …) recovered a masked phone digit by digit."""
+    mine, _ = two_communities
+    login(client, staff_user("worker", communities=["幸福里小区"]))
+
+    def count(term: str) -> str:
+        html = client.get("/console/households", query_string={"community": mine.id, "q": term})
+        return html.get_data(as_text=True).split("共 ")[1].split(" 户")[0]
+
+    assert [count(t) for t in ("0007", "00007", "000007", "0000007", "800000007")] == ["0"] * 5
+    assert [count(t) for t in ("13800000007", "138-0000-0007", "+86 138 0000 0007")] == ["1"] * 3
+    assert count("张007") == "1"  # names still found
+    rows = db_session.exec(select(AuditLog).where(AuditLog.action == "pii.view")).all()
+    assert len(rows) == 5 and {r.target for r in rows} == {"households:search"}  # 7-digit and longer terms
+    assert {r.after["phone"] for r in rows} >= {"138****0007"} and "13800000007" not in str([r.after for r in rows])
 
 
 def test_show_full_is_audited(client, staff_user, db_session, two_communities):

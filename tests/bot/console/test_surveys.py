@@ -4,6 +4,7 @@ import json
 from datetime import datetime, timezone
 
 from openpyxl import load_workbook
+from PIL import Image
 from sqlmodel import select
 
 from models.surveys import Ballot, SurveyRun
@@ -13,8 +14,12 @@ from tests.fixtures.surveys import sample_definition
 
 SAMPLE_REASON_CONDITION = sample_definition()["questions"][2]["show_if"]
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
-       b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+def png() -> bytes:
+    """A small real PNG (survey photos are decoded and re-encoded, so it must be whole)."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, "PNG")
+    return out.getvalue()
 
 
 def now(clock):
@@ -65,14 +70,15 @@ def test_worker_sees_figures_exports_and_enters_paper_ballot(client, db_session,
     second = seeded.households[1]
     resp = client.post(f"/console/surveys/runs/{run.id}/paper",
                        data={"csrf_token": token, "household_id": second.id, "agree": "yes",
-                             "sheet": (io.BytesIO(PNG), "sheet.png", "image/png")},
+                             "sheet": (io.BytesIO(png()), "sheet.png", "image/png")},
                        content_type="multipart/form-data")
     assert resp.status_code == 302, resp.get_data(as_text=True)[:400]
     paper = db_session.exec(select(Ballot).where(Ballot.household_id == second.id)).one()
     assert paper.channel == "paper" and paper.photo_key.startswith(f"surveys/{run.id}/") and paper.entered_by
     db_session.rollback()
     assert "查看签字答卷" in client.get(f"/console/surveys/runs/{run.id}/paper").get_data(as_text=True)
-    assert client.get(f"/console/surveys/ballots/{paper.id}/sheet").data == PNG
+    sheet = client.get(f"/console/surveys/ballots/{paper.id}/sheet")  # re-encoded, as complaint photos are
+    assert sheet.mimetype == "image/jpeg" and sheet.data.startswith(b"\xff\xd8")
 
     xlsx = client.get(f"/console/surveys/runs/{run.id}/export.xlsx")
     assert xlsx.status_code == 200
