@@ -45,7 +45,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "quiet_minutes": 10,  # intake without news for this long is submitted with what it has
         "categories": [],  # [{code, name, deadline_class}]; empty: handlers.complaints.categories.DEFAULT
         "urgent_hours": 24, "general_workdays": 7, "complex_workdays": 15,
-        "review_workdays": 1, "sign_workdays": 1, "warn_fraction": 0.8,
+        "review_workdays": 1, "sign_workdays": 1, "urgent_review_hours": 24, "urgent_sign_hours": 24,
+        "warn_fraction": 0.8,
         "max_returns": 3, "need_info_days": 7, "rating_days": 7,
         "duplicate_radius_m": 200, "duplicate_days": 7,
         "media_expire_days": 3, "fetch_backoff_s": 30, "fetch_backoff_max_s": 3600, "fetch_batch": 20,
