@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from handlers.households.phones import main_number_digits
 from handlers.households.roster_rows import canonical_building, canonical_room, canonical_unit
 from models import Household
 
@@ -38,7 +39,8 @@ def parse_unit_room(text: str) -> tuple[str | None, str] | None:
 
 
 def phone_digits(household: Household) -> str:
-    return "".join(ch for ch in household.phone or "" if ch.isdigit())
+    """The roster number's digits without an extension (its last four verify a binding)."""
+    return main_number_digits(household.phone)
 
 
 def proof_of(answer: str, household: Household) -> str | None:
