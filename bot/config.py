@@ -23,6 +23,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "timezone": "Asia/Shanghai",
         "public_base_url": "http://127.0.0.1:5000",
         "log_level": "INFO",
+        "warm_up": "auto",  # auto | sync | background | off (bot/warmup.py)
     },
     "database": {"url": "sqlite:///instance/linli.db", "echo": False},
     "wechat": {
