@@ -22,8 +22,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "secret_key": "",
         "timezone": "Asia/Shanghai",
         "public_base_url": "http://127.0.0.1:5000",
-        "log_level": "INFO",
         "warm_up": "auto",  # auto | sync | background | off (bot/warmup.py)
+        "log_level": "INFO",
     },
     "database": {"url": "sqlite:///instance/linli.db", "echo": False},
     "wechat": {

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from handlers.households.phones import main_number_digits
 from handlers.households.roster_rows import canonical_building, canonical_room, canonical_unit
+from handlers.households.phones import main_number_digits  # noqa: I001 (after roster_rows: fewer merge conflicts)
 from models import Household
 
 _UNIT_ROOM = re.compile(r"^(?:(\d+)\s*(?:单元|-|－|—|/)\s*)?(\w+?)\s*(?:室|号)?$")
