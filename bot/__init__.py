@@ -20,14 +20,19 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 def create_app(overrides: dict | None = None) -> Flask:
     from bot import config as config_mod
     from bot import db, warmup
+    from models import localtime
 
     overrides = dict(overrides or {})
     clock = overrides.pop("time_source", None) or time.time
     cfg = config_mod.load(overrides.pop("config_path", None), overrides=overrides)
+    localtime.use_zone(cfg["app"]["timezone"])  # every date a person reads
     logging.basicConfig(level=cfg["app"]["log_level"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     # urllib3 logs each request's URL at DEBUG: WeChat's carry the AppSecret (cgi-bin/token) or the access_token.
     logging.getLogger("urllib3").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
+    from bot.accesslog import install_werkzeug_filter
+
+    install_werkzeug_filter()  # the development server's request log, without link tokens
 
     app = Flask(__name__, template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"), static_url_path="/static",
@@ -37,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                       SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                       SESSION_COOKIE_SECURE=cfg["app"]["env"] == "production",
                       MAX_CONTENT_LENGTH=32 * 1024 * 1024)
+    _trust_proxies(app, int(cfg["app"]["proxy_count"]))
     app.extensions["linli.clock"] = clock
     app.extensions["linli.engine"] = db.make_engine(cfg["database"]["url"], echo=cfg["database"]["echo"])
     app.extensions["linli.services"] = {}
@@ -46,14 +52,29 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask, count: int) -> None:
+    """Read the client's address from exactly ``count`` proxies' X-Forwarded-For (0: none is trusted).
+
+    Only the last ``count`` entries are believed: what a client writes in the
+    header itself comes before them.  The scheme comes from the nearest proxy
+    (nginx overwrites X-Forwarded-Proto), so Secure cookies and CSRF's
+    same-origin check see https.
+    """
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=1, x_host=0, x_port=0, x_prefix=0)
+
+
 def _wire(app: Flask, cfg: dict) -> None:
-    from bot import cli, storage, web
+    from bot import cli, storage, urls, web
     from bot.wechat import crypto, gateway
 
     import handlers  # noqa: F401  (features register themselves)
 
     if cfg["wechat"]["encoding_aes_key"]:
         app.extensions["linli.envelope"] = crypto.Envelope(cfg["wechat"]["encoding_aes_key"], cfg["wechat"]["app_id"])
+    urls.init_app(app)  # before any route: ids past an integer column do not match
     storage.init_app(app)  # app.extensions["linli.services"]["storage"], backend from [media]
     app.register_blueprint(gateway.bp)
     web.register(app)

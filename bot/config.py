@@ -11,6 +11,7 @@ import copy
 import logging
 import os
 import tomllib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "public_base_url": "http://127.0.0.1:5000",
         "warm_up": "auto",  # auto | sync | background | off (bot/warmup.py)
         "log_level": "INFO",
+        "proxy_count": 0,  # reverse proxies in front (nginx: 1) whose X-Forwarded-For / -Proto are trusted
     },
     "database": {"url": "sqlite:///instance/linli.db", "echo": False},
     "wechat": {
@@ -31,6 +33,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "app_secret": "",
         "token": "",
         "encoding_aes_key": "",
+        "message_mode": "",        # plaintext | compatible | safe; empty: safe with an encoding_aes_key, else plaintext
         "account_id": "",
         "api_base_url": "https://api.weixin.qq.com/",
         "timestamp_tolerance_s": 300,
@@ -50,6 +53,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "warn_fraction": 0.8,
         "max_returns": 3, "need_info_days": 7, "rating_days": 7,
         "duplicate_radius_m": 200, "duplicate_days": 7,
+        "hotspot_radius_m": 50, "hotspot_days": 14,  # the complaint map's hot spots: same category and place
         "media_expire_days": 3, "fetch_backoff_s": 30, "fetch_backoff_max_s": 3600, "fetch_batch": 20,
         "max_photo_bytes": 20 * 1024 * 1024, "max_photo_pixels": 60_000_000, "max_side_px": 2048,
         "thumb_px": 400, "calendar_file": "",
@@ -72,7 +76,12 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "clock": {"lock_path": "instance/clock.lock", "token_refresh_ahead_s": 900, "misfire_grace_s": 30,
               "schedules": {}},  # job name -> trigger arguments, e.g. "outbox.deliver" = {seconds = 5}
-    "console": {"login_attempts": 5, "login_window_s": 900, "page_size": 50},
+    "console": {"login_attempts": 5,            # failures per account from one address in login_window_s
+                "login_address_attempts": 20,   # failures from one address, any accounts (spraying)
+                "login_account_attempts": 50,   # failures on one account from all addresses together
+                "login_window_s": 900, "page_size": 50,
+                "session_hours": 10,            # a console session ends this long after login (a working day)
+                "idle_minutes": 60},            # ... or after this long without a request
     "menu": {"buttons": []},
     "faq": {"default_hotline": "12345"},  # when the resident's community has no hotline
 }
@@ -82,6 +91,10 @@ SECRETS = [("app", "secret_key"), ("wechat", "app_secret"), ("wechat", "token"),
            ("media", "s3_secret_access_key")]
 PATH_KEYS = [("media", "dir"), ("clock", "lock_path")]
 PLACEHOLDER_MARKERS = ("...", "change-me", "changeme", "dev-", "placeholder", "insecure")
+MIN_SECRET_KEY = 32
+# Values anyone can read: the repository's own config.toml and the test credentials in the WeChat notes.
+REPOSITORY_CONFIG = Path(__file__).resolve().parent.parent / "config.toml"
+PUBLISHED_SECRETS = frozenset({"OldCommunityToken2024", "LaoJiuXiaoQuGaiZaoTestEncodingAESKey2024abc"})
 
 
 class ConfigError(RuntimeError):
@@ -172,11 +185,67 @@ def check(cfg: dict) -> None:
     aes = cfg["wechat"]["encoding_aes_key"]
     if aes and len(aes) != 43:
         raise ConfigError("config: wechat.encoding_aes_key must be 43 characters (or empty for plaintext)")
+    check_message_mode(cfg["wechat"])
     if cfg["app"]["env"] == "production":
-        bad = [f"{s}.{k}" for s, k in SECRETS if is_placeholder(str(cfg[s][k]))]
-        if bad:
-            raise ConfigError("config: placeholder secrets refused in production: " + ", ".join(bad)
-                              + " (set them via LINLI_* environment variables)")
+        check_production_secrets(cfg)
+
+
+def check_production_secrets(cfg: dict) -> None:
+    """Refuse placeholders, values published in the repository, and a weak session key."""
+    bad = [f"{s}.{k}" for s, k in SECRETS if is_placeholder(str(cfg[s][k]))]
+    if bad:
+        raise ConfigError("config: placeholder secrets refused in production: " + ", ".join(bad)
+                          + " (set them via LINLI_* environment variables)")
+    public = published_secrets()
+    bad = [f"{s}.{k}" for s, k in SECRETS if cfg[s][k] and str(cfg[s][k]) in public]
+    if bad:
+        raise ConfigError("config: secrets published in the repository refused in production: " + ", ".join(bad)
+                          + " (choose new ones; set them via LINLI_* environment variables)")
+    weakness = secret_key_weakness(str(cfg["app"]["secret_key"]))
+    if weakness:
+        raise ConfigError(f"config: app.secret_key {weakness}; it signs sessions, ballot and complaint links "
+                          "(generate one: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+
+
+def published_secrets() -> frozenset[str]:
+    """Secret values committed in the repository's config.toml, plus the published test credentials."""
+    try:
+        with REPOSITORY_CONFIG.open("rb") as fh:
+            committed = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError):
+        committed = {}
+    values = {str(committed.get(s, {}).get(k, "")) for s, k in SECRETS}
+    return frozenset(v for v in values | PUBLISHED_SECRETS if v)
+
+
+def secret_key_weakness(key: str) -> str | None:
+    """Why the session key is too weak for production, or None.
+
+    At least 32 characters, and the variety of a random one: 8 different
+    characters or more, none making up a third of the key, no repeated unit
+    ("abcd" * 8).  A random hex key of 32 fails this about once in 25,000.
+    """
+    if len(key) < MIN_SECRET_KEY:
+        return f"is shorter than {MIN_SECRET_KEY} characters"
+    counts = Counter(key)
+    periodic = (key + key).find(key, 1) < len(key)
+    if len(counts) < 8 or max(counts.values()) * 3 > len(key) or periodic:
+        return "does not look random (too few different characters, or a repeated pattern)"
+    return None
+
+
+MESSAGE_MODES = ("plaintext", "compatible", "safe")
+
+
+def check_message_mode(wechat: dict) -> None:
+    """Settle ``wechat.message_mode``: empty means safe when an EncodingAESKey is set, else plaintext."""
+    mode = str(wechat.get("message_mode") or "").strip().lower()
+    mode = mode or ("safe" if wechat["encoding_aes_key"] else "plaintext")
+    if mode not in MESSAGE_MODES:
+        raise ConfigError("config: wechat.message_mode must be plaintext, compatible or safe")
+    if mode != "plaintext" and not wechat["encoding_aes_key"]:
+        raise ConfigError(f"config: wechat.message_mode = \"{mode}\" needs wechat.encoding_aes_key")
+    wechat["message_mode"] = mode
 
 
 def is_placeholder(value: str) -> bool:

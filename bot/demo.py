@@ -17,7 +17,8 @@ from models import Community
 DEMO_COMMUNITY = "幸福里小区"
 
 # Modules that define ``load(session) -> list[str]``, run in this order.
-LOADERS: list[str] = ["bot.demo_households", "bot.demo_surveys", "handlers.faq.demo", "bot.complaints.demo"]
+LOADERS: list[str] = ["bot.demo_households", "bot.demo_surveys", "handlers.faq.demo", "bot.complaints.demo",
+                      "bot.complaints.demo_map"]
 
 
 def ensure_community(session: Session) -> Community:

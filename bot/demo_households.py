@@ -84,4 +84,10 @@ def load(session: Session) -> list[str]:
     lines = [f"演示花名册：{result.total} 户（4 栋楼），新增 {result.created}"]
     lines += ensure_accounts(session)
     ensure_supervisors(session)
-    return lines + ["控制台：/console/  （绑定：在聊天中发送“绑定”，户主姓名见花名册）"]
+    return lines + [demo_household_line(), "控制台：/console/  （绑定：在聊天中发送“绑定”，户主姓名见花名册）"]
+
+
+def demo_household_line() -> str:
+    """One household to bind to in the simulator (the console masks names, so print it here)."""
+    community, building, unit, room, name, phone, _ = roster_rows()[0]
+    return f"演示户（绑定用）：{community} {building} {unit}单元 {room}，户主 {name}，电话 {phone}"

@@ -5,6 +5,8 @@ so no edit of the app factory is needed to have a console.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
@@ -22,6 +24,8 @@ def init_app(app: Flask) -> None:
     from importlib import import_module
 
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # tied to the session, which expires anyway
+    hours = float(app.config["LINLI"]["console"]["session_hours"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=hours)  # also the signature's max age
     app.config.update(REMEMBER_COOKIE_HTTPONLY=True, REMEMBER_COOKIE_SAMESITE="Lax",
                       REMEMBER_COOKIE_SECURE=app.config.get("SESSION_COOKIE_SECURE", False))
     login_manager.init_app(app)

@@ -3,7 +3,9 @@
 Services are the complaint categories; requests are submitted complaints by
 ticket number.  Never included: the reporter, contact numbers (masked in the
 description), photos, hidden complaints, drafts.  Keys: ``[complaints]
-open311_api_keys`` (a list, or "k1,k2" from LINLI_COMPLAINTS_OPEN311_API_KEYS).
+open311_api_keys`` (a list, or "k1,k2" from LINLI_COMPLAINTS_OPEN311_API_KEYS), sent
+in the ``X-Api-Key`` header (GeoReport's ``api_key=`` query still works; access
+logs redact it, bot/accesslog.py).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from models import Complaint, Department
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 OPEN_TO_CITY = ("closed", "rejected", "duplicate", "resolved")  # GeoReport "closed"
 MAX_REQUESTS, DEFAULT_DAYS = 1000, 90
+KEY_HEADER = "X-Api-Key"
 
 
 def error(code: int, description: str):
@@ -38,7 +41,8 @@ def api_keys() -> list[str]:
 
 @bp.before_request
 def require_key():
-    given = request.args.get("api_key", "")
+    """The key from the ``X-Api-Key`` header (kept out of access logs), or GeoReport's ``api_key=``."""
+    given = request.headers.get(KEY_HEADER, "") or request.args.get("api_key", "")
     if not given or not any(hmac.compare_digest(given, key) for key in api_keys()):
         return error(403, "api_key missing or not valid")
     return None
@@ -61,7 +65,7 @@ def requests_list():
     else:
         try:
             start, end = parse_dates()
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: end_date=0001-01-01 minus the default 90 days
             return error(400, "start_date / end_date must be ISO 8601 (w3c) datetimes")
         query = query.where(Complaint.submitted_at >= start, Complaint.submitted_at <= end)
     if request.args.get("service_code"):
@@ -89,7 +93,8 @@ def parse_dates() -> tuple[datetime, datetime]:
         if not raw:
             return default
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        # In UTC here, as the database stores it: 9999-12-31T23:59-14:00 overflows now (a 400), not in the query.
+        return value.astimezone(timezone.utc) if value.tzinfo else value.replace(tzinfo=timezone.utc)
     end = parse("end_date", now())
     return parse("start_date", end - timedelta(days=DEFAULT_DAYS)), end
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers import replies
+from handlers import replies, survey_meaning
 from handlers.context import Context
 from handlers.inbound import ImageMessage, Inbound
 from models.surveys import SurveyRun
@@ -12,6 +12,7 @@ from surveys.answers import clean_one, next_question, summary_lines
 from surveys.errors import AnswerError
 
 SKIP = ("跳过", "略过", "不填")
+CONFIRM = "confirm"  # take_answer's "not yet": the option the words seem to mean is offered back
 
 
 @dataclass
@@ -67,6 +68,13 @@ def take_answer(step: Step, inbound: Inbound, text: str) -> str | None:
         raw = None
     else:
         raw = kind.parse_chat(q, inbound.text or "")
+        pending = step.state.pop("pending", None)
+        if kind.gate_capable and kind.option_code(q, raw) is None:  # words, not a number or a label
+            meant = survey_meaning.option_for(q, inbound.text or "", pending)
+            if meant.ask:
+                step.state["pending"] = {"q": q["code"], "code": meant.ask}
+                return CONFIRM
+            raw = meant.sure or raw
     try:
         value = clean_one(q, raw)
     except AnswerError as exc:
@@ -80,7 +88,10 @@ def take_answer(step: Step, inbound: Inbound, text: str) -> str | None:
 
 def prompt(ctx: Context, step: Step, *, error: str | None = None, intro: bool = False, resumed: bool = False,
            changing: bool = False, link: str = "") -> replies.Reply:
-    """The next thing to say: a question (with notes and errors) or the confirmation."""
+    """The next thing to say: a question (with notes and errors, or an option to confirm) or the
+    confirmation."""
+    if error == CONFIRM:
+        return ctx.say("wechat/survey_meaning.txt", label=_label(step.current, step.state["pending"]["code"]))
     notes = step.skip_notes() if step.state["stage"] == "question" else []
     if step.state["stage"] == "confirm":
         return ctx.say("wechat/survey_confirm.txt", run=step.run, error=error,
@@ -88,7 +99,7 @@ def prompt(ctx: Context, step: Step, *, error: str | None = None, intro: bool = 
     q = step.current
     options = questions.options_of(q) if questions.get(q["type"]).has_options else []
     return ctx.say("wechat/survey_question.txt", run=step.run, d=step.d, q=q, options=options, notes=notes,
-                   rows=q.get("rows", []), hint=questions.get(q["type"]).chat_hint, error=error, intro=intro,
+                   rows=q.get("rows", []), hint=questions.get(q["type"]).hint_for(q), error=error, intro=intro,
                    resumed=resumed, changing=changing, link=link, number=answered_count(step) + 1,
                    first=answered_count(step) == 0)
 
@@ -96,3 +107,7 @@ def prompt(ctx: Context, step: Step, *, error: str | None = None, intro: bool = 
 def answered_count(step: Step) -> int:
     return sum(1 for code in step.state["path"]
                if any(q["code"] == code and questions.get(q["type"]).answerable for q in step.d["questions"]))
+
+
+def _label(q: dict, code: str) -> str:
+    return next((o["label"] for o in questions.options_of(q) if o["code"] == code), code)

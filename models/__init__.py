@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 from models.base import utcnow
 from models.complaints import (Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto, TicketCounter,
                                 WorkCalendarDay)
-from models.faq import FaqEntry, FaqHit, FaqVersion, PolicyArticle, UnansweredQuestion
+from models.faq import FaqEntry, FaqHit, FaqVersion, PolicyArticle, UnansweredAsker, UnansweredQuestion
 from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest, Building, Department,
                                DepartmentCommunity, DepartmentSupervisor, Household,
                                ImportJob, LoginFailure, StaffCommunity, StaffUser)
@@ -23,6 +23,6 @@ __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "Inbou
            "DepartmentSupervisor", "Household", "StaffCommunity",
            "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
-           "FaqEntry", "FaqHit", "FaqVersion", "PolicyArticle", "UnansweredQuestion",
+           "FaqEntry", "FaqHit", "FaqVersion", "PolicyArticle", "UnansweredAsker", "UnansweredQuestion",
            "ApiToken", "DailyFigures",
            "Complaint", "ComplaintEvent", "ComplaintFollower", "ComplaintPhoto", "TicketCounter", "WorkCalendarDay"]

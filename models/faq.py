@@ -9,12 +9,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import Column, Text
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, Session, SQLModel
 
 from models.base import json_column, utcnow
 
-UNANSWERED_STATUSES = ("open", "new_entry", "alternative", "outside", "dismissed")
+UNANSWERED_STATUSES = ("open", "new_entry", "alternative", "answered", "matched", "outside", "dismissed")
 
 
 class PolicyArticle(SQLModel, table=True):
@@ -71,8 +71,12 @@ class UnansweredQuestion(SQLModel, table=True):
     """A resident's question with no good match, queued for an admin.
 
     ``candidates`` keeps the best guesses as [{"entry_id", "question", "score"}];
-    the resolution is a new entry, an alternative phrasing of an entry, outside the FAQ
-    (the matcher learns to say "no match" to questions like it), or dismissed.
+    the resolution is a new entry, an alternative phrasing of an entry, a worker's
+    written answer (``answered``), an entry edited since that now answers it
+    (``matched``), outside the FAQ (the matcher learns to say "no match" to
+    questions like it), or dismissed.  While open, ``open_key`` (community and
+    normalised text) is unique: the same question asked again is one row with
+    its askers (:class:`UnansweredAsker`); closing clears it.
     """
 
     __tablename__ = "unanswered_question"
@@ -87,6 +91,23 @@ class UnansweredQuestion(SQLModel, table=True):
     entry_id: Optional[int] = Field(default=None, foreign_key="faq_entry.id")
     resolved_by: Optional[str] = Field(default=None, max_length=64)
     resolved_at: Optional[datetime] = None
+    open_key: Optional[str] = Field(default=None, max_length=64, unique=True)
+    answer: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # a worker's own answer
+
+
+class UnansweredAsker(SQLModel, table=True):
+    """A resident who asked an unanswered question (once per question), and whether the
+    answer was forwarded to them."""
+
+    __tablename__ = "unanswered_asker"
+    __table_args__ = (UniqueConstraint("question_id", "openid", name="uq_unanswered_asker"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="unanswered_question.id", index=True)
+    openid: str = Field(max_length=64)
+    asked_at: datetime = Field(default_factory=utcnow)
+    times: int = 1
+    answered_at: Optional[datetime] = None  # when the answer was queued for them
 
 
 class FaqVersion(SQLModel, table=True):

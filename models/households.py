@@ -31,6 +31,12 @@ class Building(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", index=True)
     name: str = Field(max_length=32)  # 楼栋, e.g. "3号楼" or "3"
     sort_key: int = 0
+    # Where the building stands on the community's plan (the complaint map), set once by an admin:
+    # a cell on a grid drawn with north up, and/or its coordinates (WGS-84, as phones report them).
+    plan_x: Optional[float] = None
+    plan_y: Optional[float] = None
+    latitude: Optional[float] = None
+    longitude: Optional[float] = None
 
 
 class Household(SQLModel, table=True):
@@ -132,6 +138,8 @@ class StaffUser(SQLModel, table=True):
     department_id: Optional[int] = Field(default=None, foreign_key="department.id")
     openid: Optional[str] = Field(default=None, max_length=64)  # for supervisor escalations
     active: bool = True
+    # Part of every session's key: raising it (logout, password change, disabling) ends them all.
+    session_generation: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -169,12 +177,12 @@ class AuditLog(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A failed console login, counted per username+IP to throttle guessing."""
+    """A failed console login, counted per account+address, address and account to throttle guessing."""
 
     __tablename__ = "login_failure"
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    key: str = Field(max_length=160, index=True)  # "<username>|<ip>"
+    key: str = Field(max_length=160, index=True)  # "pair:<ip>|<username>", "addr:<ip>" or "acct:<username>"
     at: datetime = Field(default_factory=utcnow)
 
 

@@ -1,9 +1,11 @@
-"""Masking of personal data for lists, exports and logs (张*, 138****1234).
+"""Masking of personal data for lists, exports and logs (张*, 138****1234): the one masking module.
 
 Lives beside the tables so that every layer (handlers, surveys) can mask
 without importing a layer above it.
 """
 from __future__ import annotations
+
+import re
 
 
 def mask_name(name: str | None) -> str:
@@ -24,3 +26,23 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) < 8:
         return "*" * (len(digits) - 4) + digits[-4:]
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+# Free text (a complaint's description, a survey's text answer): phones however written.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９＋－（）　", "0123456789+-() ")
+_SEP = r"[-\s]?"
+PHONE_IN_TEXT = re.compile(
+    r"(?<![0-9+])(?P<prefix>(?:\+|00)\s?86\s?-?\s?|\(\+?86\)\s?)?"  # +86 139…, 0086-139…, (86)139…
+    rf"(?P<number>1[3-9][0-9]{_SEP}[0-9]{{4}}{_SEP}[0-9]{{4}}"  # 13912345678, 139-1234-5678, 139 1234 5678
+    rf"|\(?0[0-9]{{2,3}}\)?{_SEP}[0-9]{{7,8}})(?![0-9])")  # 0311-87654321, (010)12345678
+ID_CARD_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+
+
+def mask_contacts(text: str | None) -> str:
+    """Phones in free text masked like a phone field (+86 139****5678), ID card numbers starred.
+
+    Full-width digits are read as digits (the text comes back with ASCII digits).
+    """
+    text = (text or "").translate(_FULL_WIDTH)
+    text = ID_CARD_IN_TEXT.sub(lambda m: m.group(0)[:4] + "*" * 14, text)
+    return PHONE_IN_TEXT.sub(lambda m: (m.group("prefix") or "") + mask_phone(m.group("number")), text)

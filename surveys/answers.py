@@ -69,5 +69,5 @@ def summary_lines(d: dict, answers: dict[str, Any]) -> list[str]:
     for q in d["questions"]:
         if q["code"] in answers:
             value = questions.get(q["type"]).describe(q, answers[q["code"]])
-            lines.append(f"{q['title']}：{value}")
+            lines.append(f"{q['title'].rstrip('？?：: ')}：{value}")  # no “计划？：同意”
     return lines

@@ -6,18 +6,17 @@ says which one).  Owner names and phones are masked.
 from __future__ import annotations
 
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlmodel import Session, select
 
 from models import Building, Household
+from models.localtime import excel
 from models.surveys import Ballot, SurveyVersion
 from surveys import questions, runs
 from surveys.masking import mask_name
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 CHANNELS = {"wechat": "公众号", "h5": "网页", "paper": "纸质"}
 FIXED = ["楼栋", "单元", "房号", "户主", "渠道", "版本", "提交时间", "修改次数", "计入门槛"]
 
@@ -41,7 +40,7 @@ def ballots_workbook(run_id: int, *, session: Session) -> bytes:
     for ballot, household, building in rows:
         fixed = [building.name, household.unit, household.room, mask_name(household.owner_name),
                  CHANNELS.get(ballot.channel, ballot.channel), versions[ballot.version_id].number,
-                 ballot.updated_at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M"), ballot.revision - 1,
+                 excel(ballot.updated_at), ballot.revision - 1,
                  "是" if ballot.gate_yes else "否"]
         sheet.append(fixed + [_cell(q, ballot.answers.get(q["code"])) for q in qs])
     sheet.freeze_panes = "A3"

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from surveys.errors import NotAllowed
 
 SALT = "linli.survey.h5"
+DOOR_SALT = "linli.survey.door"
 TTL_S = 2 * 3600
 
 
@@ -31,3 +32,26 @@ def read_token(secret: str, token: str, *, now_s: float) -> tuple[int, int]:
 
 def survey_url(base_url: str, run_id: int, token: str) -> str:
     return f"{base_url.rstrip('/')}/h5/surveys/{run_id}?t={token}"
+
+
+def make_household_token(secret: str, *, household_id: int, run_id: int) -> str:
+    """The token printed (as a QR code) on a household's paper ballot.
+
+    It names a household, not a voter, and does not expire: it only opens the door.
+    Whoever scans it is identified by WeChat (OAuth) and must be a member of that
+    household allowed to vote, exactly as in chat.
+    """
+    return URLSafeSerializer(secret, salt=DOOR_SALT).dumps({"h": household_id, "s": run_id})
+
+
+def read_household_token(secret: str, token: str) -> tuple[int, int]:
+    """(household id, run id) of a paper ballot's QR code, or NotAllowed."""
+    try:
+        data = URLSafeSerializer(secret, salt=DOOR_SALT).loads(token or "")
+    except BadSignature:
+        raise NotAllowed("二维码无效，请在公众号里回复“调查”参与") from None
+    return int(data["h"]), int(data["s"])
+
+
+def door_url(base_url: str, run_id: int, token: str) -> str:
+    return f"{base_url.rstrip('/')}/h5/surveys/{run_id}/door?h={token}"

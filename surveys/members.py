@@ -11,10 +11,10 @@ from typing import Callable
 from sqlmodel import Session
 
 from models import Resident
+from models.localtime import SHORT, show
 from models.households import household_bindings
 from models.outbox import enqueue_text
 from models.surveys import Ballot, SurveyRun
-from surveys.reminders import LOCAL
 
 Renderer = Callable[..., str]
 
@@ -25,7 +25,7 @@ def tell_ballot_replaced(ballot: Ballot, run: SurveyRun, by_resident_id: int | N
     bindings = household_bindings(session, ballot.household_id)
     by_role = next((b.role for b in bindings if b.resident_id == by_resident_id), None)
     text = render("wechat/survey_ballot_replaced.txt", run=run, revision=ballot.revision,
-                  at=ballot.updated_at.astimezone(LOCAL).strftime("%m月%d日 %H:%M"),
+                  at=show(ballot.updated_at, SHORT),
                   by_role=by_role, by_staff=by_resident_id is None).strip()
     told = 0
     for binding in bindings:

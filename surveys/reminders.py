@@ -9,17 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from models import Binding, OutboundMessage, Resident
+from models.localtime import SHORT, local_date, show
 from models.outbox import enqueue_text
 from models.surveys import Ballot, SurveyEligible, SurveyRun
 from surveys import runs
 
 ROLE_ORDER = {"owner": 0, "tenant": 1, "family": 2}
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def recipients(run: SurveyRun, *, session: Session) -> dict[int, Resident]:
@@ -41,12 +40,12 @@ def recipients(run: SurveyRun, *, session: Session) -> dict[int, Resident]:
 
 def remind(*, session: Session, now: datetime, render: Callable[..., str]) -> int:
     """Queue today's reminders for every open run; returns how many were new."""
-    day = now.astimezone(LOCAL).date().isoformat()
+    day = local_date(now).isoformat()
     queued = 0
     for run in session.exec(select(SurveyRun).where(SurveyRun.status != "closed")).all():
         if not runs.is_open(run, now):
             continue
-        closes = run.closes_at.astimezone(LOCAL).strftime("%m月%d日 %H:%M") if run.closes_at else ""
+        closes = show(run.closes_at, SHORT)
         text = render("wechat/survey_reminder.txt", run=run, closes=closes).strip()
         for household_id, resident in recipients(run, session=session).items():
             key = f"survey:{run.id}:{household_id}:{day}"

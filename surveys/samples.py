@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from models.surveys import SurveyTemplate
-from surveys import templates
+from surveys import codes, templates
 
 SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "surveys"
 ORDER = ("willingness", "plan_opinion", "plan_vote", "satisfaction")
@@ -21,3 +21,10 @@ def load_samples(*, session: Session, directory: Path = SAMPLES_DIR) -> list[Sur
     """Import (or refresh the drafts of) the sample templates; idempotent."""
     return [templates.import_definition(json.loads(path.read_text(encoding="utf-8")), session=session)
             for path in sample_files(directory)]
+
+
+def starter(phase: str, title: str, taken_codes: list[str], directory: Path = SAMPLES_DIR) -> dict:
+    """A new definition: the phase's sample under ``title``, with a code made from the title."""
+    d = json.loads((directory / f"{phase}.json").read_text(encoding="utf-8"))
+    d["title"], d["code"] = title, codes.template_code(title, taken_codes)
+    return d

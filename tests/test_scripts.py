@@ -56,6 +56,7 @@ def test_run_script_starts_everything_and_stops_it_all(tmp_path):
         wait_for_text(proc, tmp_path / "run.log", "Ctrl-C stops everything", deadline)
         log = (tmp_path / "run.log").read_text()
         assert "演示小区" in log  # init-db --demo printed the demo data
+        assert "demo_worker / Linli-worker-2024" in log and "户主 李桂兰" in log  # accounts and a household to bind
         assert f"http://127.0.0.1:{port}/dev/simulator/" in log
         assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=10).json() == {"ok": True}
         assert requests.get(f"http://127.0.0.1:{fake_port}/_fake/calls", timeout=10).status_code == 200

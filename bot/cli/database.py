@@ -28,6 +28,10 @@ def upgrade_schema() -> None:
 @with_appcontext
 def init_db(demo: bool) -> None:
     """Create or upgrade the database schema."""
+    if demo and current_app.config["LINLI"]["app"]["env"] == "production":
+        # The demo accounts' passwords are in the repository (bot/demo_households.py).
+        raise click.ClickException("init-db --demo 在生产环境中被拒绝 (refused in production: the demo accounts' "
+                                   "passwords are published in the repository); nothing was written")
     url = db.engine().url.render_as_string(hide_password=True)
     upgrade_schema()
     click.echo(f"数据库已就绪 (database ready): {url}")

@@ -4,14 +4,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from bot import db
-from handlers.faq import transfer
-from handlers.faq.cache import IndexCache
+from handlers.faq import followup, transfer
+from handlers.faq.cache import IndexCache, load_outside
 from handlers.faq.decide import understand
+from handlers.faq.report import build_report, report_lines
 from models.audit import record
+from models.base import utcnow
 
 MAX_ERRORS_SHOWN = 200
 
@@ -39,10 +42,21 @@ def import_command(path: str) -> None:
             raise click.ClickException(f"文件有 {len(result.errors)} 处错误，未导入任何数据。")
         record(session, actor="cli", action="faq.import", target=Path(path).name[:100],
                after={"created": result.created, "updated": result.updated})
+        index, outside = IndexCache().rebuild_now(session), load_outside(session)
+        answered = followup.answer_matched(followup.decider(index), set(result.entry_ids), actor="cli",
+                                           render=_render, now=utcnow(), session=session)
         session.commit()
     click.echo(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。")
     if result.retired_samples:
         click.echo(f"已停用 {result.retired_samples} 条示例问答（仍可在管理后台查看和重新启用）。")
+    if answered:
+        click.echo(f"现在能回答 {len(answered)} 个未答问题，答案已发给提问的居民。")
+    for line in report_lines(build_report(index, result.entry_ids, outside=outside)):
+        click.echo(line)
+
+
+def _render(template: str, **values) -> str:
+    return current_app.jinja_env.get_template(template).render(**values)
 
 
 @faq.command("export")

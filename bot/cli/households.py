@@ -1,16 +1,17 @@
-"""``households import FILE`` and ``user create USERNAME``."""
+"""``households import FILE``, ``user create USERNAME`` and ``user password USERNAME``."""
 from __future__ import annotations
 
 import sys
 
 import click
 from flask.cli import with_appcontext
-from sqlmodel import Session
+from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
 from bot import db
 from handlers.households.roster import import_roster
-from handlers.households.staff import StaffError, create_staff
+from handlers.households.staff import StaffError, change_password, create_staff
+from models import StaffUser
 from models.audit import record
 
 MAX_ERRORS_SHOWN = 200
@@ -96,6 +97,22 @@ def create_user(username: str, role: str, communities: tuple[str, ...], departme
                       "department": department})
         session.commit()
     click.echo(f"已创建账号 {username}（{role}）")
+
+
+@user.command("password")
+@click.argument("username")
+@with_appcontext
+def set_password(username: str) -> None:
+    """Set a new password (read from standard input); the account's console sessions end."""
+    password = read_password()
+    with Session(db.engine()) as session:
+        staff = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
+        if staff is None:
+            raise click.ClickException(f"没有账号 {username}")
+        change_password(session, staff, generate_password_hash(password))
+        record(session, actor="cli", action="staff.password", target=f"staff:{staff.id}")
+        session.commit()
+    click.echo(f"已修改账号 {username} 的密码，其已登录的会话均已失效")
 
 
 def read_password() -> str:

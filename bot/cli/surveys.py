@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -12,8 +11,8 @@ from flask.cli import AppGroup
 from sqlmodel import select
 
 from bot import db
-from models import Community
-from surveys import runs, stats, templates
+from models import Community, localtime
+from surveys import phases, runs, stats, templates
 from surveys.errors import SurveyError
 
 survey = AppGroup("survey", help="Survey templates, runs and figures.")
@@ -24,16 +23,16 @@ def _now() -> datetime:
 
 
 def parse_time(value: str | None) -> datetime | None:
-    """ISO 8601; without an offset the time is read as Asia/Shanghai."""
+    """ISO 8601; without an offset the time is read in the app's time zone."""
     if not value:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=localtime.zone())
+        return parsed.astimezone(timezone.utc)  # OverflowError: 0001-01-01T00:00 in Shanghai is before year 1 in UTC
+    except (ValueError, OverflowError):
         raise click.BadParameter(f"不是有效的时间: {value}（例如 2026-05-01T08:00）") from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    return parsed.astimezone(timezone.utc)
 
 
 def find_community(session, name: str) -> Community:
@@ -105,6 +104,8 @@ def publish(template_id: int, community_name: str, opens: str | None, closes: st
                            closes_at=parse_time(closes), actor="cli")
     except SurveyError as exc:
         raise _fail(exc) from None
+    for warning in phases.unmet_gates(community.id, run.phase, session=session):
+        click.echo(f"注意：{warning}", err=True)  # published all the same; stdout stays the run id
     session.commit()
     click.echo(run.id)
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from flask import current_app
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bot.demo import ensure_community
 from handlers.complaints import calendar, departments, lifecycle
 from handlers.complaints.departments import DepartmentSpec
 from handlers.complaints.env import SYSTEM, Actor, Env
-from models import Complaint
+from models import Complaint, WorkCalendarDay
 
 DEPARTMENT = DepartmentSpec("街道城建科", ["safety", "building", "construction", "other"], phone="0311-86009876",
                             hours="周一至周五 8:30–17:30")
@@ -23,14 +24,13 @@ SAMPLES = [("environment", "2号楼楼道堆满纸箱，影响通行", []),
 
 
 def load(session: Session) -> list[str]:
-    added = calendar.seed(session)
+    calendar.seed(session)
     if departments.find(session, DEPARTMENT.name) is None:
         departments.create_department(session, DEPARTMENT, settings=current_app.config["LINLI"])
     community = ensure_community(session)
     now = datetime.now(timezone.utc)
     env = Env(session=session, settings=current_app.config["LINLI"], now=now,
               render=lambda name, **v: current_app.jinja_env.get_template(name).render(**v))
-    made = 0
     for n, (category, text, steps) in enumerate(SAMPLES):
         if session.exec(select(Complaint).where(Complaint.description == text)).first() is not None:
             continue
@@ -45,5 +45,12 @@ def load(session: Session) -> list[str]:
             department = c.department_id
             actor = SYSTEM if action == "dispatch" else Actor("demo", "department", department)
             lifecycle.transition(c, action, env=env, actor=actor)
-        made += 1
-    return [f"随手拍：工作日历 {added} 天，示例诉求 {made} 件（控制台“随手拍”）"]
+    return [summary(session)]
+
+
+def summary(session: Session) -> str:
+    """What is there (not what this run added: a second start adds nothing and would read “0 天”)."""
+    days = session.exec(select(func.count()).select_from(WorkCalendarDay)).one()
+    samples = session.exec(select(func.count()).select_from(Complaint)
+                           .where(Complaint.description.in_([text for _, text, _ in SAMPLES]))).one()
+    return f"随手拍：工作日历含 {days} 个节假日和调休日，示例诉求 {samples} 件，见控制台“随手拍”"

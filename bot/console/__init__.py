@@ -53,7 +53,8 @@ def route_gaps(staff) -> list:
 
 
 # View modules register themselves on ``bp`` when imported.
-VIEWS = ["errors", "login", "communities", "households", "export", "roster", "bindings", "staff", "departments",
+VIEWS = ["errors", "login", "password", "communities", "households", "export", "roster", "bindings", "staff",
+         "departments",
          "audit_log"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

@@ -1,13 +1,14 @@
 """The audit log (admins): who changed what, before and after, when."""
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from sqlmodel import select
 
 from bot import db
-from bot.console import bp
+from bot.console import audit_words, bp
 from bot.console.auth import roles_required
 from bot.console.views import int_arg
+from handlers.complaints.categories import all_categories
 from models import AuditLog
 
 PAGE = 100
@@ -25,5 +26,15 @@ def audit_log():
         query = query.where(AuditLog.action.startswith(action))
     rows = db.session().exec(query.limit(PAGE + 1)).all()
     more = len(rows) > PAGE
-    return render_template("console/audit.html", rows=rows[:PAGE], action=action,
+    staff = audit_words.staff_directory(db.session(), {r.actor for r in rows})
+    words = {c.code: c.name for c in all_categories(current_app.config["LINLI"])}
+    return render_template("console/audit.html", rows=[readable(r, staff, words) for r in rows[:PAGE]],
+                           action=action, actions=audit_words.FILTERS,
                            next_before=rows[PAGE - 1].id if more else None)
+
+
+def readable(row: AuditLog, staff: dict[str, tuple[str, str]], words: dict[str, str]) -> dict:
+    """One row as an admin reads it (the codes stay in the table)."""
+    return {"id": row.id, "at": row.at, "actor": audit_words.actor_label(row.actor, staff),
+            "action": audit_words.action_label(row.action), "target": audit_words.target_label(row.target),
+            "change": audit_words.change_summary(row.before, row.after, words)}

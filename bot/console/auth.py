@@ -8,12 +8,13 @@ to their department (no communities: ``visible_community_ids()`` is empty).
 """
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import wraps
 from typing import Any, Callable
 
-from flask import abort, current_app, request
+from flask import abort, current_app, request, session
 from flask_login import current_user, login_required  # noqa: F401  (re-exported)
 from sqlmodel import select
 
@@ -48,8 +49,13 @@ class Staff:
 
 
 def session_key_of(user: StaffUser) -> str:
-    """Id plus a piece of the password hash: changing the password logs out other sessions."""
-    return f"{user.id}:{user.password_hash[-12:]}"
+    """Id, session generation and a piece of the password hash.
+
+    Logging out, a password change and disabling the account raise the
+    generation (handlers.households.staff), so a cookie copied before no
+    longer names a session the server accepts.
+    """
+    return f"{user.id}:{user.session_generation or 0}:{user.password_hash[-12:]}"
 
 
 def principal(user: StaffUser) -> Staff:
@@ -62,12 +68,38 @@ def principal(user: StaffUser) -> Staff:
 @login_manager.user_loader
 def load_staff(session_key: str) -> Staff | None:
     staff_id, _, _ = session_key.partition(":")
-    if not staff_id.isdigit():
+    if not (staff_id.isascii() and staff_id.isdigit() and len(staff_id) < 10) or not session_alive():
         return None
     user = db.session().get(StaffUser, int(staff_id))
-    if user is None or not user.active or session_key_of(user) != session_key:
+    if user is None or not user.active or not hmac.compare_digest(session_key_of(user), session_key):
         return None
     return principal(user)
+
+
+def start_session() -> None:
+    """Called at login: the cookie lives ``console.session_hours`` and is stamped for idle expiry."""
+    stamp = now().timestamp()
+    session.permanent = True
+    session["login_at"], session["seen_at"] = stamp, stamp
+
+
+def session_alive() -> bool:
+    """Within ``console.session_hours`` of login and ``console.idle_minutes`` of the last request.
+
+    The stamps live in the signed cookie; what ends a session server-side is
+    the generation in its key.  ``seen_at`` is refreshed at most once a minute.
+    """
+    settings, stamp = current_app.config["LINLI"]["console"], now().timestamp()
+    login_at, seen_at = session.get("login_at"), session.get("seen_at")
+    if not isinstance(login_at, (int, float)) or not isinstance(seen_at, (int, float)):
+        return False
+    if stamp - login_at > float(settings["session_hours"]) * 3600:
+        return False
+    if stamp - seen_at > float(settings["idle_minutes"]) * 60:
+        return False
+    if stamp - seen_at >= 60:
+        session["seen_at"] = stamp
+    return True
 
 
 def current_staff() -> Staff | None:

@@ -12,6 +12,7 @@ from bot.console.auth import audit, now, roles_required
 from bot.console.households import current_filter
 from bot.console.views import STATUS_LABELS, unit_room
 from handlers.households import queries
+from models import localtime
 from models.privacy import mask_name, mask_phone
 
 HEADER = ["小区", "楼栋", "单元房号", "户主", "联系电话", "状态", "面积"]
@@ -42,6 +43,6 @@ def households_export():
     audit("households.export", "households", after={"rows": written, "community": f.community_id,
                                                     "masked": True}, community_id=f.community_id)
     db.session().commit()
-    stamp = now().strftime("%Y%m%d%H%M")
+    stamp = localtime.stamp(now())
     return send_file(buffer, as_attachment=True, download_name=f"households-{stamp}.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -29,8 +29,7 @@ def current_filter() -> queries.HouseholdFilter:
 def households():
     sess, f = db.session(), current_filter()
     size = int(current_app.config["LINLI"]["console"]["page_size"])
-    page = queries.household_page(sess, f, after=queries.decode_cursor(request.args.get("after")),
-                                  before=queries.decode_cursor(request.args.get("before")), size=size)
+    page = queries.household_page(sess, f, after=cursor_arg("after"), before=cursor_arg("before"), size=size)
     communities = queries.communities_visible(sess, f.community_ids)
     buildings = queries.buildings_of(sess, f.community_id) if f.community_id else []
     names = {c.id: c.name for c in communities}
@@ -38,6 +37,15 @@ def households():
     return render_template("console/households.html", page=page, f=f, communities=communities,
                            buildings=buildings, community_names=names, statuses=STATUS_LABELS, args=args,
                            encode=queries.encode_cursor)
+
+
+def cursor_arg(name: str) -> queries.Cursor | None:
+    """A page cursor from the query; 400 when one is given but is not a cursor this page wrote."""
+    raw = request.args.get(name, "")
+    cursor = queries.decode_cursor(raw)
+    if raw and cursor is None:
+        abort(400)
+    return cursor
 
 
 def visible_household(household_id: int) -> Household:

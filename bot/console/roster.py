@@ -1,12 +1,13 @@
 """Roster upload page, its progress and its error report."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from bot import db
 from bot.console import bp, roster_jobs
 from bot.console.auth import actor, current_staff, roles_required, visible_community_ids
+from handlers.households.roster_template import template_workbook
 from models import ImportJob
 
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
@@ -18,6 +19,15 @@ def roster_upload():
     recent = db.session().exec(select(ImportJob).where(ImportJob.created_by == actor())
                                .order_by(ImportJob.id.desc()).limit(10)).all()
     return render_template("console/roster_upload.html", recent=recent)
+
+
+@bp.get("/roster/template.xlsx")
+@roles_required("admin", "worker")
+def roster_template():
+    """A blank roster with the Chinese headers and two example rows."""
+    return Response(template_workbook(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": "attachment; filename=roster-template.xlsx; "
+                                                    "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"})
 
 
 @bp.post("/roster")

@@ -8,7 +8,8 @@ from werkzeug.security import generate_password_hash
 from bot import db
 from bot.console import bp
 from bot.console.auth import audit, current_staff, roles_required
-from handlers.households.staff import StaffError, create_staff
+from bot.urls import parse_int
+from handlers.households.staff import StaffError, create_staff, set_active
 from models import Community, Department, StaffCommunity, StaffUser
 
 
@@ -36,9 +37,10 @@ def staff_create():
     if len(password) < 8:
         flash("密码至少 8 位。", "error")
         return redirect(url_for("console.staff_list"))
-    ids = [int(v) for v in form.getlist("communities") if v.isdigit()]
+    ids = [v for v in map(parse_int, form.getlist("communities")) if v is not None]
     names = [c.name for c in sess.exec(select(Community).where(Community.id.in_(ids)))]
-    department = sess.get(Department, int(form["department"])) if form.get("department", "").isdigit() else None
+    department_id = parse_int(form.get("department"))
+    department = sess.get(Department, department_id) if department_id is not None else None
     try:
         user = create_staff(sess, username=form.get("username", "").strip(), role=form.get("role", ""),
                             password_hash=generate_password_hash(password), communities=names,
@@ -65,8 +67,7 @@ def staff_toggle(staff_id: int):
         flash("不能停用自己的账号。", "error")
         return redirect(url_for("console.staff_list"))
     before = {"active": user.active}
-    user.active = not user.active
-    sess.add(user)
+    set_active(sess, user, not user.active)
     audit("staff.update", f"staff:{user.id}", before=before, after={"active": user.active})
     sess.commit()
     return redirect(url_for("console.staff_list"))

@@ -10,6 +10,7 @@ from bot.console.auth import actor, audit, now, require_community, roles_require
 from bot.console.surveys import bp
 from bot.console.views import render_chat
 from bot.h5.forms import FormProblem, photo_key, raw_answers
+from bot.urls import parse_int
 from models import Building, Household
 from models.surveys import Ballot, SurveyEligible
 from surveys import ballots, excel, runs, stats
@@ -48,8 +49,12 @@ def run_report(run_id: int):
 @bp.get("/runs/<int:run_id>/not-answered")
 @roles_required("admin", "worker")
 def run_not_answered(run_id: int):
+    """Households not answered yet (masked), one sheet per building (``?building=ID``: that one only)."""
     run = _run(run_id)
     groups = stats.not_answered(run_id, session=db.session())
+    building = db.session().get(Building, request.args.get("building", type=int) or 0)
+    if building is not None:
+        groups = [g for g in groups if g["building"] == building.name]
     return render_template("console/surveys/not_answered.html", run=run, groups=groups, printed_at=now())
 
 
@@ -104,7 +109,8 @@ def paper_form(run_id: int, errors: dict | None = None, values: dict | None = No
                        .order_by(Ballot.updated_at.desc())).all()
     return render_template("console/surveys/paper.html", run=run, d=d, households=households, papers=papers,
                            errors=errors or {}, values=values or {},
-                           chosen=request.form.get("household_id", type=int)), status
+                           titles={q["code"]: q["title"] for q in d["questions"]},
+                           chosen=parse_int(request.form.get("household_id"))), status
 
 
 @bp.post("/runs/<int:run_id>/paper")
@@ -112,7 +118,7 @@ def paper_form(run_id: int, errors: dict | None = None, values: dict | None = No
 def paper_submit(run_id: int):
     run = _run(run_id)
     sess = db.session()
-    household_id = request.form.get("household_id", type=int)
+    household_id = parse_int(request.form.get("household_id"))
     sheet = request.files.get("sheet")
     if not household_id or not sheet or not sheet.filename:
         return paper_form(run_id, errors={"_form": "请选择户并上传签字的纸质答卷照片"}, status=400)

@@ -1,8 +1,10 @@
 """Small helpers shared by console views (arguments, the households' labels, chat text)."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 
+from bot.urls import int_param
+from models import localtime
 from models.households import HOUSEHOLD_STATUSES, REQUEST_REASONS
 from models.privacy import mask_name, mask_phone
 
@@ -18,8 +20,8 @@ assert set(REQUEST_REASON_LABELS) == set(REQUEST_REASONS)
 
 
 def int_arg(name: str, source=None) -> int | None:
-    value = (source if source is not None else request.args).get(name, "")
-    return int(value) if value.isdigit() else None
+    """None when absent or empty, 400 when not a plain number in an id's range (bot.urls)."""
+    return int_param(name, source)
 
 
 def render_chat(template: str, **values) -> str:
@@ -50,10 +52,6 @@ def json_text(value) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-def local_time(value) -> str:
-    """Aware UTC shown in Asia/Shanghai."""
-    if value is None:
-        return ""
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+def local_time(value, fmt: str = localtime.DATETIME) -> str:
+    """Aware UTC shown in the app's time zone."""
+    return localtime.show(value, fmt)

@@ -17,13 +17,24 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 from bot.devtools import delivered, transport
 from bot.devtools.media import upload_stream
 from bot.devtools.wechat_client import SimulatedWeChat, reply_text
+from bot.urls import parse_int
+from bot.wechat.menu import build_menu
 
 bp = Blueprint("simulator", __name__, url_prefix="/dev/simulator")
 
 OPENID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-MENU = [("FAQ", "政策问答"), ("SURVEY", "意见征集"), ("COMPLAINT", "我要报修"),
-        ("MY_COMPLAINTS", "我的报修"), ("BIND", "绑定房屋")]
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+
+
+def menu_keys() -> list[tuple[str, str]]:
+    """(CLICK key, label) of the account's own menu, so the simulator shows what residents see."""
+    found = []
+    for button in build_menu(current_app.config["LINLI"])["button"]:
+        for leaf in button.get("sub_button") or [button]:
+            if leaf.get("type") == "click":
+                label = leaf["name"] if leaf is button else f"{button['name']} · {leaf['name']}"
+                found.append((leaf["key"], label))
+    return found
 
 
 class BadRequest(ValueError):
@@ -70,7 +81,7 @@ def send_kind(sim: SimulatedWeChat, openid: str, data: dict):
         return sim.location(openid, number(data, "lat"), number(data, "lng"), str(data.get("label") or ""))
     if kind == "click":
         key = str(data.get("key") or "")
-        if key not in dict(MENU):
+        if key not in dict(menu_keys()):
             raise BadRequest("未知的菜单键")
         return sim.click(openid, key)
     if kind in ("subscribe", "scan"):
@@ -97,7 +108,7 @@ def bad_request(exc: BadRequest):
 
 @bp.get("/")
 def page():
-    return render_template("dev/simulator.html", menu=MENU, api_base_url=api_base_url(),
+    return render_template("dev/simulator.html", menu=menu_keys(), api_base_url=api_base_url(),
                            encrypted=bool(current_app.config["LINLI"]["wechat"]["encoding_aes_key"]))
 
 
@@ -132,6 +143,5 @@ def photo():
 @bp.get("/delivered")
 def delivered_messages():
     openid = checked_openid(request.args.get("openid"))
-    since = request.args.get("since", "0")
-    found = delivered.fetch(api_base_url(), openid, int(since) if since.isdigit() else 0)
+    found = delivered.fetch(api_base_url(), openid, parse_int(request.args.get("since"), maximum=2**62) or 0)
     return jsonify(messages=found.messages, next=found.next, reachable=found.reachable)

@@ -44,7 +44,7 @@ def ranked(q: dict, form: MultiDict) -> list[str]:
     for opt in questions.options_of(q):
         value = form.get(f"{q['code']}.{opt['code']}", "").strip()
         if value:
-            if not value.isdigit():
+            if not (value.isascii() and value.isdigit() and len(value) <= 6):
                 raise FormProblem(q["code"], "名次请填数字")
             places.append((int(value), opt["code"]))
     if len({p for p, _ in places}) != len(places):

@@ -1,8 +1,7 @@
 """The daily figures snapshot: one row a day of counts operators follow."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta, timezone
 
 from flask import current_app
 from sqlalchemy import func
@@ -11,13 +10,13 @@ from sqlmodel import Session, select
 from bot import db
 from bot.clock.registry import job
 from bot.outbound import service as outbox
-from models import InboundMessage, Resident
+from models import InboundMessage, Resident, localtime
 from models.outbound import DailyFigures
 
 
-def take_snapshot(session: Session, *, day: date, tz: ZoneInfo, now: datetime) -> DailyFigures:
+def take_snapshot(session: Session, *, day: date, now: datetime) -> DailyFigures:
     """Count ``day`` (a local date) into its row, creating or updating it (idempotent); flushes."""
-    start = datetime.combine(day, time.min, tz).astimezone(timezone.utc)
+    start = localtime.day_start(day)
     end = start + timedelta(days=1)
     row = session.exec(select(DailyFigures).where(DailyFigures.day == day)).first() or DailyFigures(day=day)
     row.residents = session.exec(select(func.count()).select_from(Resident)).one()
@@ -39,9 +38,8 @@ def take_snapshot(session: Session, *, day: date, tz: ZoneInfo, now: datetime) -
 def daily_snapshot() -> str:
     """Count today's residents, inbound messages and outbox states into daily_figures."""
     app = current_app
-    tz = ZoneInfo(app.config["LINLI"]["app"]["timezone"])
     now = datetime.fromtimestamp(app.extensions["linli.clock"](), timezone.utc)
-    row = take_snapshot(db.session(), day=now.astimezone(tz).date(), tz=tz, now=now)
+    row = take_snapshot(db.session(), day=localtime.today(now), now=now)
     return (f"{row.day}: residents {row.residents}, inbound {row.inbound_messages}, "
             f"outbox pending {row.outbox_pending} waiting {row.outbox_waiting} sent {row.outbox_sent} "
             f"dead {row.outbox_dead}")

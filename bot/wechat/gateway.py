@@ -62,7 +62,7 @@ def receive():
     timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
     check_fresh(timestamp)
     envelope = current_app.extensions.get("linli.envelope")
-    encrypted = q.get("encrypt_type", "raw").lower() == "aes" and envelope is not None
+    encrypted = reads_encrypted(cfg["message_mode"], q.get("encrypt_type", "raw"))
     if not encrypted and not crypto.check_signature(q.get("signature", ""), cfg["token"], timestamp, nonce):
         refuse(403, "bad signature")
     body = request.get_data(cache=False)  # 413 past max_content_length
@@ -73,6 +73,23 @@ def receive():
         refuse(400, f"malformed message: {exc}")
     reply = handle_inbound(message, now=now_ts(), waited=serving.waited_s(request.environ))
     return render(reply, message, encrypted, envelope, nonce)
+
+
+def reads_encrypted(mode: str, encrypt_type: str) -> bool:
+    """Whether this POST is read from its ``Encrypt``; refuses what the configured mode does not accept.
+
+    ``signature`` covers only token, timestamp and nonce, never the body: in
+    safe mode a plaintext POST (no ``encrypt_type``, or ``raw``) is refused,
+    or anyone who saw one signed URL could post any body for
+    ``timestamp_tolerance_s`` (issue 17 item 2).  Compatible mode, for a
+    migration, still takes both; plaintext mode reads the plain fields.
+    """
+    asked = encrypt_type.lower() == "aes"
+    if mode == "plaintext":
+        return False
+    if mode == "safe" and not asked:
+        refuse(403, "safe mode: only encrypt_type=aes with msg_signature is accepted")
+    return asked
 
 
 def parse_body(body: bytes, encrypted: bool, envelope, timestamp: str, nonce: str) -> dict:

@@ -23,7 +23,7 @@ DEFAULT_BUTTONS: list[dict[str, Any]] = [
     {"type": "click", "name": "意见征询", "key": "SURVEY"},
     {"name": "随手拍", "sub_button": [
         {"type": "click", "name": "拍照反映", "key": "COMPLAINT"},
-        {"type": "click", "name": "我的反映", "key": "MY_COMPLAINTS"},
+        {"type": "click", "name": "我的诉求", "key": "MY_COMPLAINTS"},
         {"type": "click", "name": "绑定房屋", "key": "BIND"},
     ]},
 ]

@@ -72,12 +72,23 @@ def _refuse(message: str):
     return handler
 
 
+def _utf8_only(_version, encoding, _standalone):
+    """WeChat sends UTF-8; a body declaring anything else is refused, not reinterpreted."""
+    if encoding is not None and encoding.lower() != "utf-8":
+        raise XmlError(f"only UTF-8 bodies are accepted, not {encoding[:20]!r}")
+
+
 def parse(body: bytes) -> dict:
     """Parse an inbound body to a flat dict of field → text (nested fields → dict or list)."""
     if not body or not body.strip():
         raise XmlError("empty body")
     builder = _Builder()
-    parser = expat.ParserCreate()
+    try:  # expat would follow a UTF-16 byte-order mark even when told UTF-8
+        body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise XmlError("only UTF-8 bodies are accepted") from exc
+    parser = expat.ParserCreate("UTF-8")
+    parser.XmlDeclHandler = _utf8_only
     parser.StartElementHandler, parser.EndElementHandler = builder.start, builder.end
     parser.CharacterDataHandler = builder.data
     parser.StartDoctypeDeclHandler = _refuse("forbidden XML construct: DTD")

@@ -9,13 +9,12 @@ from __future__ import annotations
 import tomllib
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
 from models import WorkCalendarDay
+from models.localtime import local as to_local, zone
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 DATA_FILE = Path(__file__).with_name("calendar_cn.toml")
 
 
@@ -62,9 +61,9 @@ class WorkCalendar:
     def add_workdays(self, start: datetime, days: int) -> datetime:
         """``start`` plus ``days`` working days, same local clock time; a start on a
         day off counts from the next working day's beginning."""
-        local = start.astimezone(LOCAL)
+        local = to_local(start)
         if not self.is_workday(local.date()):
-            local = datetime.combine(self.next_workday(local.date()), datetime.min.time(), LOCAL)
+            local = datetime.combine(self.next_workday(local.date()), datetime.min.time(), zone())
         day = local.date()
         for _ in range(days):
             day = self.next_workday(day)

@@ -20,6 +20,8 @@ class ComplaintSettings:
     rating_days: int = 7
     duplicate_radius_m: float = 200
     duplicate_days: int = 7
+    hotspot_radius_m: float = 50  # the complaint map: same place (and nearest building) within this
+    hotspot_days: int = 14  # ... and reported in these recent days
     media_expire_days: int = 3
     fetch_backoff_s: int = 30
     fetch_backoff_max_s: int = 3600

@@ -11,6 +11,7 @@ from sqlmodel import select
 from handlers.complaints import routing, tickets
 from handlers.complaints.categories import by_code
 from handlers.complaints.env import Actor, Env
+from handlers.complaints.labels import CLOSURE_LABELS
 from models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto
 
 Effect = Callable[..., tuple]
@@ -140,7 +141,7 @@ def _reopen(c: Complaint, **_):
 
 @effect("close")
 def _close(c: Complaint, *, env: Env, note: str, reason: str, signed_off_by: str = "", **_):
-    _closure(reason, note)
+    _closure("close", reason, note)
     if reason == "closed_unsatisfied" and not signed_off_by:
         raise EffectError("居民不满意仍要办结，须由负责人签字确认")
     c.closure_reason, c.closure_note, c.closed_at = reason, note[:500], env.now
@@ -149,14 +150,14 @@ def _close(c: Complaint, *, env: Env, note: str, reason: str, signed_off_by: str
 
 @effect("reject")
 def _reject(c: Complaint, *, env: Env, note: str, reason: str, **_):
-    _closure(reason, note)
+    _closure("reject", reason, note)
     c.closure_reason, c.closure_note, c.closed_at = reason, note[:500], env.now
     return None, {"reason": reason}
 
 
 @effect("mark_duplicate")
 def _duplicate(c: Complaint, *, env: Env, original_id, **_):
-    original = env.session.get(Complaint, int(original_id))
+    original = _original(env, str(original_id).strip())
     while original is not None and original.duplicate_of_id:
         original = env.session.get(Complaint, original.duplicate_of_id)
     if original is None or original.id == c.id or original.state == "draft":
@@ -167,9 +168,16 @@ def _duplicate(c: Complaint, *, env: Env, original_id, **_):
     return None, {"original_id": original.id, "original_ticket": original.ticket}
 
 
-def _closure(reason: str, note: str) -> None:
-    from handlers.complaints.lifecycle import CLOSURE_REASONS
-    if reason not in CLOSURE_REASONS:
-        raise EffectError("未知的办结原因")
+def _original(env: Env, given: str) -> Complaint | None:
+    """The complaint a worker names: by its ticket (SP20261204-0001) or its number in the console's address."""
+    if given.upper().startswith("SP"):
+        return env.session.exec(select(Complaint).where(Complaint.ticket == given.upper())).first()
+    return env.session.get(Complaint, int(given)) if given.isdigit() else None
+
+
+def _closure(action: str, reason: str, note: str) -> None:
+    from handlers.complaints.lifecycle import REASONS_FOR
+    if reason not in REASONS_FOR[action]:
+        raise EffectError("这个原因不适用于此操作" if reason in CLOSURE_LABELS else "未知的办结原因")
     if reason in ("cannot_fix", "not_ours") and not note.strip():
         raise EffectError("请说明原因（无法解决的原因，或应联系的单位）")

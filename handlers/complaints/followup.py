@@ -7,8 +7,9 @@ from datetime import timedelta
 from sqlmodel import Session, select
 
 from handlers import conversation, registry, replies
-from handlers.complaints import categories, intake, lifecycle
+from handlers.complaints import categories, intake, lifecycle, rating_words
 from handlers.complaints.env import Actor, Env, from_context
+from handlers.complaints.labels import RATING_LABELS
 from handlers.complaints.labels import RESIDENT_STATE_LABELS as STATE_LABELS
 from handlers.context import Context
 from handlers.inbound import ImageMessage, Inbound
@@ -85,14 +86,15 @@ def mine(inbound: Inbound, ctx: Context) -> replies.Reply:
 @registry.fallback(1)
 def rating_or_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
     """A rating for a resolved complaint, or words for one that waits for them."""
-    match = RATING_RE.match(inbound.text or "")
-    awaiting = awaiting_rating(ctx) if match else None  # most texts are questions: no query for them
+    rating = rating_of(inbound.text or "")
+    awaiting = awaiting_rating(ctx) if rating else None  # most texts are questions: no query for them
     if awaiting is not None:
         env = from_context(ctx)
         lifecycle.transition(awaiting, "rate", env=env, actor=Actor.resident(ctx.resident.id),
-                             notify=False, result=RATING_WORDS[match.group(1)],
-                             score=int(match.group(2)) if match.group(2) else None)
-        return ctx.say("wechat/complaint_rate.txt", c=awaiting, data={"result": awaiting.rating_result})
+                             notify=False, result=rating.result, score=rating.score)
+        worded = RATING_RE.match(inbound.text or "") is None
+        return ctx.say("wechat/complaint_rate.txt", c=awaiting, data={"result": awaiting.rating_result},
+                       understood=RATING_LABELS[rating.result] if worded else "", score=rating.score)
     waiting = need_info_complaint(ctx.resident, session=ctx.session, prefetched=ctx.prefetched)
     if waiting is not None and inbound.text:
         env = from_context(ctx)
@@ -100,6 +102,14 @@ def rating_or_info(inbound: Inbound, ctx: Context) -> replies.Reply | None:
                              note=inbound.text.strip()[:1000])
         return _keep_adding(waiting, ctx, env)
     return None
+
+
+def rating_of(text: str) -> rating_words.Rating | None:
+    """"1 5", "已解决", or the same in words ("修好了，挺好的"); None when it is no rating."""
+    match = RATING_RE.match(text)
+    if match:
+        return rating_words.Rating(RATING_WORDS[match.group(1)], int(match.group(2)) if match.group(2) else None)
+    return rating_words.parse(text)
 
 
 def awaiting_rating(ctx: Context) -> Complaint | None:

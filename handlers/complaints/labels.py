@@ -21,8 +21,9 @@ CLOSURE_LABELS = {
 }
 # What a resident reads about their own complaint.
 RESIDENT_STATE_LABELS = {
-    **STATE_LABELS, "need_info": "待您补充", "returned": "重新派单中", "extension_requested": "处理中",
+    **STATE_LABELS, "submitted": "已收到，待审核", "need_info": "待您补充", "returned": "重新派单中", "extension_requested": "处理中",
     "resolved": "已处理，待您评价", "reopened": "重新处理中", "duplicate": "已合并办理",
 }
 RATING_LABELS = {"solved": "已解决", "partly": "部分解决", "not_solved": "未解决"}
-DEADLINE_LABELS = {"urgent": "紧急（24小时）", "general": "一般（7个工作日）", "complex": "复杂（15个工作日）"}
+# Shown after the category name, which may carry brackets of its own: none here.
+DEADLINE_LABELS = {"urgent": "紧急，24小时", "general": "一般，7个工作日", "complex": "复杂，15个工作日"}

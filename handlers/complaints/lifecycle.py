@@ -19,6 +19,10 @@ STATES = ("draft", "submitted", "need_info", "accepted", "dispatched", "returned
 FINAL_STATES = ("closed", "rejected", "duplicate")
 CLOSURE_REASONS = ("fixed", "cannot_fix", "not_ours", "withdrawn", "closed_unsatisfied", "no_response",
                    "invalid", "duplicate")
+# Which reasons fit which action: 不予受理 is said before any work, so never 已解决 or 居民撤回.
+REASONS_FOR = {"close": ("fixed", "cannot_fix", "not_ours", "withdrawn", "closed_unsatisfied", "no_response",
+                         "invalid"),
+               "reject": ("not_ours", "invalid")}
 STAFF = ("worker", "admin")
 
 
@@ -38,7 +42,7 @@ TRANSITIONS: dict[str, Transition] = {
     "accept": Transition(("submitted", "reopened"), "accepted", STAFF),
     "dispatch": Transition(("submitted", "accepted", "returned", "reopened"), "dispatched", STAFF + ("system",),
                            public=True),
-    "sign": Transition(("dispatched",), "in_progress", ("department", "admin")),
+    "sign": Transition(("dispatched",), "in_progress", ("department", "admin"), public=True),
     "return": Transition(("dispatched", "in_progress"), "returned", ("department", "admin"), requires=("note",)),
     "request_extension": Transition(("in_progress",), "extension_requested", ("department", "admin"),
                                     requires=("note", "workdays")),

@@ -6,7 +6,6 @@ per event (``complaint:<id>:<event id>``) so a step is announced once.
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -14,14 +13,14 @@ from handlers.complaints.categories import short_name
 from handlers.complaints.deadlines import on_calendar_hours
 from handlers.complaints.env import Env
 from models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto, Department
+from models.localtime import SHORT, show
 from models.outbox import enqueue
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 FOLLOWER_ACTIONS = {"dispatch", "resolve", "close", "reopen"}
 
 
 def local_time(value: datetime | None) -> str:
-    return value.astimezone(LOCAL).strftime("%m月%d日 %H:%M") if value else ""
+    return show(value, SHORT)
 
 
 def values_for(complaint: Complaint, event: ComplaintEvent, env: Env) -> dict:
@@ -29,7 +28,7 @@ def values_for(complaint: Complaint, event: ComplaintEvent, env: Env) -> dict:
     return {"c": complaint, "event": event, "category": short_name(env.settings, complaint.category),
             "department": department.name if department else "", "due": local_time(complaint.due_at),
             "department_phone": department.phone if department and department.phone_public else "",
-            "data": event.data or {}, "link": env.url("status", complaint),
+            "data": event.data or {}, "at": local_time(event.at), "link": env.url("status", complaint),
             "review_hours": review_hours(complaint, env),
             "photos_pending": event.action == "submit" and pending_photos(complaint, session=env.session) > 0}
 

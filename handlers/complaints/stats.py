@@ -48,7 +48,7 @@ def by(session: Session, dimension: str, scope: Scope, since: datetime | None, l
                    func.avg(Complaint.rating_score)).group_by(column)
     query = scoped(query, scope)
     if since is not None:
-        query = query.where(Complaint.created_at >= since)
+        query = query.where(Complaint.submitted_at >= since)  # the period is by submission, not drafting
     rows = [Row(key, labels.get(key, "未指定" if key is None else str(key)), total, resolved, on_time or 0, rated,
                 satisfied or 0, float(score) if score is not None else None)
             for key, total, resolved, on_time, rated, satisfied, score in session.exec(query).all()]

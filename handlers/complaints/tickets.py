@@ -7,20 +7,19 @@ at once get two numbers, never the same one.  ``complaint.ticket`` is unique too
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import TicketCounter
+from models.localtime import local
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 PREFIX = "SP"
 
 
 def next_ticket(*, session: Session, now: datetime) -> str:
-    day = now.astimezone(LOCAL).strftime("%Y%m%d")
+    day = local(now).strftime("%Y%m%d")
     bumped = session.execute(update(TicketCounter).where(TicketCounter.day == day)
                              .values(last=TicketCounter.last + 1))
     if bumped.rowcount == 0:

@@ -12,6 +12,7 @@ from handlers.context import Context
 from handlers.faq import service
 from handlers.faq.cache import cache_for
 from handlers.faq.decide import Decision, understand
+from handlers.faq.fault import describes_fault
 from handlers.inbound import Inbound
 from models import Community, FaqEntry, PolicyArticle
 
@@ -57,18 +58,19 @@ def answer_question(inbound: Inbound, ctx: Context) -> replies.Reply | None:
 def reply_for(decision: Decision, text: str, ctx: Context) -> replies.Reply:
     if decision.kind == "smalltalk":
         return ctx.say("wechat/faq_smalltalk.txt", kind=decision.smalltalk, hotline=hotline(ctx))
+    fault = describes_fault(text)  # something broken: 随手拍 sends it to whoever fixes it
     if decision.kind == "answer":
-        return answer_entry(ctx, decision.best.entry_id)
+        return answer_entry(ctx, decision.best.entry_id, fault=fault)
     if decision.kind == "choices":
         ids = [c.entry_id for c in decision.candidates]
-        return offer_choices(ctx, ids, asked=text)
+        return offer_choices(ctx, ids, asked=text, fault=fault)
     service.log_unanswered(text, openid=ctx.openid, community_id=ctx.resident.community_id,
                            candidates=[c.as_dict() for c in decision.candidates], now=ctx.now,
                            session=ctx.session)
-    return ctx.say("wechat/faq_unknown.txt", hotline=hotline(ctx), community=community_of(ctx))
+    return ctx.say("wechat/faq_unknown.txt", hotline=hotline(ctx), community=community_of(ctx), fault=fault)
 
 
-def answer_entry(ctx: Context, entry_id: int) -> replies.Reply:
+def answer_entry(ctx: Context, entry_id: int, fault: bool = False) -> replies.Reply:
     # The index's copy (active entries, as of ~2 s ago: what the match was made on) spares a
     # query per answer; an id it lacks (a choice offered before an edit) is read afresh.
     index = cache_for(ctx.services).index
@@ -80,14 +82,14 @@ def answer_entry(ctx: Context, entry_id: int) -> replies.Reply:
     service.count_hit(entry_id, now=ctx.now, session=ctx.session)
     article = ctx.session.get(PolicyArticle, entry.article_id) if entry.article_id else None
     values = {"article_url": article_url(ctx, article), "article_title": article.title} if article else {}
-    return ctx.say("wechat/faq_answer.txt", entry=entry, hotline=hotline(ctx), **values)
+    return ctx.say("wechat/faq_answer.txt", entry=entry, hotline=hotline(ctx), fault=fault, **values)
 
 
-def offer_choices(ctx: Context, entry_ids: list[int], asked: str = "") -> replies.Reply:
+def offer_choices(ctx: Context, entry_ids: list[int], asked: str = "", fault: bool = False) -> replies.Reply:
     entries = [e for e in (ctx.session.get(FaqEntry, i) for i in entry_ids) if e is not None]
     conversation.start(ctx, CHOICE_FLOW, {"choices": [e.id for e in entries], "asked": asked[:200]},
                        ttl=CHOICE_TTL)
-    return ctx.say("wechat/faq_choices.txt", questions=[e.question for e in entries])
+    return ctx.say("wechat/faq_choices.txt", questions=[e.question for e in entries], fault=fault)
 
 
 def parse_pick(text: str) -> int | None:
@@ -109,7 +111,7 @@ def pick_choice(inbound: Inbound, ctx: Context) -> replies.Reply | None:
     choices = state.get("choices") or []
     if pick is not None and 1 <= pick <= len(choices):
         conversation.end(ctx)
-        return answer_entry(ctx, choices[pick - 1])
+        return answer_entry(ctx, choices[pick - 1], fault=describes_fault(state.get("asked", "")))
     if pick is not None and choices:  # a number, but not one we offered: offer them again
         return offer_choices(ctx, choices, asked=state.get("asked", ""))
     conversation.end(ctx)

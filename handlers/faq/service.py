@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy import delete, func, insert, update
 from sqlmodel import Session, select
 
+from handlers.faq import followup
+from handlers.faq.followup import Renderer
 from models import FaqEntry, PolicyArticle, UnansweredQuestion
-from models.faq import FaqHit
 from models.base import utcnow
-from models.faq import bump_version
+from models.faq import FaqHit, bump_version
+from models.privacy import mask_contacts
 
 ENTRY_FIELDS = ("question", "alternatives", "answer", "category", "tags", "source", "article_id", "active")
 ARTICLE_FIELDS = ("title", "summary", "cover_url", "body", "link", "active", "sort_key")
@@ -118,27 +120,44 @@ def roll_up_hits(*, session: Session) -> int:
 
 def log_unanswered(text: str, *, openid: str, community_id: int | None, candidates: list[dict],
                    now: datetime, session: Session) -> UnansweredQuestion:
-    row = UnansweredQuestion(text=text[:500], openid=openid, community_id=community_id, asked_at=now,
-                             candidates=candidates)
-    session.add(row)
-    session.flush()
-    return row
+    """Queue a question for staff: the same open question of the same community (normalised
+    text) is one row with its askers (``followup.log_asked``)."""
+    return followup.log_asked(text, openid=openid, community_id=community_id, candidates=candidates, now=now,
+                              session=session)
 
 
 def resolve_as_alternative(question_id: int, entry_id: int, *, actor: str, session: Session,
-                           text: str | None = None) -> UnansweredQuestion:
-    """The question becomes another phrasing of an existing entry."""
+                           text: str | None = None, render: Renderer | None = None,
+                           now: datetime | None = None) -> UnansweredQuestion:
+    """The question becomes another phrasing of an existing entry (personal data masked out
+    of it); with ``render``, its askers are sent the entry's answer."""
     row = _open_question(question_id, session)
-    add_alternative(entry_id, text or row.text, actor=actor, session=session)
-    return _close(row, "alternative", entry_id, actor, session)
+    add_alternative(entry_id, text or mask_contacts(row.text), actor=actor, session=session)
+    return _close(row, "alternative", entry_id, actor, session, render, now)
 
 
-def resolve_as_new_entry(question_id: int, values: dict[str, Any], *, actor: str,
-                         session: Session) -> UnansweredQuestion:
-    """The question becomes a new entry (its text is the question unless given)."""
+def resolve_as_new_entry(question_id: int, values: dict[str, Any], *, actor: str, session: Session,
+                         render: Renderer | None = None, now: datetime | None = None) -> UnansweredQuestion:
+    """The question becomes a new entry (its text is the question unless given); with
+    ``render``, its askers are sent the new answer."""
     row = _open_question(question_id, session)
-    entry = save_entry({"question": row.text, **values}, actor=actor, session=session)
-    return _close(row, "new_entry", entry.id, actor, session)
+    entry = save_entry({"question": mask_contacts(row.text), **values}, actor=actor, session=session)
+    return _close(row, "new_entry", entry.id, actor, session, render, now)
+
+
+def resolve_with_answer(question_id: int, answer: str, *, actor: str, session: Session, render: Renderer,
+                        now: datetime | None = None) -> UnansweredQuestion:
+    """A worker answers in their own words (not a FAQ entry); the askers are sent it."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise FaqError("答复不能为空")
+    if len(answer) > 1000:
+        raise FaqError("答复不能超过1000字")
+    row = _open_question(question_id, session)
+    row.answer = answer
+    followup.close(row, "answered", None, actor, now or utcnow(), session)
+    followup.forward_answer(row, answer, render=render, now=row.resolved_at, session=session, by_worker=True)
+    return row
 
 
 def mark_outside(question_id: int, *, actor: str, session: Session) -> UnansweredQuestion:
@@ -163,10 +182,11 @@ def _open_question(question_id: int, session: Session) -> UnansweredQuestion:
 
 
 def _close(row: UnansweredQuestion, status: str, entry_id: int | None, actor: str,
-           session: Session) -> UnansweredQuestion:
-    row.status, row.entry_id, row.resolved_by, row.resolved_at = status, entry_id, actor, utcnow()
-    session.add(row)
-    session.flush()
+           session: Session, render: Renderer | None = None, now: datetime | None = None) -> UnansweredQuestion:
+    followup.close(row, status, entry_id, actor, now or utcnow(), session)
+    if render is not None and entry_id is not None:
+        followup.forward_answer(row, followup.entry_answer(entry_id, session=session), render=render,
+                                now=row.resolved_at, session=session, by_worker=False)
     return row
 
 

@@ -50,6 +50,7 @@ class ImportResult:
     updated: int = 0
     retired_samples: int = 0  # sample entries hidden because the community brought its own
     errors: list[tuple[int, str]] = field(default_factory=list)  # (row number, message)
+    entry_ids: list[int] = field(default_factory=list)  # the entries written, in file order
 
     @property
     def ok(self) -> bool:
@@ -144,8 +145,9 @@ def import_file(path: str | Path, *, actor: str, session: Session, data: bytes |
         if not use_ids:
             values.pop("id", None)
         existing = _existing(values, session, samples)
-        service.save_entry(_entry_values(values), actor=actor, session=session,
-                           entry_id=existing.id if existing else None)
+        entry = service.save_entry(_entry_values(values), actor=actor, session=session,
+                                   entry_id=existing.id if existing else None)
+        result.entry_ids.append(entry.id)
         samples.pop(existing.id if existing else None, None)
         result.updated += existing is not None
         result.created += existing is None

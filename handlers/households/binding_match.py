@@ -4,10 +4,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from handlers.cn_numbers import arabic
 from handlers.households.roster_rows import canonical_building, canonical_room, canonical_unit
 from handlers.households.phones import main_number_digits  # noqa: I001 (after roster_rows: fewer merge conflicts)
 from models import Household
 
+_PICK = re.compile(r"^第?(\d+)(?:个|项|条)?$")
 _UNIT_ROOM = re.compile(r"^(?:(\d+)\s*(?:单元|-|－|—|/)\s*)?(\w+?)\s*(?:室|号)?$")
 
 
@@ -17,20 +19,22 @@ def clean(text: str | None) -> str:
 
 
 def pick_number(text: str, count: int) -> int | None:
-    """A 1-based choice among ``count`` items, as a 0-based index, or None."""
-    text = clean(text).rstrip(".、")
+    """A 1-based choice among ``count`` items (2, 二, 第二个), as a 0-based index, or None."""
+    text = _PICK.sub(r"\1", arabic(clean(text)).rstrip(".、。"))
     if text.isdigit() and 1 <= int(text) <= count:
         return int(text) - 1
     return None
 
 
 def same_building(typed: str, name: str) -> bool:
-    return canonical_building(clean(typed)) == canonical_building(name) or clean(typed) == name
+    """三号楼, 3号楼, 3栋 and 3 name the same building."""
+    spoken = arabic(clean(typed)).replace(" ", "")
+    return canonical_building(spoken) == canonical_building(name) or clean(typed) == name
 
 
 def parse_unit_room(text: str) -> tuple[str | None, str] | None:
-    """``2单元301``, ``2-301`` or ``301`` → (unit or None, room)."""
-    compact = clean(text).replace(" ", "")
+    """``2单元301``, ``2-301``, ``301`` or spoken ``二单元三零一`` → (unit or None, room)."""
+    compact = arabic(clean(text)).replace(" ", "")
     match = _UNIT_ROOM.match(compact)
     if not match:
         return None

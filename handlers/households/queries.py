@@ -89,11 +89,18 @@ def encode_cursor(cursor: Cursor | None) -> str:
     return "" if cursor is None else "~".join(str(part) for part in cursor)
 
 
+CURSOR_ID_MAX = 2**31 - 1  # the ids are integer columns: a larger one names nothing
+
+
 def decode_cursor(text: str | None) -> Cursor | None:
+    """The cursor ``encode_cursor`` wrote, or None for anything else (ids must be plain, in range)."""
     parts = (text or "").split("~")
-    if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
+    if len(parts) != 4 or not all(p.isascii() and p.isdigit() and len(p) <= 10 for p in parts[:2]):
         return None
-    return int(parts[0]), int(parts[1]), parts[2], parts[3]
+    ids = int(parts[0]), int(parts[1])
+    if max(ids) > CURSOR_ID_MAX:
+        return None
+    return ids[0], ids[1], parts[2], parts[3]
 
 
 def communities_visible(session: Session, ids: frozenset[int] | None) -> list[Community]:

@@ -15,6 +15,28 @@ class StaffError(ValueError):
     """The account cannot be created as asked (message in Chinese)."""
 
 
+def revoke_sessions(user: StaffUser) -> None:
+    """End every console session of the account (the session key carries the generation)."""
+    user.session_generation = (user.session_generation or 0) + 1
+
+
+def change_password(session: Session, user: StaffUser, password_hash: str) -> None:
+    """Set a new password; every session opened with the old one ends."""
+    user.password_hash = password_hash
+    revoke_sessions(user)
+    session.add(user)
+    session.flush()
+
+
+def set_active(session: Session, user: StaffUser, active: bool) -> None:
+    """Enable or disable an account; disabling ends its sessions, so enabling again does not revive them."""
+    user.active = active
+    if not active:
+        revoke_sessions(user)
+    session.add(user)
+    session.flush()
+
+
 def create_staff(session: Session, *, username: str, password_hash: str, role: str,
                  communities: list[str] | tuple[str, ...] = (), department: str | None = None,
                  display_name: str = "") -> StaffUser:

@@ -194,6 +194,10 @@ def upgrade() -> None:
     sa.Column('community_id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
     sa.Column('sort_key', sa.Integer(), nullable=False),
+    sa.Column('plan_x', sa.Float(), nullable=True),
+    sa.Column('plan_y', sa.Float(), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=True),
+    sa.Column('longitude', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('community_id', 'name')
@@ -252,6 +256,7 @@ def upgrade() -> None:
     sa.Column('department_id', sa.Integer(), nullable=True),
     sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('session_generation', sa.Integer(), nullable=False),
     sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['department_id'], ['department.id'], ),
     sa.PrimaryKeyConstraint('id'),
@@ -416,9 +421,12 @@ def upgrade() -> None:
     sa.Column('entry_id', sa.Integer(), nullable=True),
     sa.Column('resolved_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('resolved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('open_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('answer', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
     sa.ForeignKeyConstraint(['entry_id'], ['faq_entry.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('open_key')
     )
     with op.batch_alter_table('unanswered_question', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_unanswered_question_asked_at'), ['asked_at'], unique=False)
@@ -566,6 +574,20 @@ def upgrade() -> None:
     with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_eligible_building_id'), ['building_id'], unique=False)
 
+    op.create_table('unanswered_asker',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_id', sa.Integer(), nullable=False),
+    sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('asked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('times', sa.Integer(), nullable=False),
+    sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['question_id'], ['unanswered_question.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('question_id', 'openid', name='uq_unanswered_asker')
+    )
+    with op.batch_alter_table('unanswered_asker', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unanswered_asker_question_id'), ['question_id'], unique=False)
+
     op.create_table('ballot_history',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('ballot_id', sa.Integer(), nullable=False),
@@ -593,6 +615,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_ballot_history_ballot_id'))
 
     op.drop_table('ballot_history')
+    with op.batch_alter_table('unanswered_asker', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unanswered_asker_question_id'))
+
+    op.drop_table('unanswered_asker')
     with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_eligible_building_id'))
 

@@ -36,6 +36,10 @@ class QuestionType:
     gate_capable: ClassVar[bool] = False  # a single value among options
     chat_hint: ClassVar[str] = ""
 
+    def hint_for(self, q: dict) -> str:
+        """How to answer ``q`` in chat (types whose example depends on the question override it)."""
+        return self.chat_hint
+
     def default_options(self) -> list[dict]:
         return []
 

@@ -15,6 +15,11 @@ class Grid(QuestionType):
     has_options = True
     chat_hint = "请按行依次回复编号，用空格隔开，如“1 2 1”"
 
+    def hint_for(self, q: dict) -> str:
+        """The example has one value per row: “1 2 1 2 1” for five rows."""
+        example = " ".join("1" if n % 2 == 0 else "2" for n in range(len(q.get("rows") or []) or 1))
+        return f"请按行依次回复编号，用空格隔开，如“{example}”"
+
     def check(self, q: dict) -> list[str]:
         problems = super().check(q)
         rows = q.get("rows") or []

@@ -3,18 +3,16 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, cast, func
 from sqlmodel import Session, select
 
 from models import Building, Household
+from models.localtime import local_date
 from models.surveys import Ballot, SurveyEligible, SurveyRun
 from surveys import questions
 from surveys.masking import mask_name, mask_phone
 from surveys.stats.gate import rate
-
-LOCAL = ZoneInfo("Asia/Shanghai")
 
 
 def per_question(d: dict, answer_sets: list[dict]) -> list[dict]:
@@ -57,7 +55,7 @@ def building_rows(run: SurveyRun, eligible: dict[int, int], voted: dict[int, tup
 
 def progress(times: list[datetime]) -> list[dict]:
     """Ballots per local day and the running total."""
-    per_day = Counter(t.astimezone(LOCAL).date().isoformat() for t in times)
+    per_day = Counter(local_date(t).isoformat() for t in times)
     total, rows = 0, []
     for day in sorted(per_day):
         total += per_day[day]

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from models import Community
 from models.surveys import Ballot, SurveyEligible, SurveyRun, SurveyVersion
-from surveys import runs
+from surveys import questions, runs
 
 
 def rate(part: int, whole: int) -> float:
@@ -37,6 +37,16 @@ def summary(run_id: int, *, session: Session) -> dict:
     return figures(run, eligible, excluded, ballots, int(yes), session=session)
 
 
+def gate_words(d: dict) -> dict:
+    """The gate question's title and the labels of the options that count, as people read them."""
+    gate = d.get("gate") or {}
+    q = next((q for q in d.get("questions", []) if q.get("code") == gate.get("question")), None)
+    if q is None:
+        return {"gate_title": "", "gate_labels": []}
+    labels = {o["code"]: o.get("label", o["code"]) for o in questions.options_of(q)}
+    return {"gate_title": q.get("title", ""), "gate_labels": [labels.get(c, c) for c in gate.get("options") or []]}
+
+
 def figures(run: SurveyRun, eligible: int, excluded: dict[str, int], ballots: int, yes: int, *,
             session: Session) -> dict:
     d = session.get(SurveyVersion, run.version_id).definition
@@ -53,6 +63,7 @@ def figures(run: SurveyRun, eligible: int, excluded: dict[str, int], ballots: in
             "excluded_by_status": excluded, "excluded_statuses": list(run.excluded_statuses),
             "ballots": ballots, "participation_rate": rate(ballots, eligible),
             "gate_question": (d.get("gate") or {}).get("question"), "gate_options": (d.get("gate") or {}).get("options"),
+            **gate_words(d),
             "gate_yes": yes, "gate_rate": gate_rate, "gate_rate_eligible": by_eligible,
             "gate_rate_respondents": by_respondents, "gate_basis": run.gate_basis, "threshold": run.threshold,
             "required_yes": required, "still_needed": max(required - yes, 0),

@@ -25,5 +25,7 @@ def test_demo_roster_and_accounts_load_once(app, client):
         worker = session.exec(select(StaffUser).where(StaffUser.username == "demo_worker")).one()
     assert "新增 0" in lines[0]
     assert any("demo_worker / Linli-worker-2024" in line for line in lines)
+    # The console masks names: the one household to bind to in the simulator is printed whole.
+    assert "演示户（绑定用）：幸福里小区 1号楼 1单元 101，户主 李桂兰，电话 13900000001" in lines
     login(client, StaffAccount(id=worker.id, username="demo_worker", role="worker", password="Linli-worker-2024"))
     assert "共 96 户" in client.get("/console/households").get_data(as_text=True)

@@ -112,7 +112,7 @@ def test_security_headers_on_console_h5_and_dev_pages(client):
 # ---------------------------------------------------- production configuration
 def production_app(make_app):
     return make_app({"app": {"env": "production", "secret_key": "a-real-long-random-session-key-9f3k2"},
-                     "wechat": {"app_secret": "0123456789abcdef0123456789abcdef"}})
+                     "wechat": {"app_secret": "0123456789abcdef0123456789abcdef", "token": "RealToken7Hq2Ld9Xc"}})
 
 
 def test_session_cookie_flags_in_production(make_app, staff_user):

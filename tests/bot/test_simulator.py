@@ -165,6 +165,8 @@ def live_app_overrides(fake_wechat):
 @pytest.mark.browser
 def test_chatting_in_the_browser(live_server, page, fake_wechat, tmp_path):
     page.goto(live_server + "/dev/simulator/")
+    labels = page.locator("button.menu-key").all_inner_texts()  # the account's own menu, the chat's words
+    assert labels == ["政策问答", "意见征询", "随手拍 · 拍照反映", "随手拍 · 我的诉求", "随手拍 · 绑定房屋"]
     page.fill("#openid", OPENID)
     page.dispatch_event("#openid", "change")
     page.fill("#message", "你好")

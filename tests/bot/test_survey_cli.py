@@ -56,3 +56,15 @@ def test_sample_templates_import(runner):
         assert result.exit_code == 0, result.output
     phases = {t["phase"] for t in json.loads(runner.invoke(args=["survey", "templates", "--json"]).output)}
     assert phases == {"willingness", "plan_opinion", "plan_vote", "satisfaction"}
+
+
+def test_publish_warns_on_stderr_when_an_earlier_gate_has_not_passed(runner, seed_community, tmp_path):
+    seed_community("次序小区")
+    source = tmp_path / "s.json"
+    source.write_text(json.dumps(sample_definition(code="test-satisfaction", phase="satisfaction", gate=None),
+                                 ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(args=["survey", "import", str(source)]).exit_code == 0
+    result = runner.invoke(args=["survey", "publish", "1", "--community", "次序小区"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().isdigit()  # scripts read the run id from stdout, as before
+    assert "注意：本小区还没有进行过“改造意愿”调查" in result.stderr

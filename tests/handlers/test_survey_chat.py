@@ -31,6 +31,7 @@ def test_whole_survey_in_chat(wechat, db_session, seed_community, bind_resident,
     assert "其他意见" in say(wechat, "o-chat", "1 3")
     confirm = say(wechat, "o-chat", "楼道灯坏了很久，希望一起修")
     assert "同意" in confirm and "水电气管网、停车位" in confirm and "回复 1 提交" in confirm
+    assert "您是否同意本小区纳入老旧小区改造：同意" in confirm and "？：" not in confirm  # no “计划？：同意”
     assert "提交成功" in say(wechat, "o-chat", "1")
 
     ballot = db_session.exec(select(Ballot).where(Ballot.run_id == run.id)).one()
@@ -63,7 +64,9 @@ def test_satisfaction_sample_in_chat_with_grid_and_photo(wechat, db_session, see
     d = json.loads((SAMPLES_DIR / "satisfaction.json").read_text(encoding="utf-8"))
     run = publish_run(seeded.community, definition=d)
     bind_resident(seeded.households[2], "o-sat")
-    assert "请对各项改造内容分别评价" in say(wechat, "o-sat", "调查")
+    first = say(wechat, "o-sat", "调查")
+    assert "请对各项改造内容分别评价" in first and "5) " in first
+    assert "如“1 2 1 2 1”" in first  # one value per row of the grid
     assert "请为 5 项各回复一个编号" in say(wechat, "o-sat", "1 2")
     assert "总体评价" in say(wechat, "o-sat", "1 2 3 4 2")
     assert "不满意的地方" in say(wechat, "o-sat", "4")
@@ -104,7 +107,9 @@ def test_a_member_who_replaces_the_households_ballot_tells_the_others(wechat, db
             say(wechat, openid, "1")  # the reason asked after "no"
         say(wechat, openid, "1")  # items
         say(wechat, openid, "无")  # comment
-        assert "提交成功" in say(wechat, openid, "1")
+        done = say(wechat, openid, "1")
+        assert "提交成功" in done
+    assert "已更新（第1次修改）" in done  # the son's is the first change
     told = db_session.exec(select(OutboundMessage).where(OutboundMessage.kind == "survey.ballot_replaced")).all()
     db_session.rollback()
     assert [m.openid for m in told] == ["o-mother"]

@@ -21,6 +21,7 @@ from models import Complaint
 bp = Blueprint("console_complaints", __name__, url_prefix="/console/complaints")
 nav.add("console_complaints.queue", "随手拍", ("admin", "worker", "department"))
 nav.add("console_complaints.figures", "诉求统计", ("admin", "worker"))
+nav.add("console_complaints.complaint_map", "诉求地图", ("admin", "worker", "department"))
 
 STAFF_ROLES = ("admin", "worker", "department")
 WORKERS = ("admin", "worker")
@@ -37,6 +38,14 @@ def viewer_scope() -> Scope:
     return Scope(community_ids=staff.community_ids)
 
 
+def may_see_contacts() -> bool:
+    """Whether the viewer may read reporters' names and phones in full (each view audited).
+
+    Workers and admins call residents back; department staff read them masked."""
+    staff = current_staff()
+    return staff is not None and staff.role in WORKERS
+
+
 def viewer_actor() -> Actor:
     staff = current_staff()
     return Actor(staff.username, staff.role, staff.department_id)
@@ -50,6 +59,6 @@ def visible_complaint(complaint_id: int) -> Complaint:
     return complaint
 
 
-VIEWS = ["queue", "detail", "actions", "export", "figures", "new"]
+VIEWS = ["queue", "detail", "actions", "export", "figures", "new", "map"]
 for _name in VIEWS:
     import_module(f"bot.console.complaints.{_name}")

@@ -7,27 +7,34 @@ from sqlmodel import select
 from bot import db
 from bot.complaints.public import photo_response
 from bot.complaints.services import current_env
-from bot.console.auth import audit, current_staff, roles_required
-from bot.console.complaints import STAFF_ROLES, bp, viewer_actor, visible_complaint
+from bot.console import audit_words
+from bot.console.auth import audit, roles_required
+from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_actor, visible_complaint
 from bot.console.complaints.queue import lookups
 from handlers.complaints import deadlines, duplicates, routing
 from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_LABELS, RATING_LABELS
-from handlers.complaints.lifecycle import CLOSURE_REASONS, allowed_actions
-from handlers.complaints.notices import local_time
-from models import ComplaintEvent, ComplaintPhoto, Resident
-from models.privacy import mask_name, mask_phone
+from handlers.complaints.lifecycle import REASONS_FOR, allowed_actions
+from handlers.complaints.reporters import Reporter, reporters
+from models import ComplaintEvent, ComplaintPhoto
+from models.privacy import mask_name
 
 
-def reporter(complaint) -> dict:
-    """Who reported it: full contact for workers and admins (they call back), masked for departments."""
-    resident = db.session().get(Resident, complaint.resident_id) if complaint.resident_id else None
-    if resident is None:
-        return {"name": "", "phone": ""}
-    if current_staff().role == "department":
-        return {"name": mask_name(resident.name), "phone": mask_phone(resident.phone)}
-    if resident.phone:
+def reporter(complaint) -> Reporter:
+    """Who reported it: full contact for those who call back (``may_see_contacts``), else masked."""
+    found = reporters(db.session(), [complaint]).get(complaint.id) or Reporter()
+    if not may_see_contacts():
+        return found.masked()
+    if found.phone or found.name:
         audit("pii.view", f"complaint:{complaint.id}", community_id=complaint.community_id)
-    return {"name": resident.name or "", "phone": resident.phone or ""}
+    return found
+
+
+def timeline_actors(events, who: Reporter) -> dict[str, str]:
+    """Event actor code → 居民 张* / 社区工作人员 李* / 系统 (never ``resident:1``)."""
+    staff = audit_words.staff_directory(db.session(), {e.actor for e in events})
+    resident = f"居民 {mask_name(who.name)}" if who.name else "居民"
+    return {e.actor: resident if e.actor.startswith("resident:") else audit_words.actor_label(e.actor, staff)
+            for e in events}
 
 
 @bp.get("/<int:complaint_id>")
@@ -42,12 +49,13 @@ def detail(complaint_id: int):
     actions = allowed_actions(complaint, viewer_actor())
     suggested = routing.department_for(env.session, complaint.category, complaint.community_id, env.settings)
     similar = duplicates.suggestions(complaint, env=env) if "mark_duplicate" in actions else []
+    who = reporter(complaint)
     page = render_template(
         "console/complaints/detail.html", c=complaint, photos=photos, events=events, actions=actions,
-        suggested=suggested, similar=similar, who=reporter(complaint), local_time=local_time,
+        suggested=suggested, similar=similar, who=who, actors=timeline_actors(events, who),
         overdue=deadlines.is_overdue(complaint, env.now), warn_at=deadlines.warn_at(complaint, env.cfg.warn_fraction),
         now=env.now, action_labels=ACTION_LABELS, closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS,
-        deadline_labels=DEADLINE_LABELS, closure_reasons=CLOSURE_REASONS, **lookups())
+        deadline_labels=DEADLINE_LABELS, reasons_for=REASONS_FOR, **lookups())
     env.session.commit()  # the pii.view audit row
     return page
 

@@ -1,10 +1,10 @@
 """Figures with charts: volume, on-time rate, satisfaction by category, department and community."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 
 from flask import render_template, request
-from sqlalchemy import func
 from sqlmodel import select
 
 from bot.complaints.services import current_env
@@ -12,7 +12,7 @@ from bot.console.auth import roles_required
 from bot.console.complaints import WORKERS, bp, viewer_scope
 from bot.console.complaints.queue import lookups
 from handlers.complaints import queries, routing, stats
-from models import Complaint
+from models import Complaint, localtime
 
 PERIODS = {"30": 30, "90": 90, "365": 365, "all": None}
 
@@ -33,6 +33,9 @@ def figures():
 
 
 def daily_volume(env, since) -> list[tuple[str, int]]:
-    day = func.date(Complaint.created_at)
-    query = queries.scoped(select(day, func.count()).where(Complaint.created_at >= since), viewer_scope())
-    return [(str(d), n) for d, n in env.session.exec(query.group_by(day).order_by(day)).all()]
+    """Complaints per local day of submission (drafts never submitted are not counted).
+
+    Grouped here, not by the database's DATE(): that would be the UTC day."""
+    query = queries.scoped(select(Complaint.submitted_at).where(Complaint.submitted_at >= since), viewer_scope())
+    days = Counter(localtime.local_date(at).isoformat() for at in env.session.exec(query).all())
+    return sorted(days.items())

@@ -8,6 +8,7 @@ from bot.console.auth import audit, can_see_community, roles_required
 from bot.console.complaints import WORKERS, bp, viewer_actor
 from bot.console.complaints.actions import MAX_UPLOAD
 from bot.console.complaints.queue import lookups
+from bot.urls import parse_int
 from handlers.complaints import categories, intake, routing, staffwork
 from handlers.complaints.lifecycle import transition
 from handlers.complaints.photos import PhotoError
@@ -23,14 +24,14 @@ def new_form():
 @roles_required(*WORKERS)
 def new_save():
     form, env = request.form, current_env()
-    community = form.get("community_id", "")
-    if not community.isdigit() or not can_see_community(int(community)):
+    community = parse_int(form.get("community_id"))
+    if community is None or not can_see_community(community):
         abort(404)
     known = categories.by_code(current_app.config["LINLI"], form.get("category")) is not None
     if not known or not form.get("description", "").strip():
         flash("请选择类别并填写描述", "error")
         return render_template("console/complaints/new.html", form=form, **lookups()), 400
-    complaint = intake.enter_by_staff(env=env, actor=viewer_actor(), community_id=int(community),
+    complaint = intake.enter_by_staff(env=env, actor=viewer_actor(), community_id=community,
                                       category=form["category"], description=form["description"],
                                       location_label=form.get("location_label", ""))
     upload = request.files.get("photo")

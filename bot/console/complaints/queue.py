@@ -8,8 +8,8 @@ from bot import db
 from bot.complaints.services import current_env
 from bot.console.auth import audit, current_staff, roles_required
 from bot.console.complaints import STAFF_ROLES, WORKERS, bp, viewer_actor, viewer_scope, visible_complaint
+from bot.urls import MAX_ID, int_param, parse_int, safe_next
 from handlers.complaints import categories, queries
-from handlers.complaints.calendar import LOCAL
 from handlers.complaints.deadlines import OPEN_STATES
 from handlers.complaints.labels import STATE_LABELS
 from handlers.complaints.lifecycle import TransitionError, transition
@@ -17,11 +17,8 @@ from models import Community, Complaint, ComplaintPhoto, Department, DepartmentC
 
 
 def filters_from(args) -> queries.Filters:
-    def int_or_none(name):
-        value = args.get(name, "")
-        return int(value) if value.isdigit() else None
     return queries.Filters(state=args.get("state", ""), category=args.get("category", ""),
-                           community_id=int_or_none("community"), department_id=int_or_none("department"),
+                           community_id=int_param("community", args), department_id=int_param("department", args),
                            overdue=args.get("overdue") == "1", ticket=args.get("ticket", ""))
 
 
@@ -56,14 +53,14 @@ def department_community_ids(staff) -> frozenset[int]:
 def queue():
     env = current_env()
     filters = filters_from(request.args)
-    page_no = max(1, request.args.get("page", "1").isdigit() and int(request.args.get("page", "1")) or 1)
     size = int(current_app.config["LINLI"]["console"]["page_size"])
+    page_no = max(1, int_param("page", maximum=MAX_ID // size) or 1)
     rows, total = queries.page(env.session, viewer_scope(), filters, env.now, offset=(page_no - 1) * size, limit=size)
     pending = dict(env.session.exec(select(ComplaintPhoto.complaint_id, func.count()).where(
         ComplaintPhoto.complaint_id.in_([c.id for c in rows] or [-1]), ComplaintPhoto.status == "pending")
         .group_by(ComplaintPhoto.complaint_id)).all())
     return render_template("console/complaints/queue.html", rows=rows, total=total, page=page_no, size=size,
-                           filters=filters, args=request.args.to_dict(), pending=pending, now=env.now, tz=LOCAL,
+                           filters=filters, args=request.args.to_dict(), pending=pending, now=env.now,
                            open_states=OPEN_STATES, can_dispatch=current_staff().role in WORKERS, **lookups())
 
 
@@ -71,7 +68,7 @@ def queue():
 @roles_required(*WORKERS)
 def bulk_dispatch():
     env = current_env()
-    ids = [int(v) for v in request.form.getlist("ids") if v.isdigit()]
+    ids = [value for value in map(parse_int, request.form.getlist("ids")) if value is not None]
     department_id = request.form.get("department_id", "")
     done, failed = 0, []
     for complaint_id in ids:
@@ -79,11 +76,11 @@ def bulk_dispatch():
         try:
             with env.session.begin_nested():
                 transition(complaint, "dispatch", env=env, actor=viewer_actor(),
-                           department_id=int(department_id) if department_id.isdigit() else None)
+                           department_id=parse_int(department_id))
             audit("complaint.dispatch", f"complaint:{complaint.id}", community_id=complaint.community_id)
             done += 1
         except TransitionError as exc:
             failed.append(f"{complaint.ticket}：{exc}")
     env.session.commit()
     flash(f"已派单 {done} 件" + ("；未派：" + "；".join(failed) if failed else ""), "error" if failed else "ok")
-    return redirect(request.form.get("next") or url_for("console_complaints.queue"))
+    return redirect(safe_next(request.form.get("next"), url_for("console_complaints.queue")))

@@ -12,7 +12,11 @@ from flask import Blueprint, current_app
 
 from bot import db
 from bot.console import nav
+from bot.console.auth import actor, now
+from bot.console.views import render_chat
+from handlers.faq import followup
 from handlers.faq.cache import IndexCache, cache_for
+from models import UnansweredQuestion
 
 bp = Blueprint("console_faq", __name__, url_prefix="/console/faq")
 nav.add("console_faq.entries", "政策问答", ("admin", "worker"))
@@ -27,10 +31,14 @@ def faq_cache() -> IndexCache:
     return cache_for(current_app.extensions["linli.services"])
 
 
-def refresh_index() -> None:
-    """After a committed edit: this worker rebuilds now (the admin's next try sees it);
-    the other workers notice the new version within ``cache.CHECK_EVERY_S``."""
-    faq_cache().rebuild_now(db.session())
+def rebuild_and_follow_up(entry_ids: set[int]) -> list[UnansweredQuestion]:
+    """After an edit (flushed, before the one commit): rebuild this worker's index and close
+    the open questions that an entry just written now answers, sending its answer to their
+    askers.  The other workers notice the new version within ``cache.CHECK_EVERY_S``."""
+    sess = db.session()
+    index = faq_cache().rebuild_now(sess)
+    return followup.answer_matched(followup.decider(index), entry_ids, actor=actor(), render=render_chat,
+                                   now=now(), session=sess)
 
 
 # View modules register themselves on ``bp`` when imported.

@@ -7,6 +7,7 @@ from sqlmodel import select
 from bot import db
 from bot.console.auth import actor, audit, roles_required
 from bot.console.faq import EDITORS, bp
+from bot.urls import parse_int
 from handlers.faq import service
 from models import PolicyArticle
 
@@ -37,8 +38,7 @@ def article_save(article_id: int | None = None):
     sess = db.session()
     values = {name: request.form.get(name, "") for name in FIELDS}
     values["active"] = request.form.get("active") == "1"
-    sort_key = request.form.get("sort_key", "0").strip()
-    values["sort_key"] = int(sort_key) if sort_key.lstrip("-").isdigit() else 0
+    values["sort_key"] = parse_int(request.form.get("sort_key"), signed=True) or 0
     if values["link"] and not values["link"].startswith(("https://", "http://")):
         flash("链接须以 http:// 或 https:// 开头。", "error")
         return render_template("console/faq/article.html", article=PolicyArticle(id=article_id, **values)), 400

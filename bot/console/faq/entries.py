@@ -7,7 +7,9 @@ from sqlmodel import select
 
 from bot import db
 from bot.console.auth import actor, audit, current_staff, roles_required
-from bot.console.faq import EDITORS, READERS, bp, faq_cache, refresh_index
+from bot.console.faq import EDITORS, READERS, bp, faq_cache, rebuild_and_follow_up
+from bot.console.faq.unanswered import scoped
+from bot.urls import parse_int
 from handlers.faq import service
 from handlers.faq.decide import understand
 from models import FaqEntry, PolicyArticle, UnansweredQuestion
@@ -32,8 +34,8 @@ def entries():
     # Filtered here, not in SQL: alternatives are JSON, and a FAQ is a few thousand rows at most.
     rows = [e for e in sess.exec(query).all() if not q or matches(e, q)]
     categories = sorted({c for c in sess.exec(select(FaqEntry.category)).all() if c})
-    open_count = sess.exec(select(func.count(UnansweredQuestion.id))
-                           .where(UnansweredQuestion.status == "open")).one()
+    open_count = sess.exec(scoped(select(func.count(UnansweredQuestion.id))
+                                  .where(UnansweredQuestion.status == "open"))).one()
     return render_template("console/faq/entries.html", rows=rows, q=q, category=category, categories=categories,
                            open_count=open_count, trial=try_question(request.args.get("try", "")))
 
@@ -72,8 +74,7 @@ def entry_save(entry_id: int | None = None):
     sess = db.session()
     before = entry_snapshot(sess.get(FaqEntry, entry_id)) if entry_id and sess.get(FaqEntry, entry_id) else None
     values = {name: request.form.get(name, "") for name in ENTRY_FORM_FIELDS}
-    article = request.form.get("article_id", "")
-    values["article_id"] = int(article) if article.isdigit() else None
+    values["article_id"] = parse_int(request.form.get("article_id"))
     values["active"] = request.form.get("active") == "1"
     try:
         entry = service.save_entry(values, actor=actor(), session=sess, entry_id=entry_id)
@@ -82,9 +83,11 @@ def entry_save(entry_id: int | None = None):
         return render_template("console/faq/entry.html", entry=FaqEntry(id=entry_id, **_form_entry(values)),
                                articles=sess.exec(select(PolicyArticle)).all(), editable=True), 400
     audit("faq.update" if entry_id else "faq.create", f"faq:{entry.id}", before=before, after=entry_snapshot(entry))
+    answered = rebuild_and_follow_up({entry.id} if entry.active else set())
     sess.commit()
-    refresh_index()
     flash("已保存，几秒内对所有居民生效。", "info")
+    if answered:
+        flash(f"这条问答现在能回答 {len(answered)} 个未答问题，答案已发给提问的居民。", "info")
     return redirect(url_for("console_faq.entry_form", entry_id=entry.id))
 
 
@@ -105,6 +108,6 @@ def entry_toggle(entry_id: int):
     before = {"active": entry.active}
     service.set_active(entry_id, not entry.active, actor=actor(), session=sess)
     audit("faq.update", f"faq:{entry_id}", before=before, after={"active": entry.active})
+    rebuild_and_follow_up({entry_id} if entry.active else set())
     sess.commit()
-    refresh_index()
     return redirect(request.referrer or url_for("console_faq.entries"))

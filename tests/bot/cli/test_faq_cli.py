@@ -112,3 +112,43 @@ def test_a_communitys_first_import_retires_the_untouched_sample_entries(runner, 
     assert result.output.count("新增 2 条")
     again = runner.invoke(args=["faq", "import", str(path)])
     assert "更新 2 条" in again.output and "示例" not in again.output
+
+
+REPORT_FAQ = ("问题,相似问法,答案\n"
+              "物业费怎么交？,,物业费每季度在物业服务中心缴纳，也可以在微信上缴。\n"
+              "物业费如何缴纳？,,物业费可以到社区服务站缴纳，每年一次。\n"
+              "加装电梯有补贴吗？,装电梯补多少钱|电梯补助,每部电梯补助20万元，由街道统一申报。\n"
+              "停车,,业主决定\n")
+
+
+def test_import_reports_competing_and_thin_entries(runner, db_session, tmp_path):
+    path = tmp_path / "faq.csv"
+    path.write_text(REPORT_FAQ, encoding="utf-8")
+    result = runner.invoke(args=["faq", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    ids = {e.question: e.id for e in entries(db_session)}
+    assert "检查了 4 / 4 条问答" in result.output
+    competing, thin = result.output.split("分不开的问答")[1].split("内容太少")
+    assert f"#{ids['物业费怎么交？']} 物业费怎么交？ —— 与之互相混淆： #{ids['物业费如何缴纳？']}" in competing \
+        or f"#{ids['物业费如何缴纳？']} 物业费如何缴纳？ —— 与之互相混淆： #{ids['物业费怎么交？']}" in competing
+    assert "加装电梯" not in competing
+    assert f"#{ids['停车']} 停车 —— 没有相似问法、问题太短、答案太短" in thin
+    assert "物业费怎么交" not in thin  # no alternatives, but enough words to match
+
+
+def test_import_answers_the_open_questions_it_now_answers(runner, db_session, tmp_path):
+    from models import Resident, UnansweredQuestion
+    from handlers.faq import service
+    from models.base import utcnow
+
+    db_session.add(Resident(openid="oImportAsker00000000000000001", last_interaction_at=utcnow()))
+    row = service.log_unanswered("加装电梯政府给补贴不", openid="oImportAsker00000000000000001", community_id=None,
+                                 candidates=[], now=utcnow(), session=db_session)
+    db_session.commit()
+    path = tmp_path / "faq.csv"
+    path.write_text(REPORT_FAQ, encoding="utf-8")
+    result = runner.invoke(args=["faq", "import", str(path)])
+    assert "现在能回答 1 个未答问题" in result.output, result.output
+    db_session.expire_all()
+    assert db_session.get(UnansweredQuestion, row.id).status == "matched"
+    db_session.commit()

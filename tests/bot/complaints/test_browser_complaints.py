@@ -59,10 +59,12 @@ def test_worker_dispatches_and_department_resolves_with_after_photo(live_server,
 
 def test_overdue_complaint_is_flagged(live_server, page, staff_user, db_session, make_complaint, department, clock):
     complaint = home_complaint(db_session, make_complaint, department)
-    log_in(page, live_server, staff_user("worker", communities=[HOME]))
+    worker = staff_user("worker", communities=[HOME])
+    log_in(page, live_server, worker)
     page.goto(live_server + "/console/complaints/?overdue=1")
     assert "没有符合条件" in page.inner_text("#queue")
     clock.advance(5 * 86400)  # past the review time limit of one working day
+    log_in(page, live_server, worker)  # five days on, yesterday's console session has ended
     page.goto(live_server + "/console/complaints/?overdue=1")
     row = page.locator(f"tr[data-ticket='{complaint.ticket}']")
     assert "已超时" in row.inner_text() and "overdue" in row.get_attribute("class")

@@ -51,6 +51,7 @@ def test_photo_words_location_to_fix_and_back(wx, wired_app, fake_wechat, db_ses
     media_id = fake_wechat.add_media(jpeg_with_metadata())
     receipt = report(wx, media_id)
     ticket = re.search(r"SP\d{8}-\d{4}", receipt).group(0)
+    assert "已收到" in receipt and "已受理" not in receipt  # it waits for review (待审核)
     complaint = db_session.exec(select(Complaint)).one()
     assert complaint.ticket == ticket and complaint.category == "safety"
 
@@ -72,11 +73,12 @@ def test_photo_words_location_to_fix_and_back(wx, wired_app, fake_wechat, db_ses
 
     run_job("outbox.deliver", on_app=wired_app)
     sent = [c["json"] for c in fake_wechat.calls_to("message/custom/send")]
-    assert [m["msgtype"] for m in sent] == ["text", "news", "text"]
+    assert [m["msgtype"] for m in sent] == ["text", "text", "news", "text"]
     assert ticket in sent[0]["text"]["content"] and "消防安全组" in sent[0]["text"]["content"]
-    article = sent[1]["news"]["articles"][0]
+    assert "已由【消防安全组】于" in sent[1]["text"]["content"]  # signed for: the resident is told when
+    article = sent[2]["news"]["articles"][0]
     assert ticket in article["title"] and "电动车已清走" in article["description"]
-    assert "1 已解决" in sent[2]["text"]["content"]
+    assert "1 已解决" in sent[3]["text"]["content"]
     assert receipt.count(ticket) == 1 and all(ticket not in m.get("text", {}).get("content", "x") or n == 0
                                               for n, m in enumerate(sent[:1]))
 

@@ -121,3 +121,32 @@ def test_household_page_approves_a_second_owner_and_ends_a_binding(live_server, 
     audits = db_session.exec(select(AuditLog.action).order_by(AuditLog.id)).all()
     db_session.commit()
     assert [a for a in audits if a.startswith("binding.")] == ["binding.approve", "binding.end"]
+
+
+def test_roster_page_offers_a_template_that_imports_once_filled_in(live_server, page, staff_user, db_session,
+                                                                     community, tmp_path):
+    from openpyxl import load_workbook
+
+    log_in(page, live_server, staff_user("worker", communities=["幸福里小区"]))
+    page.goto(live_server + "/console/roster")
+    with page.expect_download() as info:
+        page.click("#roster-template")
+    path = tmp_path / "template.xlsx"
+    info.value.save_as(path)
+    sheet = load_workbook(path).worksheets[0]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert rows[0] == ["小区", "楼栋", "单元", "房号", "户主姓名", "联系电话", "状态", "面积"]
+    assert len(rows) == 3
+    # Unchanged, the examples name no real community: importing them adds nothing.
+    assert not import_roster(path.read_bytes(), session=db_session, filename="t.xlsx").ok
+    db_session.rollback()
+    for row in range(2, 4):
+        sheet.cell(row=row, column=1, value="幸福里小区")
+    sheet.parent.save(path)
+    upload_xlsx = path.read_bytes()
+    page.goto(live_server + "/console/roster")
+    page.set_input_files("input[type=file]", files=[{"name": "花名册.xlsx", "buffer": upload_xlsx,
+                                                     "mimeType": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}])
+    page.click("form[enctype] button[type=submit]")
+    page.wait_for_selector("#roster-errors, #roster-result")
+    assert "导入成功：共 2 户，新增 2" in page.inner_text("#roster-result")

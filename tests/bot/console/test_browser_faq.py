@@ -44,3 +44,29 @@ def test_try_a_question_then_resolve_an_unanswered_one(live_server, page, staff_
     assert f"已加为问答 #{target} 的相似问法" in page.inner_text(".flash")
     assert db_session.exec(select(UnansweredQuestion.status)).one() == "alternative"
     db_session.commit()
+
+
+def test_a_worker_answers_the_residents_who_asked(live_server, page, staff_user, faq_sample, db_session, wechat):
+    from models import OutboundMessage
+    from tests.fixtures.console import community_named
+
+    community = community_named(db_session, "幸福里小区")
+    db_session.commit()
+    for openid in ("oBrowserAsker1", "oBrowserAsker2"):
+        wechat.event(openid, "subscribe", key=f"qrscene_community_{community.id}")
+        wechat.text(openid, "小区的快递柜能不能多装几个，我电话13912345678")
+    db_session.commit()
+    log_in(page, live_server, staff_user("worker", communities=["幸福里小区"]))
+    page.goto(live_server + "/console/faq/unanswered")
+    card = page.locator("section.unanswered").first
+    assert "2 位居民问过" in card.inner_text() and "139****5678" in card.inner_text()
+    assert "13912345678" not in page.content()
+    card.locator("summary", has_text="答复居民").click()
+    card.locator("textarea[name=answer]").first.fill("快递柜已列入改造方案。")
+    shot(page, "faq_answer.png")
+    card.locator("button", has_text="答复居民").click()
+    page.wait_for_selector(".flash")
+    assert "答案会发给问过这个问题的居民" in page.inner_text(".flash")
+    sent = db_session.exec(select(OutboundMessage.openid).where(OutboundMessage.kind == "faq_followup")).all()
+    assert sorted(sent) == ["oBrowserAsker1", "oBrowserAsker2"]
+    db_session.commit()

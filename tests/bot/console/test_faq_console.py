@@ -143,7 +143,21 @@ def test_import_upload_all_or_nothing_and_export(client, staff_user, db_session)
     resp = client.post("/console/faq/import", data={"csrf_token": csrf_token(client, "/console/faq/"),
                                                     "file": (io.BytesIO(good), "faq.csv")},
                        content_type="multipart/form-data")
-    assert resp.status_code == 302
+    assert resp.status_code == 200 and "导入完成" in resp.get_data(as_text=True)
+    assert "导入检查" in resp.get_data(as_text=True)  # the report of what to fix first
     csv_text = client.get("/console/faq/export.csv").get_data().decode("utf-8-sig")
     assert "好说法|另一说法" in csv_text
     assert client.get("/console/faq/export.xlsx").data[:2] == b"PK"
+
+
+def test_import_upload_reports_entries_that_compete_and_thin_ones(client, staff_user, db_session):
+    login(client, staff_user("admin"))
+    data = ("问题,答案\n物业费怎么交？,物业费每季度在物业服务中心缴纳，也可以在微信上缴。\n"
+            "物业费如何缴纳？,物业费可以到社区服务站缴纳，每年一次。\n停车,业主决定\n").encode("utf-8")
+    resp = client.post("/console/faq/import", data={"csrf_token": csrf_token(client, "/console/faq/"),
+                                                    "file": (io.BytesIO(data), "faq.csv")},
+                       content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and "检查了 3 / 3 条问答" in html
+    assert "互相混淆" in html and "物业费如何缴纳？" in html
+    assert "停车</a>：没有相似问法、问题太短、答案太短" in html

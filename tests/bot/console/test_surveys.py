@@ -11,6 +11,8 @@ from surveys import ballots
 from tests.fixtures.console import csrf_token, login
 from tests.fixtures.surveys import sample_definition
 
+SAMPLE_REASON_CONDITION = sample_definition()["questions"][2]["show_if"]
+
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
        b"\x00\x00\x00\x0cIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
 
@@ -119,8 +121,7 @@ def test_admin_makes_results_visible_while_open(client, db_session, staff_user, 
     run = publish_run(seed_community("控制台小区").community)
     login(client, staff_user("admin"))
     page = client.get("/console/surveys/templates").get_data(as_text=True)
-    assert "含显示条件的示例" in page
-    assert "<title>问卷模板 · 邻里</title>" in page and page.count("<h2>题型</h2>") == 1
+    assert "<title>问卷模板 · 邻里</title>" in page and page.count("<h2>新建问卷</h2>") == 1
     token = csrf_token(client, f"/console/surveys/runs/{run.id}")
     resp = client.post(f"/console/surveys/runs/{run.id}/settings", data={"csrf_token": token, "results_visible": "always"})
     assert resp.status_code == 302
@@ -139,15 +140,44 @@ def test_builder_adds_questions_with_conditions_and_refuses_bad_ones(client, db_
     login(client, staff_user("admin"))
     token = csrf_token(client, f"/console/surveys/templates/{template.id}")
     url = f"/console/surveys/templates/{template.id}/questions"
-    client.post(url, data={"csrf_token": token, "code": "menu", "type": "ranking", "title": "点菜", "required": "on",
-                           "options": "pipes=管网|基础类\nlift=电梯|完善类", "max_choices": "2",
-                           "cond_question": "agree", "cond_op": "in", "cond_value": "yes, abstain"})
-    page = client.post(url, data={"csrf_token": token, "code": "late", "type": "short_text", "title": "t",
-                                  "cond_question": "nowhere", "cond_op": "equals", "cond_value": "x"},
+    either = {"all": [{"question": "agree", "op": "in", "value": ["yes", "abstain"]}]}
+    client.post(url, data={"csrf_token": token, "type": "ranking", "title": "点菜", "required": "on",
+                           "options": "管网|基础类\n电梯|完善类", "max_choices": "2", "condition": json.dumps(either)})
+    page = client.post(url, data={"csrf_token": token, "type": "short_text", "title": "t",
+                                  "condition": json.dumps({"question": "nowhere", "op": "answered"})},
                        follow_redirects=True).get_data(as_text=True)
-    assert "nowhere" in page
+    assert "不在它之前的题目 nowhere" in page
     db_session.expire_all()
     menu = db_session.get(SurveyTemplate, template.id).draft["questions"][-1]
-    assert menu["options"][1] == {"code": "lift", "label": "电梯", "group": "完善类"} and menu["max_choices"] == 2
-    assert menu["show_if"] == {"all": [{"question": "agree", "op": "in", "value": ["yes", "abstain"]}]}
+    assert menu["code"] == "dian_cai" and menu["max_choices"] == 2
+    assert menu["options"][1] == {"code": "dian_ti", "label": "电梯", "group": "完善类"}
+    assert menu["show_if"] == either
+    db_session.rollback()
+
+
+def test_builder_keeps_codes_through_edits_once_answered(client, db_session, staff_user, seed_community,
+                                                         publish_run, bind_resident, clock):
+    """Wording and options change in the editor; the codes ballots and exports join on do not."""
+    from models.surveys import SurveyTemplate
+    seeded = seed_community("改字小区")
+    run = publish_run(seeded.community)
+    resident = bind_resident(seeded.households[0], "o-edit")
+    ballots.cast_by_resident(run.id, resident.id, {"agree": "no", "reason": "noise"}, channel="wechat",
+                             session=db_session, now=now(clock), render=lambda t, **v: "")
+    db_session.commit()
+    login(client, staff_user("admin"))
+    token = csrf_token(client, f"/console/surveys/templates/{run.template_id}")
+    client.post(f"/console/surveys/templates/{run.template_id}/questions/reason",
+                data={"csrf_token": token, "title": "您不同意的主要原因？", "required": "on",
+                      "options": "担心个人出资\n担心施工扰民\n其他\n房屋将出售", "condition": "keep"})
+    client.post(f"/console/surveys/templates/{run.template_id}/questions/agree",
+                data={"csrf_token": token, "title": "是否同意改造？", "required": "on", "gate": "on",
+                      "options": "同意\n不同意\n弃权", "gate_labels": "同意"})
+    db_session.expire_all()
+    draft = db_session.get(SurveyTemplate, run.template_id).draft
+    reason = draft["questions"][2]
+    assert reason["title"] == "您不同意的主要原因？" and reason["show_if"] == SAMPLE_REASON_CONDITION
+    assert [o["code"] for o in reason["options"]] == ["cost", "noise", "other", "fang_wu_jiang_chu"]
+    assert [o["code"] for o in draft["questions"][1]["options"]] == ["yes", "no", "abstain"]
+    assert draft["gate"] == {"question": "agree", "options": ["yes"]}
     db_session.rollback()

@@ -6,13 +6,14 @@ from datetime import date, datetime, timezone
 
 from sqlmodel import Session
 
-from handlers.complaints.calendar import LOCAL, WorkCalendar, load_file, seed
+from handlers.complaints.calendar import WorkCalendar, load_file, seed
+from models.localtime import zone
 from handlers.complaints.tickets import next_ticket
 from models import WorkCalendarDay
 
 
 def local(*args) -> datetime:
-    return datetime(*args, tzinfo=LOCAL).astimezone(timezone.utc)
+    return datetime(*args, tzinfo=zone()).astimezone(timezone.utc)
 
 
 def test_holidays_and_make_up_workdays_from_the_data_file():

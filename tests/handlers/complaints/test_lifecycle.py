@@ -9,6 +9,7 @@ from sqlmodel import select
 from handlers.complaints import lifecycle
 from handlers.complaints.env import SYSTEM, Actor
 from handlers.complaints.lifecycle import TransitionError, transition
+from handlers.complaints.notices import local_time
 from models import ComplaintEvent, ComplaintFollower
 from tests.fixtures.complaints import WORKER, add_after_photo, outbox_for
 
@@ -30,10 +31,14 @@ def test_full_life_records_events_and_tells_the_resident(make_complaint, departm
                                                 .order_by(ComplaintEvent.id))]
     assert actions == ["submit", "dispatch", "sign", "resolve", "rate"]
     texts = [m.payload.get("text", "") for m in outbox_for(db_session, c.openid)]
-    assert c.ticket in texts[0] and "物业公司" in texts[1]
-    resolution = outbox_for(db_session, c.openid)[2]
+    assert c.ticket in texts[0] and "已收到" in texts[0] and "已受理" not in texts[0]  # waits for review
+    assert "已派给【物业公司】" in texts[1] and "签收" not in texts[1].split("，")[0]
+    assert "前签收" not in texts[1]  # the department's deadline is not the resident's business
+    signed = db_session.exec(select(ComplaintEvent).where(ComplaintEvent.action == "sign")).one()
+    assert f"已由【物业公司】于 {local_time(signed.at)} 签收" in texts[2]
+    resolution = outbox_for(db_session, c.openid)[3]
     assert resolution.payload["news"][0]["title"].startswith("您反映的问题已处理")
-    assert "1 已解决" in texts[3] and "感谢" in texts[4]
+    assert "1 已解决" in texts[4] and "感谢" in texts[5]
     assert all(m.dedup_key.startswith(f"complaint:{c.id}:") for m in outbox_for(db_session, c.openid))
 
 

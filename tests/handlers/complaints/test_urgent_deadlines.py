@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from handlers.complaints import sweep
-from handlers.complaints.calendar import LOCAL
-from handlers.complaints.lifecycle import transition
 from handlers.complaints.env import Actor
+from handlers.complaints.lifecycle import transition
 from tests.fixtures.complaints import WORKER, outbox_for
+
+LOCAL = ZoneInfo("Asia/Shanghai")  # app.timezone in the tests' configuration
 
 
 def at_local(clock, *args) -> datetime:

@@ -1,4 +1,5 @@
 """Binding through the real /wechat endpoint, with the signed simulated WeChat."""
+import pytest
 from sqlmodel import select
 
 from bot.devtools.wechat_client import reply_text
@@ -140,3 +141,29 @@ def test_building_qr_scene_sets_the_community(client, db_session, roster):
     query, body = load_fixture("11_event_subscribe_qrscene")  # qrscene_building_12
     assert client.post("/wechat", query_string=query, data=body).status_code == 200
     assert resident(db_session, FIXTURE_OPENID).community_id == roster.id
+
+
+@pytest.mark.parametrize("building, room, expected", [
+    ("二号楼", "一单元101", "2号楼1单元101"),
+    ("二栋", "二单元一零二", "2号楼2单元102"),
+    ("2号楼", "二单元三零二室", "2号楼2单元302"),
+    ("第一个", "一单元三零一", "1号楼1单元301"),
+    ("一号楼", "1单元二零一", "1号楼1单元201"),
+])
+def test_chinese_numerals_in_building_and_room(wechat, roster, building, room, expected):
+    say(wechat, "绑定")
+    assert "单元和房号" in say(wechat, building)
+    assert f"【{expected}】" in say(wechat, room)
+
+
+def test_spoken_building_number_beyond_the_list(wechat, db_session, community):
+    rows = [["幸福里小区", f"{n}号楼", "1", "101", f"赵{n}", f"1390000{n:04d}", "自住"] for n in (3, 12)]
+    assert import_roster(csv_bytes(rows), session=db_session, filename="r.csv").ok
+    db_session.commit()
+    say(wechat, "绑定")
+    assert "单元和房号" in say(wechat, "十二号楼")
+    assert "【12号楼1单元101】" in say(wechat, "一零一")
+    say(wechat, "取消")
+    say(wechat, "绑定")
+    assert "单元和房号" in say(wechat, "三号楼")
+    assert "【3号楼1单元101】" in say(wechat, "一单元一零一")
