@@ -63,3 +63,19 @@ def test_urgent_review_hours_are_configurable(make_complaint, complaint_env, clo
     start = at_local(clock, 2026, 11, 21, 23, 0)  # Saturday night
     gas = make_complaint(category="safety", description="闻到煤气味")
     assert gas.due_at == start + timedelta(hours=2)
+
+
+
+def test_the_console_says_an_urgent_extension_counts_calendar_days(client, staff_user, make_complaint, department,
+                                                                   db_session):
+    from tests.fixtures.console import community_named, login
+    dept = department("市政维修", ("water", "environment"))
+    cid = community_named(db_session, "幸福里小区").id
+    db_session.commit()
+    signed = [("dispatch", WORKER, {}), ("sign", Actor("d", "department", dept.id), {})]
+    water = make_complaint(category="water", community_id=cid, openid="oWater", steps=signed)
+    litter = make_complaint(category="environment", community_id=cid, openid="oLitter", steps=signed)
+    login(client, staff_user("department", department=dept.name))
+    assert "延期天数（紧急类按日历天）" in client.get(f"/console/complaints/{water.id}").get_data(as_text=True)
+    general = client.get(f"/console/complaints/{litter.id}").get_data(as_text=True)
+    assert "延期工作日" in general and "日历天" not in general
