@@ -19,7 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict | None = None) -> Flask:
     from bot import config as config_mod
-    from bot import db
+    from bot import db, warmup
     from models import localtime
 
     overrides = dict(overrides or {})
@@ -48,6 +48,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["linli.services"] = {}
     app.teardown_appcontext(db.close_session)
     _wire(app, cfg)
+    warmup.init_app(app)  # last: warm before any server hands this app a request ([app] warm_up)
     return app
 
 

@@ -23,6 +23,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "secret_key": "",
         "timezone": "Asia/Shanghai",
         "public_base_url": "http://127.0.0.1:5000",
+        "warm_up": "auto",  # auto | sync | background | off (bot/warmup.py)
         "log_level": "INFO",
         "proxy_count": 0,  # reverse proxies in front (nginx: 1) whose X-Forwarded-For / -Proto are trusted
     },
@@ -48,7 +49,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "quiet_minutes": 10,  # intake without news for this long is submitted with what it has
         "categories": [],  # [{code, name, deadline_class}]; empty: handlers.complaints.categories.DEFAULT
         "urgent_hours": 24, "general_workdays": 7, "complex_workdays": 15,
-        "review_workdays": 1, "sign_workdays": 1, "warn_fraction": 0.8,
+        "review_workdays": 1, "sign_workdays": 1, "urgent_review_hours": 24, "urgent_sign_hours": 24,
+        "warn_fraction": 0.8,
         "max_returns": 3, "need_info_days": 7, "rating_days": 7,
         "duplicate_radius_m": 200, "duplicate_days": 7,
         "hotspot_radius_m": 50, "hotspot_days": 14,  # the complaint map's hot spots: same category and place

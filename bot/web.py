@@ -5,6 +5,8 @@ from importlib import import_module
 
 from flask import Flask
 
+from bot import warmup
+
 # Modules that define ``bp``; a feature adds one line here.
 BLUEPRINTS: list[str] = ["bot.console", "bot.h5", "bot.console.surveys", "bot.console.faq", "bot.complaints.public",
                          "bot.console.outbox", "bot.console.complaints", "bot.open311"]
@@ -34,4 +36,14 @@ def register(app: Flask) -> None:
 
     @app.get("/healthz")
     def healthz():
+        """Liveness: the process answers (nothing else is checked)."""
         return {"ok": True}
+
+    @app.get("/readyz")
+    def readyz():
+        """Readiness: 200 once warm (bot/warmup.py), else 503; asking starts a warm-up that is not running."""
+        state = warmup.state_of(app)
+        if state.ready.is_set():
+            return {"ready": True, "warm_s": round(state.seconds, 1)}
+        warmup.start_background(app)
+        return {"ready": False, "warming": True, "error": state.error or None}, 503

@@ -45,7 +45,8 @@ def test_web_process_serves_healthz_under_gunicorn(tmp_path: Path):
     proc = subprocess.Popen(["sh", "-c", "exec " + command], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline, answer = time.monotonic() + 30, None
+        # create_app() warms before the worker takes a request: seconds, a minute on a busy machine.
+        deadline, answer = time.monotonic() + 240, None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
                 answer = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)

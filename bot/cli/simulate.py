@@ -16,12 +16,17 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from bot import warmup
 from bot.devtools import delivered, transport
 from bot.devtools.wechat_client import SimulatedWeChat, reply_text
 
 
 def make_transport(url: str | None):
-    return transport.over_http(url) if url else transport.in_process(current_app._get_current_object())
+    if url:
+        return transport.over_http(url)
+    app = current_app._get_current_object()
+    warmup.start_background(app)  # a command is not warmed by create_app(); warm while the resident types
+    return transport.in_process(app)
 
 
 def simulator(url: str | None) -> SimulatedWeChat:

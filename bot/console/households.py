@@ -8,6 +8,7 @@ from bot.console import bp
 from bot.console.auth import audit, now, require_community, roles_required, visible_community_ids
 from bot.console.views import POLICY_LABELS, STATUS_LABELS, int_arg
 from handlers.households import queries
+from handlers.households.phones import PhoneError, normalize_phone
 from models import Building, Community, Household
 from models.households import HOUSEHOLD_STATUSES, VOTER_POLICIES
 from models.privacy import mask_phone
@@ -67,14 +68,15 @@ def visible_household(household_id: int) -> Household:
 
 @bp.get("/households/<int:household_id>")
 @roles_required("admin", "worker")
-def household(household_id: int, unmasked: bool = False):
+def household(household_id: int, unmasked: bool = False, phone_error: str = ""):
     sess = db.session()
     h = visible_household(household_id)
-    return render_template("console/household.html", h=h, building=sess.get(Building, h.building_id),
+    page = render_template("console/household.html", h=h, building=sess.get(Building, h.building_id),
                            community=sess.get(Community, h.community_id),
                            residents=queries.residents_of(sess, h.id), unmasked=unmasked,
                            requests=queries.pending_requests(sess, None, household_id=h.id),
-                           statuses=STATUS_LABELS, policies=POLICY_LABELS)
+                           statuses=STATUS_LABELS, policies=POLICY_LABELS, phone_error=phone_error)
+    return (page, 400) if phone_error else page
 
 
 @bp.post("/households/<int:household_id>/unmask")
@@ -92,16 +94,27 @@ def household_unmask(household_id: int):
 @bp.post("/households/<int:household_id>")
 @roles_required("admin", "worker")
 def household_update(household_id: int):
+    """Status, who may vote, and (when typed) a new phone, checked like the roster's."""
     h = visible_household(household_id)
     status, policy = request.form.get("status"), request.form.get("voter_policy")
     if status not in HOUSEHOLD_STATUSES or policy not in VOTER_POLICIES:
         abort(400)
-    before = {"status": h.status, "voter_policy": h.voter_policy}
-    after = {"status": status, "voter_policy": policy}
+    try:
+        phone = normalize_phone(request.form.get("phone", "")[:64]) or h.phone  # empty: unchanged
+    except PhoneError as error:
+        return household(household_id, phone_error=str(error))
+    before = {"status": h.status, "voter_policy": h.voter_policy, "phone": h.phone}
+    after = {"status": status, "voter_policy": policy, "phone": phone}
     if before != after:
-        h.status, h.voter_policy = status, policy
+        h.status, h.voter_policy, h.phone = status, policy, phone
         h.updated_at = now()
         db.session().add(h)
-        audit("household.update", f"household:{h.id}", before=before, after=after, community_id=h.community_id)
+        audit("household.update", f"household:{h.id}", before=_masked(before), after=_masked(after),
+              community_id=h.community_id)
         db.session().commit()
     return redirect(url_for("console.household", household_id=h.id))
+
+
+def _masked(values: dict) -> dict:
+    """The audit log keeps that the phone changed, not the number."""
+    return {**values, "phone": mask_phone(values["phone"])}

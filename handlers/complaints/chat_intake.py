@@ -8,7 +8,7 @@ quiet time (intake.finalize_stale).
 from __future__ import annotations
 
 from handlers import conversation, registry, replies
-from handlers.complaints import categories, intake
+from handlers.complaints import categories, intake, notices
 from handlers.complaints.env import Actor, Env, from_context
 from handlers.complaints.followup import add_info_photo, need_info_complaint
 from handlers.context import Context
@@ -105,4 +105,5 @@ def _submit(draft, ctx: Context, env: Env) -> replies.Reply:
     intake.submit(draft, env=env, actor=Actor.resident(ctx.resident.id), notify=False)
     conversation.end(ctx)
     return ctx.say("wechat/complaint_submit.txt", c=draft, category=categories.short_name(ctx.settings, draft.category),
-                   photos_pending=intake.pending_photos(draft, session=ctx.session) > 0)
+                   photos_pending=intake.pending_photos(draft, session=ctx.session) > 0,
+                   review_hours=notices.review_hours(draft, env))

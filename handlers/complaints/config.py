@@ -12,6 +12,8 @@ class ComplaintSettings:
     complex_workdays: int = 15
     review_workdays: int = 1
     sign_workdays: int = 1
+    urgent_review_hours: int = 24  # urgent categories: calendar hours, weekends and holidays included
+    urgent_sign_hours: int = 24
     warn_fraction: float = 0.8
     max_returns: int = 3
     need_info_days: int = 7

@@ -4,6 +4,11 @@ Per DOMAIN.md: review within 1 working day; sign or return within 1 working
 day; handling per deadline class (urgent 24 h, general 7 and complex 15
 working days); need_info pauses the clock.  Warned at ``warn_fraction`` of the
 time, escalated to the department's supervisor once passed (see sweep.py).
+
+Urgent categories (a burst pipe, a gas smell) do not wait for Monday: every
+step of theirs runs on calendar hours (``urgent_review_hours``,
+``urgent_sign_hours``; an extension of n days is n x 24 h), the others on the
+working-day calendar.
 """
 from __future__ import annotations
 
@@ -17,25 +22,41 @@ KEEP_ACTIONS = {"request_extension", "deny_extension"}  # the handling clock kee
 OPEN_STATES = ("submitted", "accepted", "dispatched", "returned", "in_progress", "extension_requested", "reopened")
 
 
+CALENDAR_HOUR_CLASSES = frozenset({"urgent"})  # deadline classes whose clock ignores weekends and holidays
+
+
+def on_calendar_hours(complaint: Complaint) -> bool:
+    """Whether the complaint's time limits run on calendar hours rather than working days."""
+    return complaint.deadline_class in CALENDAR_HOUR_CLASSES
+
+
 def handling_due(complaint: Complaint, env: Env, start: datetime) -> datetime:
     cfg = env.cfg
-    if complaint.deadline_class == "urgent":
+    if on_calendar_hours(complaint):
         return start + timedelta(hours=cfg.urgent_hours)
     days = cfg.complex_workdays if complaint.deadline_class == "complex" else cfg.general_workdays
     return env.calendar.add_workdays(start, days)
+
+
+def _step_due(complaint: Complaint, env: Env, start: datetime, workdays: int, urgent_hours: int) -> datetime:
+    """``workdays`` working days after ``start``, or ``urgent_hours`` hours for an urgent complaint."""
+    if on_calendar_hours(complaint):
+        return start + timedelta(hours=urgent_hours)
+    return env.calendar.add_workdays(start, workdays)
 
 
 def due_after(action: str, complaint: Complaint, env: Env, extra_workdays: int = 0) -> datetime | None:
     """The new due time once ``action`` is done; ``complaint.due_at`` when it keeps running."""
     now, cfg = env.now, env.cfg
     if action in REVIEW_ACTIONS or complaint.state == "reopened":
-        return env.calendar.add_workdays(now, cfg.review_workdays)
+        return _step_due(complaint, env, now, cfg.review_workdays, cfg.urgent_review_hours)
     if action == "dispatch":
-        return env.calendar.add_workdays(now, cfg.sign_workdays)
+        return _step_due(complaint, env, now, cfg.sign_workdays, cfg.urgent_sign_hours)
     if action == "sign":
         return handling_due(complaint, env, now)
     if action == "grant_extension":
-        return env.calendar.add_workdays(max(complaint.due_at or now, now), extra_workdays)
+        start = max(complaint.due_at or now, now)
+        return _step_due(complaint, env, start, extra_workdays, 24 * extra_workdays)
     if action in KEEP_ACTIONS:
         return complaint.due_at
     return None  # paused (need_info) or finished

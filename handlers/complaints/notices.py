@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import select
 
 from handlers.complaints.categories import short_name
+from handlers.complaints.deadlines import on_calendar_hours
 from handlers.complaints.env import Env
 from models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto, Department
 from models.localtime import SHORT, show
@@ -28,7 +29,13 @@ def values_for(complaint: Complaint, event: ComplaintEvent, env: Env) -> dict:
             "department": department.name if department else "", "due": local_time(complaint.due_at),
             "department_phone": department.phone if department and department.phone_public else "",
             "data": event.data or {}, "at": local_time(event.at), "link": env.url("status", complaint),
+            "review_hours": review_hours(complaint, env),
             "photos_pending": event.action == "submit" and pending_photos(complaint, session=env.session) > 0}
+
+
+def review_hours(complaint: Complaint, env: Env) -> int | None:
+    """Hours the review may take when the complaint is reviewed on calendar hours (urgent), else None."""
+    return env.cfg.urgent_review_hours if on_calendar_hours(complaint) else None
 
 
 def pending_photos(complaint: Complaint, *, session) -> int:

@@ -100,6 +100,19 @@ class IndexCache:
         finally:
             self._rebuilding = False
 
+    def warm(self, open_session: Callable[[], Session]) -> Index:
+        """Build the first index with the database released while it is computed.
+
+        The entries are read in a session of their own, closed before the build:
+        on SQLite every transaction holds the write lock (BEGIN IMMEDIATE), and a
+        build of seconds inside one would make every other process's writes wait.
+        """
+        with open_session() as session:
+            key, docs, outside = version_key(session), load_docs(session), load_outside(session)
+        index = Index.build(docs, outside=outside)
+        self.index, self.key, self.checked_at = index, key, self.clock()
+        return index
+
     def rebuild_now(self, session: Session) -> Index:
         """Build synchronously (console "try a question" right after an edit)."""
         self.index, self.key = build(session), version_key(session)

@@ -6,6 +6,7 @@ import unicodedata
 
 from handlers.cn_numbers import arabic
 from handlers.households.roster_rows import canonical_building, canonical_room, canonical_unit
+from handlers.households.phones import main_number_digits  # noqa: I001 (after roster_rows: fewer merge conflicts)
 from models import Household
 
 _PICK = re.compile(r"^第?(\d+)(?:个|项|条)?$")
@@ -42,7 +43,8 @@ def parse_unit_room(text: str) -> tuple[str | None, str] | None:
 
 
 def phone_digits(household: Household) -> str:
-    return "".join(ch for ch in household.phone or "" if ch.isdigit())
+    """The roster number's digits without an extension (its last four verify a binding)."""
+    return main_number_digits(household.phone)
 
 
 def proof_of(answer: str, household: Household) -> str | None:

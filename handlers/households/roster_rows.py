@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
+from handlers.households.phones import PhoneError, normalize_phone
 from handlers.households.roster_read import RosterTable
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -42,7 +43,6 @@ for _status, _words in {
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
 _BUILDING = re.compile(r"^(\d+)\s*(号楼|号|栋|幢|楼|座)?$")
 _UNIT = re.compile(r"^(\d+)\s*(单元)?$")
-_PHONE = re.compile(r"^\+?[\d\- ]+$")
 
 
 @dataclass(frozen=True)
@@ -153,10 +153,11 @@ class _RowChecker:
         if status is None:
             errors.append(RowError(number, self.label("status"),
                                    f"无法识别“{raw['status']}”，应为 自住、出租、空置 或 非住宅"))
-        phone = raw["phone"].replace(" ", "")
-        digits = sum(ch.isdigit() for ch in phone)
-        if phone and (not _PHONE.match(phone) or not 7 <= digits <= 15):
-            errors.append(RowError(number, self.label("phone"), f"“{raw['phone']}”不是有效的电话号码"))
+        try:
+            phone = normalize_phone(raw["phone"])
+        except PhoneError as error:
+            phone = ""
+            errors.append(RowError(number, self.label("phone"), str(error)))
         area = self.area(number, raw["floor_area"], errors)
         if errors:
             return None, errors

@@ -152,7 +152,8 @@ def test_simulator_is_absent_in_production(tmp_path, monkeypatch):
     monkeypatch.setenv("LINLI_APP_SECRET_KEY", "a-real-secret-for-this-test-0123456789")
     monkeypatch.setenv("LINLI_WECHAT_APP_SECRET", "a-real-app-secret-0123456789")
     monkeypatch.setenv("LINLI_WECHAT_TOKEN", "RealToken0123456789")
-    app = create_app({"app": {"env": "production"}, "database": {"url": f"sqlite:///{tmp_path / 'p.db'}"}})
+    app = create_app({"app": {"env": "production", "warm_up": "off"},
+                      "database": {"url": f"sqlite:///{tmp_path / 'p.db'}"}})
     assert app.test_client().get("/dev/simulator/").status_code == 404
 
 
