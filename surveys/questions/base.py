@@ -65,6 +65,13 @@ class QuestionType:
         keeps an uploaded file.  Raises AnswerError when the form itself makes no sense."""
         return (form.get(q["code"]) or "").strip()
 
+    def example(self, code: str) -> dict:
+        """A small valid question of this type (the test drawing every type on every page uses it)."""
+        q = {"code": code, "type": self.name, "title": f"示例{self.label}题"}
+        if self.has_options and not self.default_options():
+            q["options"] = [{"code": "a", "label": "甲"}, {"code": "b", "label": "乙"}, {"code": "c", "label": "丙"}]
+        return q
+
     def gate_options(self, q: dict) -> list[str]:
         """The options that count for the gate when the definition names none."""
         return []

@@ -26,6 +26,9 @@ class Grid(QuestionType):
         example = " ".join("1" if n % 2 == 0 else "2" for n in range(len(q.get("rows") or []) or 1))
         return f"请按行依次回复编号，用空格隔开，如“{example}”"
 
+    def example(self, code: str) -> dict:
+        return {**super().example(code), "rows": [{"code": "r1", "label": "道路"}, {"code": "r2", "label": "绿化"}]}
+
     def check(self, q: dict) -> list[str]:
         problems = super().check(q)
         rows = q.get("rows") or []
