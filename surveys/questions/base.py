@@ -51,6 +51,9 @@ class QuestionType:
     # How survey.js reads the value while the resident answers (to show or hide later
     # questions): "one" (a radio or a text input), "number", "many", "ranked" or "grid".
     form_value: ClassVar[str] = "one"
+    # The settings the console's question editor offers: "options", "rows", "choices"
+    # (min/max picked) and "range" (min/max value).
+    editor_fields: ClassVar[tuple[str, ...]] = ()
 
     def template(self, place: str) -> str:
         """The template showing this type in ``place`` (one of PLACES)."""

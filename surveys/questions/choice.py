@@ -19,6 +19,7 @@ class Single(QuestionType):
     has_options = gate_capable = True
     chat_hint = "请回复选项编号"
     condition_ops = ("equals", "not_equals")
+    editor_fields = ("options",)
 
     def clean(self, q: dict, raw: Any) -> str:
         if isinstance(raw, list):
@@ -79,6 +80,7 @@ class Multiple(QuestionType):
     has_options = True
     chat_hint = "可多选，请回复编号，用空格隔开，如“1 3”"
     condition_ops = ("contains",)
+    editor_fields = ("options", "choices")
     form_value = "many"
 
     def read_form(self, q: dict, form: Any, files: Any, store: Callable[[Any], str]) -> list[str]:

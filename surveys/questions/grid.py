@@ -15,6 +15,7 @@ class Grid(QuestionType):
     has_options = True
     chat_hint = "请按行依次回复编号，用空格隔开，如“1 2 1”"
     form_value = "grid"
+    editor_fields = ("options", "rows")
 
     def read_form(self, q: dict, form: Any, files: Any, store: Callable[[Any], str]) -> dict[str, str]:
         """Row code → the option ticked on that row (``<question>.<row>`` radios)."""

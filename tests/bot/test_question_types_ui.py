@@ -116,3 +116,16 @@ def test_each_type_reads_its_own_form_value_on_h5(app, client, db_session, bind_
     assert answers[code["grid"]] == {"r2": "b"} and answers[code["short_text"]] == "楼道灯"
     assert answers[code["date"]] == "2026-05-01" and answers[code["photo"]][0].startswith(f"surveys/{run.id}/")
     db_session.rollback()
+
+
+def test_the_editor_offers_what_each_type_says(client, staff_user, every_run):
+    _, run, d = every_run
+    login(client, staff_user("admin"))
+    page = client.get(f"/console/surveys/templates/{run.template_id}").get_data(as_text=True)
+    names = {"options": 'name="options"', "rows": 'name="rows"', "choices": 'name="min_choices"',
+             "range": 'name="min"'}
+    for q in d["questions"]:
+        form = re.search(rf'<form[^>]*action="[^"]*/questions/{q["code"]}[^"]*".*?</form>', page, re.S)
+        assert form, q["code"]
+        offered = {field for field, name in names.items() if name in form.group(0)}
+        assert offered == set(questions.get(q["type"]).editor_fields), q["type"]
