@@ -129,3 +129,14 @@ def test_the_editor_offers_what_each_type_says(client, staff_user, every_run):
         assert form, q["code"]
         offered = {field for field, name in names.items() if name in form.group(0)}
         assert offered == set(questions.get(q["type"]).editor_fields), q["type"]
+
+
+def test_the_previews_draw_every_type_as_residents_see_it(client, staff_user, every_run):
+    _, run, d = every_run
+    login(client, staff_user("admin"))
+    chat = client.get(f"/console/surveys/templates/{run.template_id}/preview").get_data(as_text=True)
+    h5 = client.get(f"/console/surveys/templates/{run.template_id}/preview/h5").get_data(as_text=True)
+    for q in answerable(d):
+        hint = questions.get(q["type"]).hint_for(q)  # the grid's example has one number per row, as in chat
+        assert q["title"] in chat and hint in chat, q["type"]
+        assert has_input(h5, q["code"]), q["type"]
