@@ -67,7 +67,7 @@ def _trust_proxies(app: Flask, count: int) -> None:
 
 
 def _wire(app: Flask, cfg: dict) -> None:
-    from bot import cli, storage, urls, web
+    from bot import cli, question_ui, storage, urls, web
     from bot.wechat import crypto, gateway
 
     import handlers  # noqa: F401  (features register themselves)
@@ -78,4 +78,5 @@ def _wire(app: Flask, cfg: dict) -> None:
     storage.init_app(app)  # app.extensions["linli.services"]["storage"], backend from [media]
     app.register_blueprint(gateway.bp)
     web.register(app)
+    question_ui.init_app(app)  # every question type's templates, or no start
     cli.register(app)

@@ -61,7 +61,7 @@ def take_answer(step: Step, inbound: Inbound, text: str) -> str | None:
     q = step.current
     kind = questions.get(q["type"])
     if isinstance(inbound, ImageMessage):
-        if q["type"] != "photo":
+        if not kind.accepts_images:
             return "这道题请回复文字"
         raw = [f"wechat-media:{inbound.media_id}"]
     elif text in SKIP:

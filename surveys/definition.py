@@ -36,10 +36,9 @@ def normalize(definition: dict) -> dict:
     gate = result.get("gate")
     if gate and not gate.get("options"):
         q = question(result, gate.get("question", ""))
-        if q and q["type"] == "satisfaction5":
-            gate["options"] = q.get("satisfied", ["very_satisfied", "satisfied"])
-        elif q and q["type"] == "yes_no_abstain":
-            gate["options"] = ["yes"]
+        kind = questions.REGISTRY.get(q.get("type", "")) if q else None
+        if kind is not None and kind.gate_options(q):
+            gate["options"] = kind.gate_options(q)
     return result
 
 

@@ -59,10 +59,6 @@ def _one(c: dict, numbers: dict[str, int], d: dict) -> str | None:
     return where + CHOICE_WORDS[op] + "、".join(f"“{labels.get(v, v)}”" for v in values)
 
 
-SINGLE_VALUE = ("single", "yes_no_abstain", "satisfaction5")
-MANY_VALUES = ("multiple", "ranking")
-
-
 def condition_choices(d: dict, before: str | None = None) -> list[tuple[dict, str]]:
     """The conditions an editor offers without codes: (condition, words) on questions before ``before``."""
     rows = numbered(d)
@@ -75,8 +71,8 @@ def condition_choices(d: dict, before: str | None = None) -> list[tuple[dict, st
         if not row["number"]:
             continue
         conditions = [{"question": q["code"], "op": "answered"}]
-        for option in questions.options_of(q) if q["type"] in SINGLE_VALUE + MANY_VALUES else []:
-            ops = ("equals", "not_equals") if q["type"] in SINGLE_VALUE else ("contains",)
+        ops = questions.get(q["type"]).condition_ops
+        for option in questions.options_of(q) if ops else []:
             conditions += [{"question": q["code"], "op": op, "value": option["code"]} for op in ops]
         choices += [({"all": [c]}, condition_words(c, numbers, d).removesuffix("时填写")) for c in conditions]
     return choices

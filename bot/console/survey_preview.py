@@ -34,7 +34,7 @@ def chat_messages(d: dict) -> list[dict]:
             continue
         kind = questions.get(q["type"])
         text = render_chat("wechat/survey_question.txt", run=run, d=d, q=q, notes=notes, rows=q.get("rows", []),
-                           options=questions.options_of(q) if kind.has_options else [], hint=kind.chat_hint,
+                           options=questions.options_of(q) if kind.has_options else [], hint=kind.hint_for(q),
                            error=None, intro=row["number"] == 1, resumed=False, changing=False, link=LINK,
                            number=row["number"], first=row["number"] == 1)
         messages.append({"text": text.strip(), "when": _asked_when(row["when"])})

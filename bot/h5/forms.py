@@ -1,4 +1,8 @@
-"""Reading a survey form into raw answers keyed by question code (validation is the service's)."""
+"""Reading a survey form into raw answers keyed by question code (validation is the service's).
+
+Each question type reads its own value (``QuestionType.read_form``); this module only walks
+the questions and turns a form that makes no sense into a FormProblem.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -6,6 +10,7 @@ from typing import Any
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from surveys import questions
+from surveys.errors import AnswerError
 
 
 class FormProblem(ValueError):
@@ -15,47 +20,17 @@ class FormProblem(ValueError):
 
 
 def raw_answers(d: dict, form: MultiDict, files: MultiDict, store) -> dict[str, Any]:
-    """Raw answers from the posted form; ``store(upload) -> key`` takes a photo (bot.h5.uploads)."""
+    """Raw answers from the posted form, each read by its question type;
+    ``store(upload) -> key`` takes a photo (bot.h5.uploads)."""
     raw: dict[str, Any] = {}
     for q in d["questions"]:
-        kind, code = q["type"], q["code"]
-        if not questions.get(kind).answerable:
+        kind = questions.get(q["type"])
+        if not kind.answerable:
             continue
-        if kind == "multiple":
-            raw[code] = form.getlist(code)
-        elif kind == "ranking":
-            raw[code] = ranked(q, form)
-        elif kind == "grid":
-            raw[code] = {r["code"]: form.get(f"{code}.{r['code']}", "") for r in q["rows"]}
-            raw[code] = {k: v for k, v in raw[code].items() if v}
-        elif kind == "photo":
-            raw[code] = photos(q, files, store)
-        else:
-            raw[code] = form.get(code, "").strip()
+        try:
+            raw[q["code"]] = kind.read_form(q, form, files, store)
+        except AnswerError as exc:
+            raise FormProblem(exc.code or q["code"], str(exc)) from None
+        except FormProblem as exc:  # a photo the store refused: the question it belongs to
+            raise FormProblem(exc.code or q["code"], str(exc)) from exc
     return raw
-
-
-def ranked(q: dict, form: MultiDict) -> list[str]:
-    """Items in the order of the numbers the resident gave them (1 = most needed)."""
-    places = []
-    for opt in questions.options_of(q):
-        value = form.get(f"{q['code']}.{opt['code']}", "").strip()
-        if value:
-            if not (value.isascii() and value.isdigit() and len(value) <= 6):
-                raise FormProblem(q["code"], "名次请填数字")
-            places.append((int(value), opt["code"]))
-    if len({p for p, _ in places}) != len(places):
-        raise FormProblem(q["code"], "名次不能重复")
-    return [code for _, code in sorted(places)]
-
-
-def photos(q: dict, files: MultiDict, store) -> list[str]:
-    """Keys of a photo question's uploads; too many are refused before any is decoded."""
-    uploads = [f for f in files.getlist(q["code"]) if isinstance(f, FileStorage) and f.filename]
-    most = q.get("max_photos", 3)
-    if len(uploads) > most:
-        raise FormProblem(q["code"], f"最多 {most} 张照片")
-    try:
-        return [store(f) for f in uploads]
-    except FormProblem as exc:
-        raise FormProblem(q["code"], str(exc)) from exc

@@ -7,17 +7,18 @@
   if (!form) { return; }
 
   function valueOf(fs) {
-    var code = fs.getAttribute("data-code"), type = fs.getAttribute("data-type");
+    // The question type says how its value reads (data-value: one, number, many, ranked, grid).
+    var code = fs.getAttribute("data-code"), shape = fs.getAttribute("data-value");
     var inputs = fs.querySelectorAll("input, textarea, select");
-    if (type === "multiple") {
+    if (shape === "many") {
       return Array.prototype.filter.call(inputs, function (i) { return i.checked; }).map(function (i) { return i.value; });
     }
-    if (type === "ranking") {
+    if (shape === "ranked") {
       var ranked = Array.prototype.filter.call(inputs, function (i) { return i.value; });
       ranked.sort(function (a, b) { return Number(a.value) - Number(b.value); });
       return ranked.map(function (i) { return i.name.slice(code.length + 1); });
     }
-    if (type === "grid") {
+    if (shape === "grid") {
       var grid = {};
       Array.prototype.forEach.call(inputs, function (i) { if (i.checked) { grid[i.name.slice(code.length + 1)] = i.value; } });
       return grid;
@@ -25,7 +26,7 @@
     for (var k = 0; k < inputs.length; k++) {
       var input = inputs[k];
       if (input.type === "radio") { if (input.checked) { return input.value; } }
-      else if (input.type !== "file") { return input.value === "" ? null : (type === "number" ? Number(input.value) : input.value); }
+      else if (input.type !== "file") { return input.value === "" ? null : (shape === "number" ? Number(input.value) : input.value); }
     }
     return null;
   }

@@ -1,13 +1,23 @@
-"""The question-type protocol and its registry."""
+"""The question-type protocol and its registry.
+
+A type carries its own UI as CTFd's challenge types carry theirs: the templates
+named by :meth:`QuestionType.template` (``templates/surveys/<place>/<name>.html``
+for each of :data:`PLACES`) and :meth:`QuestionType.read_form`, which reads its
+value from a posted form.  ``bot`` refuses to start when an answerable type
+lacks one of its templates.
+"""
 from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 from surveys.errors import AnswerError
 
 REGISTRY: dict[str, "QuestionType"] = {}
+# Where a type shows itself: the input on the H5 page and the console's paper entry,
+# the printed ballot, the figures on the console and the printable report.
+PLACES = ("widgets", "printed", "figures")
 
 _SPLIT = re.compile(r"[\s,，、;；/]+")
 
@@ -35,6 +45,39 @@ class QuestionType:
     has_options: ClassVar[bool] = False
     gate_capable: ClassVar[bool] = False  # a single value among options
     chat_hint: ClassVar[str] = ""
+    accepts_images: ClassVar[bool] = False  # a photo sent in chat answers it
+    free_text: ClassVar[bool] = False  # its answers feed the themes (keywords, comments)
+    condition_ops: ClassVar[tuple[str, ...]] = ()  # per-option conditions a later question may use
+    # How survey.js reads the value while the resident answers (to show or hide later
+    # questions): "one" (a radio or a text input), "number", "many", "ranked" or "grid".
+    form_value: ClassVar[str] = "one"
+    # The settings the console's question editor offers: "options", "rows", "choices"
+    # (min/max picked) and "range" (min/max value).
+    editor_fields: ClassVar[tuple[str, ...]] = ()
+
+    def template(self, place: str) -> str:
+        """The template showing this type in ``place`` (one of PLACES)."""
+        return f"surveys/{place}/{self.name}.html"
+
+    def templates(self) -> list[str]:
+        """Every template the type needs (none for a type without an answer)."""
+        return [self.template(place) for place in PLACES] if self.answerable else []
+
+    def read_form(self, q: dict, form: Any, files: Any, store: Callable[[Any], str]) -> Any:
+        """The raw answer from a posted form (``get``/``getlist`` mappings); ``store(upload) -> key``
+        keeps an uploaded file.  Raises AnswerError when the form itself makes no sense."""
+        return (form.get(q["code"]) or "").strip()
+
+    def example(self, code: str) -> dict:
+        """A small valid question of this type (the test drawing every type on every page uses it)."""
+        q = {"code": code, "type": self.name, "title": f"示例{self.label}题"}
+        if self.has_options and not self.default_options():
+            q["options"] = [{"code": "a", "label": "甲"}, {"code": "b", "label": "乙"}, {"code": "c", "label": "丙"}]
+        return q
+
+    def gate_options(self, q: dict) -> list[str]:
+        """The options that count for the gate when the definition names none."""
+        return []
 
     def hint_for(self, q: dict) -> str:
         """How to answer ``q`` in chat (types whose example depends on the question override it)."""

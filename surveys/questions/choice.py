@@ -1,7 +1,7 @@
 """Choice types: single, multiple, yes/no/abstain, 5-point satisfaction."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from surveys.questions.base import QuestionType, options_of, register
 
@@ -18,6 +18,8 @@ class Single(QuestionType):
     name, label = "single", "单选"
     has_options = gate_capable = True
     chat_hint = "请回复选项编号"
+    condition_ops = ("equals", "not_equals")
+    editor_fields = ("options",)
 
     def clean(self, q: dict, raw: Any) -> str:
         if isinstance(raw, list):
@@ -44,6 +46,9 @@ class YesNoAbstain(Single):
     def default_options(self) -> list[dict]:
         return [dict(o) for o in YES_NO_ABSTAIN]
 
+    def gate_options(self, q: dict) -> list[str]:
+        return ["yes"]
+
 
 @register
 class Satisfaction5(Single):
@@ -51,6 +56,9 @@ class Satisfaction5(Single):
 
     def default_options(self) -> list[dict]:
         return [dict(o) for o in SATISFACTION5]
+
+    def gate_options(self, q: dict) -> list[str]:
+        return list(q.get("satisfied", DEFAULT_SATISFIED))
 
     def check(self, q: dict) -> list[str]:
         codes = {o["code"] for o in options_of(q)}
@@ -71,6 +79,12 @@ class Multiple(QuestionType):
     name, label = "multiple", "多选"
     has_options = True
     chat_hint = "可多选，请回复编号，用空格隔开，如“1 3”"
+    condition_ops = ("contains",)
+    editor_fields = ("options", "choices")
+    form_value = "many"
+
+    def read_form(self, q: dict, form: Any, files: Any, store: Callable[[Any], str]) -> list[str]:
+        return form.getlist(q["code"])
 
     def check(self, q: dict) -> list[str]:
         problems = super().check(q)

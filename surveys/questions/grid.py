@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Callable
 
 from surveys.questions.base import QuestionType, options_of, register
 
@@ -14,11 +14,21 @@ class Grid(QuestionType):
     name, label = "grid", "矩阵（逐项评价）"
     has_options = True
     chat_hint = "请按行依次回复编号，用空格隔开，如“1 2 1”"
+    form_value = "grid"
+    editor_fields = ("options", "rows")
+
+    def read_form(self, q: dict, form: Any, files: Any, store: Callable[[Any], str]) -> dict[str, str]:
+        """Row code → the option ticked on that row (``<question>.<row>`` radios)."""
+        picked = {r["code"]: form.get(f"{q['code']}.{r['code']}") or "" for r in q["rows"]}
+        return {row: option for row, option in picked.items() if option}
 
     def hint_for(self, q: dict) -> str:
         """The example has one value per row: “1 2 1 2 1” for five rows."""
         example = " ".join("1" if n % 2 == 0 else "2" for n in range(len(q.get("rows") or []) or 1))
         return f"请按行依次回复编号，用空格隔开，如“{example}”"
+
+    def example(self, code: str) -> dict:
+        return {**super().example(code), "rows": [{"code": "r1", "label": "道路"}, {"code": "r2", "label": "绿化"}]}
 
     def check(self, q: dict) -> list[str]:
         problems = super().check(q)

@@ -12,6 +12,8 @@ from surveys.questions.base import QuestionType, register
 class Number(QuestionType):
     name, label = "number", "数字"
     chat_hint = "请回复一个数字"
+    form_value = "number"
+    editor_fields = ("range",)
 
     def clean(self, q: dict, raw: Any) -> int | float:
         text = str(raw).strip().replace("，", "").replace(",", "")

@@ -1,8 +1,9 @@
 """Ranking (点菜式): pick items from a menu, in order of priority."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from surveys.errors import AnswerError
 from surveys.questions.base import options_of, register
 from surveys.questions.choice import Multiple
 
@@ -13,6 +14,20 @@ class Ranking(Multiple):
 
     name, label = "ranking", "排序（点菜式）"
     chat_hint = "请按重要程度依次回复编号，用空格隔开，如“3 1 5”"
+    form_value = "ranked"
+
+    def read_form(self, q: dict, form: Any, files: Any, store: Callable[[Any], str]) -> list[str]:
+        """Items in the order of the numbers the resident gave them (1 = most needed)."""
+        places = []
+        for opt in options_of(q):
+            value = (form.get(f"{q['code']}.{opt['code']}") or "").strip()
+            if value:
+                if not (value.isascii() and value.isdigit() and len(value) <= 6):
+                    raise AnswerError("名次请填数字", q["code"])
+                places.append((int(value), opt["code"]))
+        if len({p for p, _ in places}) != len(places):
+            raise AnswerError("名次不能重复", q["code"])
+        return [code for _, code in sorted(places)]
 
     def clean(self, q: dict, raw: Any) -> list[str]:
         tokens = raw if isinstance(raw, list) else self.split_tokens(q, str(raw or ""))

@@ -10,6 +10,7 @@ from surveys.questions.base import QuestionType, register
 class ShortText(QuestionType):
     name, label = "short_text", "短文本"
     chat_hint = "请直接回复文字"
+    free_text = True
     default_max = 100
 
     def clean(self, q: dict, raw: Any) -> str:

@@ -5,7 +5,6 @@ from functools import lru_cache
 
 from surveys import questions
 
-TEXT_TYPES = ("short_text", "long_text")
 # Words residents use in every comment; they say nothing about a theme.
 STOP = {"希望", "建议", "我们", "小区", "没有", "一下", "可以", "问题", "现在", "一些", "这个", "就是", "还是", "觉得",
         "经常", "改造", "一起", "很久", "一点", "太少", "不够", "担心", "影响", "增加"}
@@ -21,7 +20,7 @@ def _analyse():
 
 def texts_of(d: dict, answer_sets: list[dict]) -> dict[str, list[str]]:
     """Non-empty free-text answers by question code."""
-    codes = [q["code"] for q in d["questions"] if q["type"] in TEXT_TYPES]
+    codes = [q["code"] for q in d["questions"] if questions.get(q["type"]).free_text]
     return {c: [a[c] for a in answer_sets if isinstance(a.get(c), str) and a[c].strip()] for c in codes}
 
 
