@@ -20,10 +20,10 @@ from bot.complaints.services import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
 from handlers.complaints.redact import mask_contacts
+from handlers.complaints.states import OPEN311_CLOSED as OPEN_TO_CITY  # GeoReport "closed"
 from models import Complaint, Department
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
-OPEN_TO_CITY = ("closed", "rejected", "duplicate", "resolved")  # GeoReport "closed"
 MAX_REQUESTS, DEFAULT_DAYS = 1000, 90
 KEY_HEADER = "X-Api-Key"
 
