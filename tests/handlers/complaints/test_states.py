@@ -99,3 +99,37 @@ def test_the_console_forms_send_only_parameters_the_table_knows():
     start, end = page.index('id="actions"'), page.index('id="similar"')
     sent = set(re.findall(r'name="(\w+)"', page[start:end])) - {"csrf_token", "action", "note", "photo"}
     assert sent <= set(STAFF_PARAMS)
+
+
+def test_each_step_starts_the_clock_its_row_names(make_complaint, department, complaint_env):
+    """The clocks as they ran before the table (due_after's if-chain), step by step, for a general complaint."""
+    from handlers.complaints.env import Actor
+    from handlers.complaints.lifecycle import transition
+    from tests.fixtures.complaints import WORKER, add_after_photo
+
+    dept = Actor("dept1", "department", department().id)
+    c = make_complaint()
+    env = complaint_env()
+    workdays = lambda n, start=env.now: env.calendar.add_workdays(start, n)  # noqa: E731
+    review, sign = workdays(env.cfg.review_workdays), workdays(env.cfg.sign_workdays)
+    handling = workdays(env.cfg.general_workdays)
+    steps = [("accept", WORKER, {}, review), ("dispatch", WORKER, {}, sign),
+             ("sign", dept, {}, handling),
+             ("request_extension", dept, {"note": "等材料", "workdays": 3}, "kept"),
+             ("deny_extension", WORKER, {"note": "不必延期"}, "kept"),
+             ("request_extension", dept, {"note": "等材料", "workdays": 3}, "kept"),
+             ("grant_extension", WORKER, {"workdays": 2}, "extended"),
+             ("return", dept, {"note": "非本部门"}, review), ("dispatch", WORKER, {}, sign),
+             ("sign", dept, {}, handling), ("resolve", dept, {"note": "已清理"}, None),
+             ("rate", Actor.resident(c.resident_id), {"result": "not_solved"}, review),
+             ("request_info", WORKER, {"note": "请补充照片"}, None)]
+    assert c.due_at == review and c.state == "submitted"
+    for action, actor, params, expected in steps:
+        before = c.due_at
+        if action == "resolve":
+            add_after_photo(complaint_env().session, c)
+        transition(c, action, env=complaint_env(), actor=actor, **params)
+        if expected == "extended":
+            expected = workdays(2, max(before, env.now))
+        assert c.due_at == (before if expected == "kept" else expected), action
+    assert c.state == "need_info" and c.stage_started_at is None
