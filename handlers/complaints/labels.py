@@ -17,6 +17,9 @@ ACTION_LABELS = {
     "deadline_warning": "即将超时提醒", "escalated": "超时督办", "hide": "隐藏", "unhide": "取消隐藏",
     "redact_photo": "屏蔽照片",
 }
+# What an action's parameters are called when one is missing (lifecycle's refusal names them).
+PARAM_LABELS = {"note": "说明", "reason": "原因", "workdays": "工作日数", "original_id": "原诉求", "result": "评价结果",
+                "score": "评分", "department_id": "承办部门", "category": "类别", "signed_off_by": "负责人签字"}
 RATING_LABELS = {"solved": "已解决", "partly": "部分解决", "not_solved": "未解决"}
 # Shown after the category name, which may carry brackets of its own: none here.
 DEADLINE_LABELS = {"urgent": "紧急，24小时", "general": "一般，7个工作日", "complex": "复杂，15个工作日"}

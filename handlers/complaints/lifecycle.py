@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from handlers.complaints import deadlines, effects, notices
 from handlers.complaints.env import Actor, Env
-from handlers.complaints.labels import ACTION_LABELS
+from handlers.complaints.labels import ACTION_LABELS, PARAM_LABELS
 from handlers.complaints.rules import TransitionError
 from handlers.complaints.states import STATES
 from models import Complaint, ComplaintEvent
@@ -111,7 +111,7 @@ def _check(complaint: Complaint, action: str, spec: Transition, actor: Actor, no
     given = {"note": note.strip(), **params}
     missing = [name for name in spec.requires if given.get(name) in (None, "")]
     if missing:
-        raise TransitionError("缺少必填内容：" + "、".join(missing))
+        raise TransitionError("缺少必填内容：" + "、".join(PARAM_LABELS.get(name, name) for name in missing))
 
 
 def _may(actor: Actor, spec: Transition, complaint: Complaint) -> bool:

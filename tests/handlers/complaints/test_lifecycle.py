@@ -50,7 +50,7 @@ def test_wrong_state_wrong_role_and_missing_reason_are_refused(make_complaint, d
         transition(c, "accept", env=complaint_env(), actor=WORKER)
     with pytest.raises(TransitionError, match="权限"):
         transition(c, "sign", env=complaint_env(), actor=dept_actor(other))
-    with pytest.raises(TransitionError, match="缺少"):
+    with pytest.raises(TransitionError, match="缺少必填内容：说明$"):
         transition(c, "return", env=complaint_env(), actor=dept_actor(dept))
     with pytest.raises(TransitionError, match="照片"):
         transition(c, "sign", env=complaint_env(), actor=dept_actor(dept))

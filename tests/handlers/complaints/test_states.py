@@ -60,8 +60,9 @@ def test_every_public_transition_has_its_resident_template(action: str):
     assert labels.ACTION_LABELS[action]
 
 
-def test_every_action_is_labelled_for_the_timeline():
+def test_every_action_and_parameter_is_labelled():
     assert set(TRANSITIONS) <= set(labels.ACTION_LABELS)
+    assert {name for t in TRANSITIONS.values() for name in t.requires + t.accepts} <= set(labels.PARAM_LABELS)
 
 
 def test_open311_maps_every_published_state():
