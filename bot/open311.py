@@ -23,11 +23,11 @@ from bot import db
 from bot.complaints.services import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
+from handlers.complaints.states import OPEN311_CLOSED as OPEN_TO_CITY  # GeoReport "closed"
 from models import Complaint, ComplaintEvent, Department
 from models.privacy import mask_contacts
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
-OPEN_TO_CITY = ("closed", "resolved")  # GeoReport "closed"
 NOT_PUBLISHED = ("draft", "submitted", "need_info", "rejected", "duplicate")
 ACCEPTING_ACTIONS = ("accept", "dispatch")
 PUBLIC_DECIMALS = 3  # about 110 m of latitude

@@ -1,4 +1,7 @@
-"""Time limits: which clock starts on which step, and how far it runs.
+"""Time limits: the clocks a step starts (``CLOCKS``), and how far each runs.
+
+Which clock a step starts is in the tables: the state entered names it
+(states.py), a transition may name another (lifecycle.TRANSITIONS).
 
 Per DOMAIN.md: review within 1 working day; sign or return within 1 working
 day; handling per deadline class (urgent 24 h, general 7 and complex 15
@@ -13,13 +16,24 @@ working-day calendar.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Callable
 
 from handlers.complaints.env import Env
+from handlers.complaints.states import OPEN_STATES
 from models import Complaint
 
-REVIEW_ACTIONS = {"submit", "add_info", "accept", "return", "reopen"}
-KEEP_ACTIONS = {"request_extension", "deny_extension"}  # the handling clock keeps running
-OPEN_STATES = ("submitted", "accepted", "dispatched", "returned", "in_progress", "extension_requested", "reopened")
+# A clock: the new due time once a step is done (None: no time limit runs).
+Clock = Callable[[Complaint, Env, int], "datetime | None"]
+CLOCKS: dict[str, Clock] = {}
+KEEP = "keep"  # the running time limit goes on untouched (asking for, or being denied, an extension)
+
+
+def clock(name: str):
+    """Register a clock under ``name`` (the name states and transitions give)."""
+    def register(fn: Clock) -> Clock:
+        CLOCKS[name] = fn
+        return fn
+    return register
 
 
 CALENDAR_HOUR_CLASSES = frozenset({"urgent"})  # deadline classes whose clock ignores weekends and holidays
@@ -45,28 +59,42 @@ def _step_due(complaint: Complaint, env: Env, start: datetime, workdays: int, ur
     return env.calendar.add_workdays(start, workdays)
 
 
-def due_after(action: str, complaint: Complaint, env: Env, extra_workdays: int = 0) -> datetime | None:
-    """The new due time once ``action`` is done; ``complaint.due_at`` when it keeps running."""
-    now, cfg = env.now, env.cfg
-    if action in REVIEW_ACTIONS or complaint.state == "reopened":
-        return _step_due(complaint, env, now, cfg.review_workdays, cfg.urgent_review_hours)
-    if action == "dispatch":
-        return _step_due(complaint, env, now, cfg.sign_workdays, cfg.urgent_sign_hours)
-    if action == "sign":
-        return handling_due(complaint, env, now)
-    if action == "grant_extension":
-        start = max(complaint.due_at or now, now)
-        return _step_due(complaint, env, start, extra_workdays, 24 * extra_workdays)
-    if action in KEEP_ACTIONS:
-        return complaint.due_at
-    return None  # paused (need_info) or finished
+@clock("review")
+def _review(complaint: Complaint, env: Env, extra_workdays: int) -> datetime:
+    return _step_due(complaint, env, env.now, env.cfg.review_workdays, env.cfg.urgent_review_hours)
 
 
-def restart_clock(complaint: Complaint, action: str, env: Env, extra_workdays: int = 0) -> None:
-    """Stop the running time limit (counting it if missed) and start the next one."""
-    new_due = due_after(action, complaint, env, extra_workdays)
-    if new_due == complaint.due_at and action in KEEP_ACTIONS:
+@clock("sign")
+def _sign(complaint: Complaint, env: Env, extra_workdays: int) -> datetime:
+    return _step_due(complaint, env, env.now, env.cfg.sign_workdays, env.cfg.urgent_sign_hours)
+
+
+@clock("handling")
+def _handling(complaint: Complaint, env: Env, extra_workdays: int) -> datetime:
+    return handling_due(complaint, env, env.now)
+
+
+@clock("extend")
+def _extend(complaint: Complaint, env: Env, extra_workdays: int) -> datetime:
+    return _step_due(complaint, env, max(complaint.due_at or env.now, env.now), extra_workdays, 24 * extra_workdays)
+
+
+@clock(KEEP)
+def _keep(complaint: Complaint, env: Env, extra_workdays: int) -> datetime | None:
+    return complaint.due_at
+
+
+@clock("pause")  # need_info: the resident owes the next step; review starts afresh on their answer
+@clock("stop")  # resolved, ended, or a draft
+def _none(complaint: Complaint, env: Env, extra_workdays: int) -> None:
+    return None
+
+
+def restart_clock(complaint: Complaint, name: str, env: Env, extra_workdays: int = 0) -> None:
+    """Stop the running time limit (counting it if missed) and start clock ``name`` (``CLOCKS``)."""
+    if name == KEEP:
         return
+    new_due = CLOCKS[name](complaint, env, extra_workdays)
     if complaint.due_at is not None and complaint.due_at < env.now:
         complaint.overdue_stages += 1
     complaint.due_at = new_due

@@ -15,7 +15,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, func, select
 
 from handlers.complaints.categories import all_categories
-from handlers.complaints.deadlines import OPEN_STATES
+from handlers.complaints.states import OPEN_STATES
 from models import Community, Complaint, Department, DepartmentCommunity, DepartmentSupervisor, StaffUser
 
 _PHONE = re.compile(r"^[0-9+\-() 转]{3,32}$")

@@ -7,11 +7,11 @@ from datetime import timedelta
 from sqlmodel import select
 
 from handlers.complaints.env import Env
+from handlers.complaints.states import LIVE_STATES
 from models import Complaint
 
 EARTH_M = 6_371_000
-LIVE = ("submitted", "need_info", "accepted", "dispatched", "returned", "in_progress", "extension_requested",
-        "resolved", "reopened")
+
 
 
 def distance_m(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
@@ -32,7 +32,7 @@ def suggestions(complaint: Complaint, *, env: Env, limit: int = 5) -> list[tuple
     dlat = cfg.duplicate_radius_m / 111_320
     dlng = dlat / max(math.cos(math.radians(complaint.latitude)), 0.01)
     rows = env.session.exec(select(Complaint).where(
-        Complaint.id != complaint.id, Complaint.category == complaint.category, Complaint.state.in_(LIVE),
+        Complaint.id != complaint.id, Complaint.category == complaint.category, Complaint.state.in_(LIVE_STATES),
         Complaint.created_at >= since, Complaint.duplicate_of_id.is_(None),
         Complaint.latitude.between(complaint.latitude - dlat, complaint.latitude + dlat),
         Complaint.longitude.between(complaint.longitude - dlng, complaint.longitude + dlng))).all()

@@ -11,7 +11,7 @@ from sqlmodel import select
 from handlers.complaints import routing, tickets
 from handlers.complaints.categories import by_code
 from handlers.complaints.env import Actor, Env
-from handlers.complaints.labels import CLOSURE_LABELS
+from handlers.complaints.rules import CLOSURE_REASONS, REASONS_FOR, TransitionError
 from models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto
 
 Effect = Callable[..., tuple]
@@ -31,7 +31,6 @@ def effect(name: str):
 
 
 def apply(action: str, complaint: Complaint, *, env: Env, actor: Actor, note: str, params: dict):
-    from handlers.complaints.lifecycle import TransitionError
     fn = EFFECTS.get(action)
     if fn is None:
         return None, {}
@@ -176,8 +175,7 @@ def _original(env: Env, given: str) -> Complaint | None:
 
 
 def _closure(action: str, reason: str, note: str) -> None:
-    from handlers.complaints.lifecycle import REASONS_FOR
     if reason not in REASONS_FOR[action]:
-        raise EffectError("这个原因不适用于此操作" if reason in CLOSURE_LABELS else "未知的办结原因")
+        raise EffectError("这个原因不适用于此操作" if reason in CLOSURE_REASONS else "未知的办结原因")
     if reason in ("cannot_fix", "not_ours") and not note.strip():
         raise EffectError("请说明原因（无法解决的原因，或应联系的单位）")

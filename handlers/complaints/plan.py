@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from handlers.complaints.places import Spot
+from handlers.complaints.states import in_map_group
 from models import Complaint
 
 WIDTH, PAD, MIN_HEIGHT, MAX_HEIGHT = 800, 48, 300, 640
@@ -25,12 +26,11 @@ MARKER_GAP = 18
 MAX_AROUND = 24  # markers drawn around one building; the rest is a "+N"
 # The legend: state groups with their colour (distinct for common colour blindness: blue/orange/purple/green/grey).
 STATE_GROUPS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
-    ("review", "待审核", ("submitted", "need_info"), "#e67e22"),
-    ("working", "办理中", ("accepted", "dispatched", "returned", "in_progress", "extension_requested", "reopened"),
-     "#2563eb"),
-    ("rating", "待评价", ("resolved",), "#8e44ad"),
-    ("closed", "已办结", ("closed",), "#2e8b57"),
-    ("ended", "不予受理或已合并", ("rejected", "duplicate"), "#8a8f98"),
+    ("review", "待审核", in_map_group("review"), "#e67e22"),
+    ("working", "办理中", in_map_group("working"), "#2563eb"),
+    ("rating", "待评价", in_map_group("rating"), "#8e44ad"),
+    ("closed", "已办结", in_map_group("closed"), "#2e8b57"),
+    ("ended", "不予受理或已合并", in_map_group("ended"), "#8a8f98"),
 )
 GROUP_OF = {state: key for key, _label, states, _colour in STATE_GROUPS for state in states}
 COLOUR_OF = {key: colour for key, _label, _states, colour in STATE_GROUPS}

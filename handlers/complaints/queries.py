@@ -12,7 +12,7 @@ from typing import Optional
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from handlers.complaints.deadlines import OPEN_STATES
+from handlers.complaints.states import OPEN_STATES
 from models import Complaint
 
 

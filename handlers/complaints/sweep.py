@@ -12,6 +12,7 @@ from sqlmodel import select
 from handlers.complaints import deadlines, lifecycle, notices
 from handlers.complaints.categories import short_name
 from handlers.complaints.env import SYSTEM, Env
+from handlers.complaints.states import OPEN_STATES
 from models import Complaint, ComplaintEvent, Department, DepartmentSupervisor, StaffUser
 
 BATCH = 500
@@ -23,7 +24,7 @@ def run(*, env: Env) -> dict[str, int]:
 
 def warn(*, env: Env) -> int:
     rows = env.session.exec(select(Complaint).where(
-        Complaint.state.in_(deadlines.OPEN_STATES), Complaint.due_at.is_not(None), Complaint.warned_at.is_(None),
+        Complaint.state.in_(OPEN_STATES), Complaint.due_at.is_not(None), Complaint.warned_at.is_(None),
         Complaint.due_at > env.now).order_by(Complaint.due_at).limit(BATCH)).all()
     count = 0
     for c in rows:
@@ -37,7 +38,7 @@ def warn(*, env: Env) -> int:
 
 def escalate(*, env: Env) -> int:
     rows = env.session.exec(select(Complaint).where(
-        Complaint.state.in_(deadlines.OPEN_STATES), Complaint.due_at < env.now,
+        Complaint.state.in_(OPEN_STATES), Complaint.due_at < env.now,
         Complaint.escalated_at.is_(None)).order_by(Complaint.due_at).limit(BATCH)).all()
     for c in rows:
         c.escalated_at = c.warned_at = c.escalated_at or env.now

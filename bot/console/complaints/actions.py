@@ -8,16 +8,16 @@ from bot.complaints.services import current_env, storage
 from bot.console.auth import audit, roles_required
 from bot.console.complaints import STAFF_ROLES, WORKERS, bp, viewer_actor, visible_complaint
 from handlers.complaints import staffwork
-from handlers.complaints.lifecycle import TransitionError, transition
+from handlers.complaints.lifecycle import STAFF_PARAMS, transition
 from handlers.complaints.photos import PhotoError
+from handlers.complaints.rules import TransitionError
 from models import ComplaintPhoto
 
-PARAMS = ("department_id", "reason", "workdays", "signed_off_by", "original_id", "category")
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def form_params() -> dict:
-    params = {name: request.form.get(name, "").strip() for name in PARAMS}
+    params = {name: request.form.get(name, "").strip() for name in STAFF_PARAMS}
     return {k: v for k, v in params.items() if v}
 
 

@@ -13,8 +13,9 @@ from bot.console.complaints import STAFF_ROLES, bp, may_see_contacts, viewer_act
 from bot.console.complaints.queue import lookups
 from handlers.complaints import deadlines, duplicates, routing
 from handlers.complaints.labels import ACTION_LABELS, CLOSURE_LABELS, DEADLINE_LABELS, RATING_LABELS
-from handlers.complaints.lifecycle import REASONS_FOR, allowed_actions
+from handlers.complaints.lifecycle import allowed_actions
 from handlers.complaints.reporters import Reporter, reporters
+from handlers.complaints.rules import REASONS_FOR
 from models import ComplaintEvent, ComplaintPhoto
 from models.privacy import mask_contacts, mask_name
 

@@ -10,9 +10,10 @@ from bot.console.auth import audit, current_staff, roles_required
 from bot.console.complaints import STAFF_ROLES, WORKERS, bp, viewer_actor, viewer_scope, visible_complaint
 from bot.urls import MAX_ID, int_param, parse_int, safe_next
 from handlers.complaints import categories, queries
-from handlers.complaints.deadlines import OPEN_STATES
 from handlers.complaints.labels import STATE_LABELS
-from handlers.complaints.lifecycle import TransitionError, transition
+from handlers.complaints.lifecycle import transition
+from handlers.complaints.rules import TransitionError
+from handlers.complaints.states import OPEN_STATES
 from models import Community, Complaint, ComplaintPhoto, Department, DepartmentCommunity
 
 

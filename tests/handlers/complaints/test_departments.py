@@ -7,7 +7,8 @@ from handlers.complaints import routing, sweep
 from handlers.complaints.departments import (DepartmentError, DepartmentSpec, retire_department, spec_of,
                                              update_department)
 from handlers.complaints.env import Actor
-from handlers.complaints.lifecycle import TransitionError, transition
+from handlers.complaints.lifecycle import transition
+from handlers.complaints.rules import TransitionError
 from models import StaffUser
 from tests.fixtures.complaints import WORKER, now_of, outbox_for
 from tests.fixtures.console import community_named

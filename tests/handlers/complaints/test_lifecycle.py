@@ -8,7 +8,8 @@ from sqlmodel import select
 
 from handlers.complaints import lifecycle
 from handlers.complaints.env import SYSTEM, Actor
-from handlers.complaints.lifecycle import TransitionError, transition
+from handlers.complaints.lifecycle import transition
+from handlers.complaints.rules import TransitionError
 from handlers.complaints.notices import local_time
 from models import ComplaintEvent, ComplaintFollower
 from tests.fixtures.complaints import WORKER, add_after_photo, outbox_for
@@ -45,11 +46,11 @@ def test_full_life_records_events_and_tells_the_resident(make_complaint, departm
 def test_wrong_state_wrong_role_and_missing_reason_are_refused(make_complaint, department, complaint_env):
     dept, other = department(), department("市政", ("water",))
     c = make_complaint(steps=[("dispatch", WORKER, {})])
-    with pytest.raises(TransitionError, match="当前状态"):
+    with pytest.raises(TransitionError, match="当前状态（已派单）不能执行此操作（受理）"):  # labels, not codes
         transition(c, "accept", env=complaint_env(), actor=WORKER)
     with pytest.raises(TransitionError, match="权限"):
         transition(c, "sign", env=complaint_env(), actor=dept_actor(other))
-    with pytest.raises(TransitionError, match="缺少"):
+    with pytest.raises(TransitionError, match="缺少必填内容：说明$"):
         transition(c, "return", env=complaint_env(), actor=dept_actor(dept))
     with pytest.raises(TransitionError, match="照片"):
         transition(c, "sign", env=complaint_env(), actor=dept_actor(dept))
