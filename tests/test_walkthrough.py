@@ -28,6 +28,9 @@ pytestmark = pytest.mark.browser
 OPENID = "oWalkResident01"
 NOTE = "纸箱已清运，楼道已打扫"
 
+# Waits for the image (a loaded page may still be fetching it on a busy machine), then: did it decode?
+LOADED = "img => img.decode().then(() => img.naturalWidth > 0, () => false)"
+
 
 @pytest.fixture
 def live_app_overrides(fake_wechat, tmp_path):
@@ -116,7 +119,7 @@ def worker_reviews_and_dispatches(page, base, worker, ticket: str) -> None:
     page.click(f"a:has-text('{ticket}')")
     assert page.inner_text("#state") == "待审核"
     assert "2号楼1单元楼道堆满纸箱" in page.inner_text("main")
-    assert page.locator("img[alt=问题照片]").evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.locator("img[alt=问题照片]").evaluate(LOADED)
     page.click("form[data-action=accept] button[type=submit]")
     page.wait_for_selector("text=已保存")
     assert page.inner_text("#state") == "已受理"

@@ -12,6 +12,9 @@ from tests.fixtures.console import community_named
 pytestmark = pytest.mark.browser
 HOME, OTHER = "幸福里小区", "和平里小区"
 
+# Waits for the image (a loaded page may still be fetching it on a busy machine), then: did it decode?
+LOADED = "img => img.decode().then(() => img.naturalWidth > 0, () => false)"
+
 
 def log_in(page, base, user):
     page.goto(base + "/console/login")
@@ -53,7 +56,7 @@ def test_worker_dispatches_and_department_resolves_with_after_photo(live_server,
     assert dept_page.inner_text("#state") == "已处理待评价"
     assert "杂物已清运" in dept_page.inner_text("#timeline")
     after = dept_page.locator("img[alt=处理后照片]")
-    assert after.evaluate("img => img.complete && img.naturalWidth > 0")
+    assert after.evaluate(LOADED)
     dept_page.context.close()
 
 
