@@ -28,3 +28,14 @@ def test_no_two_views_answer_the_same_url_and_method(app):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             owners[(rule.rule, method)].add(rule.endpoint)
     assert {key: names for key, names in owners.items() if len(names) > 1} == {}
+
+
+def test_two_jobs_of_one_id_raise():
+    from bot.clock.registry import JOBS, job, load_jobs
+    load_jobs()
+    held = JOBS["outbox.deliver"]
+    with pytest.raises(ValueError, match="'outbox.deliver' is already registered by bot.jobs.outbox"):
+        job("outbox.deliver")(lambda: None)
+    assert JOBS["outbox.deliver"] is held
+    job("outbox.deliver", held.trigger, **held.trigger_args)(held.func)  # the same function again: harmless
+    JOBS["outbox.deliver"] = held
