@@ -79,3 +79,14 @@ def test_a_question_mark_is_not_taken_as_the_words_a_complaint_waits_for(wechat,
     assert reply["Content"].startswith("您好！")
     db_session.expire_all()
     assert "【补充】" not in db_session.exec(select(Complaint)).one().description
+
+
+@pytest.mark.parametrize("table, decorator, key", [("EFFECTS", "effect", "dispatch"), ("STEPS", "step", "unit")])
+def test_feature_registries_refuse_a_second_function_too(table, decorator, key):
+    from handlers.complaints import effects
+    from handlers.households import binding_steps
+    module = effects if table == "EFFECTS" else binding_steps
+    held = getattr(module, table)[key]
+    with pytest.raises(registry.DuplicateKey, match="already registered"):
+        getattr(module, decorator)(key)(handler)
+    assert getattr(module, table)[key] is held
