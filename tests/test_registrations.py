@@ -54,3 +54,14 @@ def test_every_question_type_module_is_listed():
 def test_every_module_of_the_app_lists_is_listed(pattern, listed):
     plugged = modules_matching("bot", pattern) | modules_matching("handlers", pattern)
     assert plugged and plugged - listed == set()
+
+
+def test_every_template_named_in_code_exists():
+    """A new keyword's reply text forgotten fails here, not when a resident first types the word."""
+    named = set()
+    for package in ("bot", "handlers", "surveys"):
+        for path in (PROJECT_ROOT / package).rglob("*.py"):
+            named |= set(re.findall(r"[\"']((?:wechat|console|h5|dev)/[\w/]+\.(?:txt|html))[\"']",
+                                    path.read_text(encoding="utf-8")))
+    assert len(named) > 50
+    assert sorted(n for n in named if not (PROJECT_ROOT / "templates" / n).exists()) == []
