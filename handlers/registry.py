@@ -31,8 +31,12 @@ FALLBACKS: list[tuple[int, Handler]] = []
 PROBES: dict[str, Callable[[], Any]] = {}
 
 
-class DuplicateKey(ValueError):
-    """A registry key claimed twice (or a keyword that normalises to nothing)."""
+class RegistryError(ValueError):
+    """A registration refused at import."""
+
+
+class DuplicateKey(RegistryError):
+    """A registry key claimed twice."""
 
 
 def put(table: dict, key: Any, value: Any, *, what: str = "key") -> None:
@@ -69,7 +73,7 @@ def keyword(*words: str):
     """Whole-message commands; a word that normalises to "" would catch punctuation-only texts."""
     keys = tuple(normalize(w) for w in words)
     if not all(keys):
-        raise DuplicateKey(f"keyword {words!r}: a keyword must keep a letter once normalised")
+        raise RegistryError(f"keyword {words!r}: a keyword must keep a letter once normalised")
     return _into(KEYWORDS, keys, "keyword")
 
 
