@@ -64,7 +64,3 @@ def close_session(_exc=None) -> None:
     sess = g.pop("db_session", None)
     if sess is not None:
         sess.close()  # rolls back anything left uncommitted
-
-
-def is_sqlite(eng: Engine) -> bool:
-    return eng.dialect.name == "sqlite"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, ClassVar
 
+from handlers import registry
+
 REQUIRED_FIELDS = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
 
 
@@ -153,16 +155,18 @@ EVENT_PARSERS: dict[str, Builder] = {}
 
 
 def message(msg_type: str):
+    """Register the builder of one MsgType (a type claimed twice raises)."""
     def register(fn: Builder) -> Builder:
-        MESSAGE_PARSERS[msg_type] = fn
+        registry.put(MESSAGE_PARSERS, msg_type, fn, what="message type")
         return fn
     return register
 
 
 def event(*names: str):
+    """Register the builder of events by (lower-cased) name (a name claimed twice raises)."""
     def register(fn: Builder) -> Builder:
         for name in names:
-            EVENT_PARSERS[name] = fn
+            registry.put(EVENT_PARSERS, name, fn, what="event")
         return fn
     return register
 

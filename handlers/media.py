@@ -14,7 +14,7 @@ def voice_without_words(inbound: Inbound, ctx: Context) -> replies.Reply | None:
     return ctx.say("wechat/voice_unrecognized.txt")
 
 
-@registry.on("location", "link", "video", "shortvideo")
+@registry.on("location", "link", "video")  # shortvideo is parsed as video
 def acknowledged(inbound: Inbound, ctx: Context) -> replies.Reply:
     return ctx.say("wechat/capabilities.txt", resident=ctx.resident, kind=inbound.kind)
 

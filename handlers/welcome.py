@@ -8,9 +8,6 @@ from handlers.context import Context
 from handlers.inbound import Inbound, is_number
 from models import Building, Community
 
-MENU_KEYS = ("FAQ", "SURVEY", "COMPLAINT", "MY_COMPLAINTS", "BIND")
-
-
 def community_from_scene(ctx: Context, scene: str) -> Community | None:
     """A QR scene ``community_<id or code>`` (or ``building_<id>``) names the resident's community."""
     prefix, _, value = scene.partition("_")
@@ -69,9 +66,17 @@ def menu_click(inbound: Inbound, ctx: Context) -> replies.Reply:
     return ctx.say("wechat/capabilities.txt", resident=ctx.resident, kind="click")
 
 
-@registry.keyword("你好", "您好", "hi", "hello", "在吗", "在不在", "帮助", "help", "菜单", "?", "？")
+@registry.keyword("你好", "您好", "hi", "hello", "在吗", "在不在", "帮助", "help", "菜单")
 def greeting(inbound: Inbound, ctx: Context) -> replies.Reply:
     return ctx.say("wechat/capabilities.txt", resident=ctx.resident, kind="greeting")
+
+
+@registry.fallback(0)
+def punctuation_only(inbound: Inbound, ctx: Context) -> replies.Reply | None:
+    """A lone "？" (or "。。") asks what the account can do; tried before a waiting complaint takes it as words."""
+    if not inbound.text or registry.normalize(inbound.text):
+        return None
+    return greeting(inbound, ctx)
 
 
 @registry.keyword("谢谢", "谢谢你", "谢谢您", "多谢", "感谢", "好的谢谢", "thanks", "thank you")

@@ -14,8 +14,6 @@ from sqlmodel import Field, Session, SQLModel
 
 from models.base import json_column, utcnow
 
-UNANSWERED_STATUSES = ("open", "new_entry", "alternative", "answered", "matched", "outside", "dismissed")
-
 
 class PolicyArticle(SQLModel, table=True):
     """A policy article, sent to residents as a WeChat news (图文) reply."""
@@ -87,6 +85,7 @@ class UnansweredQuestion(SQLModel, table=True):
     community_id: Optional[int] = Field(default=None, foreign_key="community.id")
     asked_at: datetime = Field(default_factory=utcnow, index=True)
     candidates: list[dict[str, Any]] = Field(default_factory=list, sa_column=json_column(nullable=False))
+    # open | new_entry | alternative | answered | matched | outside | dismissed
     status: str = Field(default="open", max_length=16, index=True)
     entry_id: Optional[int] = Field(default=None, foreign_key="faq_entry.id")
     resolved_by: Optional[str] = Field(default=None, max_length=64)

@@ -14,7 +14,6 @@ from sqlmodel import Field, Session, SQLModel, select
 from models.base import json_column, utcnow
 
 HOUSEHOLD_STATUSES = ("occupied", "vacant", "rented", "non_residential")
-BINDING_ROLES = ("owner", "tenant", "family")
 # Why a binding waits for a worker: the answer did not match the roster (the resident asked),
 # the roster has nothing to check against, another owner is already bound, or an owner claim
 # whose only proof is the owner's name (known to any neighbour).
@@ -69,7 +68,7 @@ class Binding(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
     household_id: int = Field(foreign_key="household.id", index=True)
-    role: str = Field(default="owner", max_length=16)
+    role: str = Field(default="owner", max_length=16)  # owner | tenant | family
     verified_by: Optional[str] = Field(default=None, max_length=64)  # "roster" or a staff username
     verified_at: Optional[datetime] = None
     created_at: datetime = Field(default_factory=utcnow)
@@ -86,7 +85,7 @@ class BindingRequest(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
     household_id: int = Field(foreign_key="household.id", index=True)
-    role: str = Field(default="owner", max_length=16)
+    role: str = Field(default="owner", max_length=16)  # owner | tenant | family
     claimed_name: str = Field(default="", max_length=64)
     reason: str = Field(default="mismatch", max_length=16)  # one of REQUEST_REASONS
     proof: str = Field(default="", max_length=16)  # what matched the roster: "", "name" or "phone"

@@ -16,7 +16,6 @@ from sqlmodel import Field, SQLModel
 from models.base import json_column, utcnow
 
 PHASES = ("willingness", "plan_opinion", "plan_vote", "satisfaction")
-RUN_STATUSES = ("scheduled", "open", "closed")
 CHANNELS = ("wechat", "h5", "paper")
 
 
@@ -59,7 +58,7 @@ class SurveyRun(SQLModel, table=True):
     community_id: int = Field(foreign_key="community.id", index=True)
     phase: str = Field(max_length=16, index=True)
     title: str = Field(max_length=200)
-    status: str = Field(default="scheduled", max_length=16, index=True)
+    status: str = Field(default="scheduled", max_length=16, index=True)  # scheduled | open | closed
     opens_at: datetime
     closes_at: Optional[datetime] = None
     threshold: float = 0.8

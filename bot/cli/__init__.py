@@ -11,6 +11,10 @@ COMMAND_MODULES = ["bot.cli.database", "bot.cli.simulate", "bot.cli.households",
 
 
 def register(app: Flask) -> None:
+    """Add every module's commands; two commands of one name raise (click would keep the last)."""
     for name in COMMAND_MODULES:
         for command in import_module(name).commands:
+            held = app.cli.commands.get(command.name)
+            if held is not None and held is not command:
+                raise ValueError(f"command {command.name!r} of {name} is already registered")
             app.cli.add_command(command)

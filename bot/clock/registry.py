@@ -48,6 +48,9 @@ def job(name: str, trigger: str = "interval", *, misfire_grace_time: int = 60, *
 
     def decorate(func: Callable[[], Any]) -> Callable[[], Any]:
         doc = (func.__doc__ or "").strip().splitlines()
+        held = JOBS.get(name)
+        if held is not None and held.func is not func:  # two jobs of one id: the scheduler would keep one
+            raise ValueError(f"job {name!r} is already registered by {held.func.__module__}")
         JOBS[name] = Job(name=name, func=func, trigger=trigger, trigger_args=dict(trigger_args),
                          misfire_grace_time=misfire_grace_time, description=doc[0] if doc else "")
         return func

@@ -138,6 +138,10 @@ def payload_of(message: Inbound) -> dict:
 
 def stored_row(sess: Session, dedup_key: str) -> InboundMessage | None:
     row = sess.exec(select(InboundMessage).where(InboundMessage.dedup_key == dedup_key)).first()
+    if row is not None:
+        # Detached, the rollback cannot expire it: reading row.reply would otherwise reload it
+        # in a new transaction (on SQLite BEGIN IMMEDIATE: the write lock, held to teardown).
+        sess.expunge(row)
     sess.rollback()  # end the read transaction (SQLite holds its lock until then)
     return row
 

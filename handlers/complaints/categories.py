@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DEADLINE_CLASSES = ("urgent", "general", "complex")
-
 
 @dataclass(frozen=True)
 class Category:
@@ -28,7 +26,6 @@ DEFAULT: tuple[Category, ...] = (
     Category("building", "房屋本体（外墙、楼道、屋顶）", "complex"),
     Category("other", "其他", "general"),
 )
-FALLBACK_CODE = "other"
 
 
 def all_categories(settings: dict) -> tuple[Category, ...]:

@@ -8,6 +8,7 @@ from typing import Callable
 
 from sqlmodel import select
 
+from handlers import registry
 from handlers.complaints import routing, tickets
 from handlers.complaints.categories import by_code
 from handlers.complaints.env import Actor, Env
@@ -25,7 +26,7 @@ class EffectError(ValueError):
 
 def effect(name: str):
     def register(fn: Effect) -> Effect:
-        EFFECTS[name] = fn
+        registry.put(EFFECTS, name, fn, what="complaint effect")  # two effects of one action raise
         return fn
     return register
 

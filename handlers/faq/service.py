@@ -206,8 +206,3 @@ def save_article(values: dict[str, Any], *, actor: str, session: Session,
     session.add(article)
     session.flush()
     return article
-
-
-def open_questions(session: Session, limit: int = 200) -> list[UnansweredQuestion]:
-    return list(session.exec(select(UnansweredQuestion).where(UnansweredQuestion.status == "open")
-                             .order_by(UnansweredQuestion.asked_at.desc()).limit(limit)).all())

@@ -7,7 +7,7 @@ from typing import Callable
 from sqlalchemy import func
 from sqlmodel import select
 
-from handlers import conversation, replies
+from handlers import conversation, registry, replies
 from handlers.context import Context
 from handlers.households import membership, owner_claims
 from handlers.households.binding_match import (clean, has_roster_identity, parse_unit_room, phone_digits,
@@ -28,7 +28,7 @@ STEPS: dict[str, Step] = {}
 
 def step(name: str):
     def register(fn: Step) -> Step:
-        STEPS[name] = fn
+        registry.put(STEPS, name, fn, what="binding step")
         return fn
     return register
 

@@ -23,6 +23,10 @@ _SPLIT = re.compile(r"[\s,，、;；/]+")
 
 
 def register(cls: type["QuestionType"]) -> type["QuestionType"]:
+    """Add a question type by its ``name``; a name taken by another class raises (no silent overwrite)."""
+    held = REGISTRY.get(cls.name)
+    if held is not None and type(held) is not cls:
+        raise ValueError(f"question type {cls.name!r} is already registered by {type(held).__qualname__}")
     REGISTRY[cls.name] = cls()
     return cls
 

@@ -1,4 +1,4 @@
-"""Every shared sample message, as WeChat sends it, gets a protocol answer."""
+"""Every sample message (tests/fixtures/wechat/), as WeChat sends it, gets a protocol answer."""
 import pytest
 from sqlmodel import select
 
