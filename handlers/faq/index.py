@@ -158,8 +158,7 @@ class Index:
         answer_cover = _overlap(query, self.answer_postings, len(self.docs)) / total
         lexical = score = best * (1 - ANSWER_SHARE) + ANSWER_SHARE * answer_cover
         meaning = semantic.meaning(self.vectors, self.starts, normalized)
-        if meaning is not None:
-            score = meaning.blend(score)
+        score = meaning.blend(score) if meaning is not None else score
         words = len(content_words(normalized))
         asked = sentence.embed(question) if self.sentences is not None else None
         cosines = sentence.entry_cosines(self.sentences, self.phrasing_entry, asked, score)
@@ -173,20 +172,24 @@ class Index:
         vectors = meaning.cosines if meaning is not None else np.zeros(len(self.docs))
         cosines = cosines if cosines is not None else np.full(len(self.docs), sentence.FLOOR)
         coverage = np.array([judged[e][1] for e in ranked]).reshape(-1, 3)
-        fulltext = self.fulltext.scores(normalized)
         scope_factor = np.array([judged[e][0] for e in ranked])
         return learned.Evidence(
             entries=entries, final=score[entries] * scope_factor, lexical=lexical[entries], phrasing=best[entries],
             asked=np.maximum.reduceat(q_cover, self.starts)[entries], answer_words=answer_cover[entries],
             word_vectors=vectors[entries], sentence=cosines[entries],
             answer_sentence=self._answer_cosines(asked, entries), scope_factor=scope_factor,
-            fulltext=fulltext[entries], best_fulltext=float(fulltext.max()),
+            **self._fulltext(normalized, entries),
             covered=coverage[:, 0], uncovered_max=coverage[:, 1], uncovered=coverage[:, 2],
             words=words, chars=len(normalized.replace(" ", "")), errand=bool(signals.terms),
             unseen=sum(w for f, w in query.items() if f not in self.idf) / total,
             best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()),
             phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)),
             outside=learned.nearest(self.outside, asked)), phrasing_score
+
+    def _fulltext(self, normalized: str, entries: np.ndarray) -> dict:
+        """BM25 over the whole text of each candidate entry, and the best over every entry."""
+        fulltext = self.fulltext.scores(normalized)
+        return {"fulltext": fulltext[entries], "best_fulltext": float(fulltext.max())}
 
     def _scope(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, tuple[float, tuple]]:
         """The scope discount and the coverage (``scope.Signals``) of the best entries (at least
