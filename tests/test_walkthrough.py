@@ -21,15 +21,13 @@ from handlers.complaints import notices
 from handlers.complaints.env import Env
 from models import Complaint, ComplaintEvent, ComplaintPhoto, Resident
 from models.outbox import OutboundMessage
+from tests.fixtures.browser import LOADED, log_in
 from tests.fixtures.complaints import jpeg_with_metadata, now_of
 from tests.fixtures.fakewechat import APP_SECRET
 
 pytestmark = pytest.mark.browser
 OPENID = "oWalkResident01"
 NOTE = "纸箱已清运，楼道已打扫"
-
-# Waits for the image (a loaded page may still be fetching it on a busy machine), then: did it decode?
-LOADED = "img => img.decode().then(() => img.naturalWidth > 0, () => false)"
 
 
 @pytest.fixture
@@ -41,14 +39,6 @@ def live_app_overrides(fake_wechat, tmp_path):
 def flat(text: str) -> str:
     """Text as compared: whitespace (the page wraps lines) does not count."""
     return re.sub(r"\s+", "", text or "")
-
-
-def log_in(page, base, user):
-    page.goto(base + "/console/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
 def bot_says(page, before: int) -> str:

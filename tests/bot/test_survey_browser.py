@@ -8,17 +8,10 @@ import pytest
 from openpyxl import load_workbook
 
 from surveys import links
+from tests.fixtures.browser import log_in
 from tests.fixtures.surveys import sample_definition
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, base, user):
-    page.goto(base + "/console/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
 def test_build_publish_answer_and_export(live_server, live_app, page, browser, staff_user, seed_community,

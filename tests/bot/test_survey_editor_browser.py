@@ -7,18 +7,11 @@ import pytest
 from sqlmodel import select
 
 from models.surveys import SurveyRun, SurveyTemplate
+from tests.fixtures.browser import log_in
 from tests.fixtures.surveys import sample_definition
 
 pytestmark = pytest.mark.browser
 CODE_LIKE = re.compile(r"[A-Za-z_]{2,}")
-
-
-def log_in(page, base, user):
-    page.goto(base + "/console/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
 def test_build_without_codes_preview_and_advanced_view(live_server, page, staff_user, db_session):

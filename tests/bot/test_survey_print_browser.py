@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from tests.fixtures.browser import log_in
 from tests.fixtures.fakewechat import APP_SECRET
 
 pytestmark = pytest.mark.browser
@@ -17,14 +18,6 @@ ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 @pytest.fixture
 def live_app_overrides(fake_wechat):
     return {"wechat": {"api_base_url": fake_wechat.url, "app_secret": APP_SECRET, "api_timeout_s": 2.0}}
-
-
-def log_in(page, base, user):
-    page.goto(base + "/console/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
 def pdf_pages(page) -> int:

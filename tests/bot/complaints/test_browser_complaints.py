@@ -6,22 +6,12 @@ from sqlmodel import select
 
 from handlers.complaints import staffwork
 from models import Complaint
+from tests.fixtures.browser import LOADED, log_in
 from tests.fixtures.complaints import jpeg_with_metadata
 from tests.fixtures.console import community_named
 
 pytestmark = pytest.mark.browser
 HOME, OTHER = "幸福里小区", "和平里小区"
-
-# Waits for the image (a loaded page may still be fetching it on a busy machine), then: did it decode?
-LOADED = "img => img.decode().then(() => img.naturalWidth > 0, () => false)"
-
-
-def log_in(page, base, user):
-    page.goto(base + "/console/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
 def home_complaint(db_session, make_complaint, department, **kw):

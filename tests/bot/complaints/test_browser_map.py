@@ -6,6 +6,7 @@ import os
 import pytest
 
 from handlers.complaints.env import Actor
+from tests.fixtures.browser import log_in
 from tests.fixtures.complaints import WORKER
 from tests.fixtures.console import community_named
 
@@ -13,14 +14,6 @@ pytestmark = pytest.mark.browser
 LAT, LNG = 38.0418, 114.5041
 M = 1 / 111_320  # about a metre of latitude, in degrees
 OTHER = "和平里小区"
-
-
-def log_in(page, base, user):
-    page.goto(base + "/console/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
 def outside_requests(page, base) -> list[str]:

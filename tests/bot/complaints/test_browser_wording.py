@@ -4,17 +4,10 @@ from __future__ import annotations
 import pytest
 from bot.demo import load_demo
 from models import Complaint
+from tests.fixtures.browser import log_in
 from tests.fixtures.console import community_named
 
 HOME = "幸福里小区"
-
-
-def log_in(page, base, user):
-    page.goto(base + "/console/login")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", user.password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/console/")
 
 
 @pytest.mark.browser
