@@ -22,8 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.faq import sets as faq_sets  # noqa: E402
 from bench.faq.timing import synthetic_docs  # noqa: E402
-from bot import PROJECT_ROOT, create_app  # noqa: E402
-from bot.devtools.wechat_client import SimulatedWeChat  # noqa: E402
+from bench.faq.wechat_run import fresh_app, run_cli, simulated  # noqa: E402
 
 
 def write_faq(path: Path, count: int) -> None:
@@ -49,22 +48,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         write_faq(work / "faq.csv", args.entries)
-        app = create_app({"config_path": str(PROJECT_ROOT / "config.toml"), "app": {"env": "testing"},
-                          "database": {"url": f"sqlite:///{work / 'linli.db'}"}, "media": {"dir": str(work / "m")}})
-        runner = app.test_cli_runner()
-        runner.invoke(args=["init-db", "--demo"])
+        app = fresh_app(work)
         started = time.perf_counter()
-        result = runner.invoke(args=["faq", "import", str(work / "faq.csv")])
+        result = run_cli(app, ["faq", "import", str(work / "faq.csv")])
         imported = time.perf_counter() - started
-        if result.exit_code:
-            raise SystemExit(result.output)
-        cfg = app.config["LINLI"]["wechat"]
-        client = app.test_client()
-        wechat = SimulatedWeChat(transport=lambda q, b: (lambda r: (r.status_code, r.get_data(as_text=True)))(
-            client.post("/wechat", query_string=q, data=b, content_type="text/xml")),
-            token=cfg["token"], app_id=cfg["app_id"], account=cfg["account_id"])
         started = time.perf_counter()
-        wechat.send_fields("o_bench_import", "text", {"Content": "加装电梯有补贴吗"})
+        simulated(app).send_fields("o_bench_import", "text", {"Content": "加装电梯有补贴吗"})
         first = time.perf_counter() - started
     figures = {"entries": args.entries, "import_s": round(imported, 1), "first_question_after_s": round(first, 1),
                "output": result.output.strip().splitlines()[:3]}

@@ -27,21 +27,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.faq import sets as faq_sets  # noqa: E402
 from bench.faq.run import expected_ids  # noqa: E402
 from bot import PROJECT_ROOT, create_app  # noqa: E402
+from bot.devtools.transport import in_process  # noqa: E402
 from bot.devtools.wechat_client import SimulatedWeChat  # noqa: E402
 
 CHOICE = re.compile(r"^\d+\. (.+)$", re.M)
 
 
-def app_for(folder: Path, workdir: Path):
+def fresh_app(workdir: Path):
+    """A new SQLite instance in ``workdir`` with the demo loaded, as `scripts/run` starts."""
     app = create_app({"config_path": str(PROJECT_ROOT / "config.toml"), "app": {"env": "testing"},
                       "database": {"url": f"sqlite:///{workdir / 'linli.db'}"},
                       "media": {"dir": str(workdir / "media")}})
-    runner = app.test_cli_runner()
-    for args in (["init-db", "--demo"], ["faq", "import", str(folder / "faq.csv")]):
-        result = runner.invoke(args=args)
-        if result.exit_code:
-            raise SystemExit(f"{' '.join(args)} failed:\n{result.output}")
+    run_cli(app, ["init-db", "--demo"])
     return app
+
+
+def run_cli(app, args: list[str]):
+    """One `flask --app bot` command; stops the bench with its output when it fails."""
+    result = app.test_cli_runner().invoke(args=args)
+    if result.exit_code:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.output}")
+    return result
+
+
+def simulated(app) -> SimulatedWeChat:
+    """WeChat's servers posting signed messages to the app's ``/wechat``, in process."""
+    cfg = app.config["LINLI"]["wechat"]
+    return SimulatedWeChat(transport=in_process(app), token=cfg["token"], app_id=cfg["app_id"],
+                           account=cfg["account_id"])
 
 
 def read_reply(text: str, docs) -> tuple[str, list[int]]:
@@ -63,11 +76,9 @@ def ask_all(folder: Path) -> dict:
     c = dict(inscope=0, direct=0, wrong=0, offered=0, missed=0, oos=0, oos_none=0, none=0, chat=0, chat_right=0,
              voice=0, seconds=0.0)
     with tempfile.TemporaryDirectory() as tmp:
-        app = app_for(folder, Path(tmp))
-        cfg = app.config["LINLI"]["wechat"]
-        client = app.test_client()
-        wechat = SimulatedWeChat(transport=lambda q, b: _post(client, q, b), token=cfg["token"],
-                                 app_id=cfg["app_id"], account=cfg["account_id"])
+        app = fresh_app(Path(tmp))
+        run_cli(app, ["faq", "import", str(folder / "faq.csv")])
+        wechat = simulated(app)
         for n, row in enumerate(rows):
             openid = f"o_bench_{n:04d}"
             started = time.perf_counter()
@@ -81,11 +92,6 @@ def ask_all(folder: Path) -> dict:
             kind, ids = read_reply(reply.get("Content", "") if isinstance(reply, dict) else "", docs)
             tally(c, row, kind, ids)
     return c
-
-
-def _post(client, query, body):
-    resp = client.post("/wechat", query_string=query, data=body, content_type="text/xml")
-    return resp.status_code, resp.get_data(as_text=True)
 
 
 def tally(c: dict, row: dict, kind: str, ids: list[int]) -> None:
