@@ -38,7 +38,7 @@ import numpy as np  # noqa: E402
 
 from bench.faq import sets as faq_sets  # noqa: E402
 from bench.faq.run import expected_ids  # noqa: E402
-from bench.faq.train import fit  # noqa: E402
+from bench.faq.train import OUTSIDE_HEADER, fit  # noqa: E402
 from handlers.faq import decide, learned, sentence, smalltalk  # noqa: E402
 from handlers.faq.index import Doc, Index  # noqa: E402
 
@@ -230,7 +230,6 @@ def save(dev: list[faq_sets.FaqSet], items: list[dict]) -> None:
     note = (f"bench/faq/lofo.py --save on {len(items)} questions of {len(dev)} FAQs "
             f"({', '.join(f.name for f in dev)}), each with {', '.join(f'{d:.0%}' for d in DENSITIES)} of its alternatives")
     learned.Model(model.rank, model.scope, note).save()
-    from bench.faq.train import OUTSIDE_HEADER
     learned.OUTSIDE_FILE.write_text(OUTSIDE_HEADER + "".join(f"{q}\n" for q in bank), encoding="utf-8")
     print(f"saved {learned.MODEL_FILE} and {learned.OUTSIDE_FILE}")
 

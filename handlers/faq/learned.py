@@ -4,7 +4,7 @@ The scores of ``index`` blend words, word vectors and sentence meaning with
 weights set by hand.  Where the signals disagree (the words favour one entry,
 the sentence another; a near-topic question shares strong words with an
 entry) no single threshold separates right from wrong.  Two small linear
-models, fitted by ``bench/faq/train.py`` on the development question sets
+models, fitted by ``bench/faq/lofo.py --save`` on the development FAQ sets
 and stored in ``data/learned.json``, read all the signals of the best ``TOP``
 candidates at once:
 
@@ -16,9 +16,9 @@ candidates at once:
 A candidate's score is then scope × rank, the chance that it answers the
 question.  Every feature is a score or a share in the FAQ's own terms (no
 entry ids, no words), and the FAQ's density (phrasings per entry: scores run
-higher when it knows more ways of asking) is one of them; they were fitted on
-the demo FAQ with all, 60 % and 30 % of its alternatives, so that they carry
-over to a community's own FAQ.
+higher when it knows more ways of asking) is one of them; they are fitted on
+seven FAQs by different writers, each with all, 30 % and none of its
+alternatives, so that they carry over to a community's own FAQ.
 Pure numpy, some tens of microseconds per question.  Without the file, or
 without the word vectors or the sentence encoder whose signals they read,
 ``index`` keeps its hand-set scores.
@@ -195,7 +195,7 @@ def read(path: Path) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     rank, scope = Linear.from_dict(data["rank"]), Linear.from_dict(data["scope"])
     if rank.features != RANK_FEATURES or scope.features != SCOPE_FEATURES:
-        raise ValueError("its features are not the ones this code computes (retrain: bench/faq/train.py)")
+        raise ValueError("its features are not the ones this code computes (retrain: bench/faq/lofo.py --save)")
     return Model(rank, scope, data.get("note", ""))
 
 
