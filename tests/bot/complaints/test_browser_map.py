@@ -77,10 +77,12 @@ def test_admin_sets_positions_and_reads_the_map_with_hot_spots(live_server, page
 
     page.select_option("select[name=state]", "closed")
     page.click("#map-filters button[type=submit]")
+    page.wait_for_url(lambda url: "state=closed" in url)  # .all() does not wait for the new page
     assert [m.get_attribute("data-ticket") for m in page.locator("#plan a.marker").all()] == [closed.ticket]
     page.select_option("select[name=state]", "")
     page.select_option("select[name=category]", "facility")
     page.click("#map-filters button[type=submit]")
+    page.wait_for_url(lambda url: "category=facility" in url)
     assert [m.get_attribute("data-ticket") for m in page.locator("#plan a.marker").all()] == [rows["facility"].ticket]
     marker = page.locator("#plan a.marker").first
     marker.click()
