@@ -19,7 +19,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict | None = None) -> Flask:
     from bot import config as config_mod
-    from bot import db, warmup
+    from bot import db, runtime, warmup
     from models import localtime
 
     overrides = dict(overrides or {})
@@ -45,7 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _trust_proxies(app, int(cfg["app"]["proxy_count"]))
     app.extensions["linli.clock"] = clock
     app.extensions["linli.engine"] = db.make_engine(cfg["database"]["url"], echo=cfg["database"]["echo"])
-    app.extensions["linli.services"] = {}
+    runtime.init_app(app)  # app.extensions["linli.services"]: handlers.context.Services
     app.teardown_appcontext(db.close_session)
     _wire(app, cfg)
     warmup.init_app(app)  # last: warm before any server hands this app a request ([app] warm_up)
@@ -67,15 +67,14 @@ def _trust_proxies(app: Flask, count: int) -> None:
 
 
 def _wire(app: Flask, cfg: dict) -> None:
+    import handlers  # noqa: F401  (features register themselves)
     from bot import cli, question_ui, storage, urls, web
     from bot.wechat import crypto, gateway
-
-    import handlers  # noqa: F401  (features register themselves)
 
     if cfg["wechat"]["encoding_aes_key"]:
         app.extensions["linli.envelope"] = crypto.Envelope(cfg["wechat"]["encoding_aes_key"], cfg["wechat"]["app_id"])
     urls.init_app(app)  # before any route: ids past an integer column do not match
-    storage.init_app(app)  # app.extensions["linli.services"]["storage"], backend from [media]
+    storage.init_app(app)  # runtime.services().storage, backend from [media]
     app.register_blueprint(gateway.bp)
     web.register(app)
     question_ui.init_app(app)  # every question type's templates, or no start

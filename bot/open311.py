@@ -20,10 +20,12 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlmodel import exists, select
 
 from bot import db
-from bot.complaints.services import now
+from bot.runtime import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
-from handlers.complaints.states import OPEN311_CLOSED as OPEN_TO_CITY  # GeoReport "closed"
+from handlers.complaints.states import (
+    OPEN311_CLOSED as OPEN_TO_CITY,  # GeoReport "closed"
+)
 from models import Complaint, ComplaintEvent, Department
 from models.privacy import mask_contacts
 

@@ -32,6 +32,8 @@ import click
 from flask import Flask
 from sqlmodel import Session
 
+from bot import runtime
+
 log = logging.getLogger(__name__)
 
 MODES = ("auto", "sync", "background", "off")
@@ -73,7 +75,7 @@ def _faq_index(app: Flask) -> None:
     from handlers.faq.cache import cache_for
 
     engine = app.extensions["linli.engine"]
-    cache_for(app.extensions["linli.services"]).warm(lambda: Session(engine, expire_on_commit=False))
+    cache_for(runtime.services(app)).warm(lambda: Session(engine, expire_on_commit=False))
 
 
 def _templates(app: Flask) -> None:

@@ -16,6 +16,15 @@ Renderer = Callable[..., str]
 
 
 @dataclass
+class Services:
+    """What the app keeps once per process and hands to handlers (``bot.runtime.services()``)."""
+
+    storage: Any = None  # bot.storage backend: put, get, delete, exists
+    complaint_links: Any = None  # makes and reads the signed links of complaint pages
+    faq: Any = None  # handlers.faq.cache.IndexCache, made on first use (cache_for)
+
+
+@dataclass
 class Context:
     """Built by the gateway for one inbound message; also buildable in unit tests."""
 
@@ -25,7 +34,7 @@ class Context:
     render: Renderer  # render("wechat/welcome.txt", **values) -> str
     resident: Resident
     inbound: Inbound
-    services: dict[str, Any] = field(default_factory=dict)  # optional extras (storage, matcher...)
+    services: Services = field(default_factory=Services)
     # Read by the gateway with the resident: "conversation" (row or None) and each
     # registry.probe by name.  Absent key: not prefetched, ask the database.
     prefetched: dict[str, Any] = field(default_factory=dict)

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import os
 import re
+
 import pytest
 from sqlmodel import select
 
+from bot import runtime
 from handlers.complaints import notices
 from handlers.complaints.env import Env
 from models import Complaint, ComplaintEvent, ComplaintPhoto, Resident
 from models.outbox import OutboundMessage
 from tests.fixtures.browser import LOADED, log_in
-from tests.fixtures.complaints import jpeg_with_metadata, now_of
+from tests.fixtures.complaints import jpeg_with_metadata
 from tests.fixtures.fakewechat import APP_SECRET
 
 pytestmark = pytest.mark.browser
@@ -67,7 +69,7 @@ def notice_text(db_session, live_app, complaint: Complaint, action: str) -> str:
                             .order_by(ComplaintEvent.id.desc())).first()
     env = Env(session=db_session, settings=live_app.config["LINLI"], now=event.at,
               render=lambda name, **v: live_app.jinja_env.get_template(name).render(**v),
-              link=live_app.extensions["linli.services"]["complaint_links"])
+              link=runtime.services(live_app).complaint_links)
     with live_app.app_context():
         payload = notices.payload_for(event, {**notices.values_for(complaint, event, env), "follower": False}, env)
     return payload.get("text") or payload["news"][0]["description"]
@@ -141,7 +143,7 @@ def test_resident_worker_department_resident(live_server, live_app, browser, pag
     worker = staff_user("worker", communities=[roster.name])
     wuye = staff_user("department", department=dept.name)
     # app.public_base_url, the address residents' links point to, is this server's (its port is known only now).
-    live_app.extensions["linli.services"]["complaint_links"].base_url = live_server
+    runtime.services(live_app).complaint_links.base_url = live_server
 
     # 1. The resident reports in chat: the receipt carries the ticket and the category they chose.
     prompt, receipt = resident_reports(page, live_server, roster.id)

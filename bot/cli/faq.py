@@ -4,11 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
 from bot import db
+from bot.runtime import render
 from handlers.faq import followup, transfer
 from handlers.faq.cache import IndexCache, load_outside
 from handlers.faq.decide import understand
@@ -44,7 +44,7 @@ def import_command(path: str) -> None:
                after={"created": result.created, "updated": result.updated})
         index, outside = IndexCache().rebuild_now(session), load_outside(session)
         answered = followup.answer_matched(followup.decider(index), set(result.entry_ids), actor="cli",
-                                           render=_render, now=utcnow(), session=session)
+                                           render=render, now=utcnow(), session=session)
         session.commit()
     click.echo(f"导入完成：新增 {result.created} 条，更新 {result.updated} 条。")
     if result.retired_samples:
@@ -53,10 +53,6 @@ def import_command(path: str) -> None:
         click.echo(f"现在能回答 {len(answered)} 个未答问题，答案已发给提问的居民。")
     for line in report_lines(build_report(index, result.entry_ids, outside=outside)):
         click.echo(line)
-
-
-def _render(template: str, **values) -> str:
-    return current_app.jinja_env.get_template(template).render(**values)
 
 
 @faq.command("export")

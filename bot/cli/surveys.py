@@ -6,20 +6,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 from sqlmodel import select
 
 from bot import db
+from bot.runtime import now
 from models import Community, localtime
 from surveys import phases, runs, stats, templates
 from surveys.errors import SurveyError
 
 survey = AppGroup("survey", help="Survey templates, runs and figures.")
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(current_app.extensions["linli.clock"](), timezone.utc)
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -100,7 +96,7 @@ def publish(template_id: int, community_name: str, opens: str | None, closes: st
     session = db.session()
     community = find_community(session, community_name)
     try:
-        run = runs.publish(template_id, community.id, session=session, now=_now(), opens_at=parse_time(opens),
+        run = runs.publish(template_id, community.id, session=session, now=now(), opens_at=parse_time(opens),
                            closes_at=parse_time(closes), actor="cli")
     except SurveyError as exc:
         raise _fail(exc) from None

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from bot import runtime
 from bot.demo import ensure_community
 from handlers.complaints import calendar, departments, lifecycle
 from handlers.complaints.departments import DepartmentSpec
@@ -30,7 +31,7 @@ def load(session: Session) -> list[str]:
     community = ensure_community(session)
     now = datetime.now(timezone.utc)
     env = Env(session=session, settings=current_app.config["LINLI"], now=now,
-              render=lambda name, **v: current_app.jinja_env.get_template(name).render(**v))
+              render=runtime.render)
     for n, (category, text, steps) in enumerate(SAMPLES):
         if session.exec(select(Complaint).where(Complaint.description == text)).first() is not None:
             continue

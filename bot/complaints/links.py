@@ -11,6 +11,8 @@ from typing import Any
 from flask import Flask
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
+from bot import runtime
+
 SALT = "linli.complaint-link"
 
 
@@ -39,5 +41,5 @@ class Links:
 def init_app(app: Flask) -> Links:
     cfg = app.config["LINLI"]
     links = Links(app.config["SECRET_KEY"], cfg["app"]["public_base_url"], int(cfg["media"]["link_ttl_s"]))
-    app.extensions["linli.services"]["complaint_links"] = links
+    runtime.services(app).complaint_links = links
     return links

@@ -8,11 +8,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from sqlmodel import select
 
-from bot import db
+from bot import db, runtime
 from bot.complaints import links
-from bot.complaints.services import storage
+from bot.runtime import services
 from handlers.complaints.categories import short_name
-from handlers.complaints.labels import ACTION_LABELS, RESIDENT_STATE_LABELS as STATE_LABELS
+from handlers.complaints.labels import ACTION_LABELS
+from handlers.complaints.labels import RESIDENT_STATE_LABELS as STATE_LABELS
 from handlers.complaints.notices import local_time
 from models import Complaint, ComplaintEvent, ComplaintFollower, ComplaintPhoto
 
@@ -25,7 +26,7 @@ def _init(state) -> None:
 
 
 def _claims(token: str) -> dict:
-    claims = current_app.extensions["linli.services"]["complaint_links"].read(token)
+    claims = runtime.services().complaint_links.read(token)
     if not claims:
         abort(404)
     return claims
@@ -55,7 +56,7 @@ def status(token: str):
     photos = sess.exec(select(ComplaintPhoto).where(ComplaintPhoto.complaint_id == complaint.id,
                                                     ComplaintPhoto.redacted == False)  # noqa: E712
                        .order_by(ComplaintPhoto.id)).all()
-    make = current_app.extensions["linli.services"]["complaint_links"]
+    make = runtime.services().complaint_links
     shown = [{"photo": p, "url": make("photo", complaint, photo_id=p.id, openid=claims["o"]),
               "thumb": make("photo", complaint, photo_id=p.id, openid=claims["o"], thumb=True)} for p in photos]
     resp = Response(render_template("h5/complaint_status.html", c=complaint, events=events, photos=shown,
@@ -80,7 +81,7 @@ def photo_response(found: ComplaintPhoto, *, thumb: bool) -> Response:
     """The stored bytes, private to the viewer's browser."""
     key = found.thumb_key if thumb else found.storage_key
     try:
-        data = storage().get(key)
+        data = services().storage.get(key)
     except (KeyError, ValueError, TypeError):
         abort(404)
     except OSError:

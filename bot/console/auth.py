@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import wraps
 from typing import Any, Callable
 
@@ -20,6 +19,7 @@ from sqlmodel import select
 
 from bot import db
 from bot.extensions import login_manager
+from bot.runtime import now
 from models import StaffCommunity, StaffUser
 from models.audit import record
 
@@ -143,11 +143,6 @@ def require_community(community_id: int | None) -> None:
     """404 (not 403: do not confirm that the thing exists) unless the community is visible."""
     if not can_see_community(community_id):
         abort(404)
-
-
-def now() -> datetime:
-    """The app's clock as aware UTC (tests move it)."""
-    return datetime.fromtimestamp(current_app.extensions["linli.clock"](), timezone.utc)
 
 
 def actor() -> str:

@@ -9,9 +9,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from bot import db
 from bot.console import bp
-from bot.console.auth import actor, audit, now, require_community, roles_required, visible_community_ids
+from bot.console.auth import (
+    actor,
+    audit,
+    require_community,
+    roles_required,
+    visible_community_ids,
+)
 from bot.console.households import visible_household
-from bot.console.views import render_chat
+from bot.runtime import now, render
 from handlers.households import membership, queries
 from models import Binding, BindingRequest, Household
 
@@ -38,7 +44,7 @@ def binding_decide(request_id: int):
     if decision not in ("approve", "reject") or req.status != "pending":
         abort(400)
     note = request.form.get("note", "").strip()[:200]
-    membership.decide_request(sess, req, approve=decision == "approve", decided_by=actor(), render=render_chat,
+    membership.decide_request(sess, req, approve=decision == "approve", decided_by=actor(), render=render,
                               note=note, now=now())
     audit(f"binding.{decision}", f"binding_request:{req.id}", before={"status": "pending"},
           after={"status": req.status, "household_id": household.id, "role": req.role, "reason": req.reason,
@@ -65,7 +71,7 @@ def binding_end(household_id: int, binding_id: int):
     if binding.ended_at is not None or not reason:
         flash("请填写解除绑定的原因。" if not reason else "这条绑定已经解除。", "error")
         return redirect(url_for("console.household", household_id=household.id))
-    membership.end_binding(sess, binding, reason=reason, ended_by=actor(), render=render_chat, now=now())
+    membership.end_binding(sess, binding, reason=reason, ended_by=actor(), render=render, now=now())
     audit("binding.end", f"binding:{binding.id}",
           before={"resident_id": binding.resident_id, "role": binding.role, "household_id": household.id},
           after={"ended": True, "reason": reason}, community_id=household.community_id)

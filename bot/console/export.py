@@ -8,9 +8,10 @@ from openpyxl import Workbook
 
 from bot import db
 from bot.console import bp
-from bot.console.auth import audit, now, roles_required
+from bot.console.auth import audit, roles_required
 from bot.console.households import audit_phone_search, current_filter
 from bot.console.views import STATUS_LABELS, unit_room
+from bot.runtime import now
 from handlers.households import queries
 from models import localtime
 from models.privacy import mask_name, mask_phone

@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, func
 from sqlmodel import select
@@ -11,7 +19,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from bot import db
 from bot.console import bp
-from bot.console.auth import audit, client_ip, current_staff, now, principal, start_session
+from bot.console.auth import audit, client_ip, current_staff, principal, start_session
+from bot.runtime import now
 from bot.urls import safe_next
 from handlers.households.staff import revoke_sessions
 from models import LoginFailure, StaffUser

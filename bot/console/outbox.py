@@ -9,8 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from bot import db
 from bot.console import nav
-from bot.console.auth import current_staff, now, roles_required
+from bot.console.auth import current_staff, roles_required
 from bot.outbound import service
+from bot.runtime import now
 from models.audit import record
 
 bp = Blueprint("console_outbox", __name__, url_prefix="/console/outbox")

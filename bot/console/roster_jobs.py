@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import Flask
 from sqlmodel import Session, select
 
+from bot import runtime
 from handlers.households.roster import import_roster
 from models import ImportJob
 
@@ -53,7 +54,7 @@ def run(app: Flask, token: str, data: bytes, filename: str, allowed: frozenset[i
         live[token] = {"phase": phase, "done": done, "total": total}
 
     with app.app_context(), Session(app.extensions["linli.engine"], expire_on_commit=False) as session:
-        now = datetime.fromtimestamp(app.extensions["linli.clock"](), timezone.utc)
+        now = runtime.now(app)
         mark_running(session, token)
         try:
             result = import_roster(data, session=session, filename=filename, allowed_community_ids=allowed,

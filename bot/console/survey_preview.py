@@ -8,7 +8,7 @@ from flask import abort, make_response, render_template
 from bot import db
 from bot.console.auth import roles_required
 from bot.console.surveys import bp
-from bot.console.views import render_chat
+from bot.runtime import render
 from bot.web import SECURITY_HEADERS
 from models.surveys import SurveyTemplate
 from surveys import definition, paper, questions
@@ -33,7 +33,7 @@ def chat_messages(d: dict) -> list[dict]:
             notes.append(q["title"])
             continue
         kind = questions.get(q["type"])
-        text = render_chat("wechat/survey_question.txt", run=run, d=d, q=q, notes=notes, rows=q.get("rows", []),
+        text = render("wechat/survey_question.txt", run=run, d=d, q=q, notes=notes, rows=q.get("rows", []),
                            options=questions.options_of(q) if kind.has_options else [], hint=kind.hint_for(q),
                            error=None, intro=row["number"] == 1, resumed=False, changing=False, link=LINK,
                            number=row["number"], first=row["number"] == 1)

@@ -2,15 +2,23 @@
 Excel export, closing, and paper ballots entered by a worker with a photo of the sheet."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlmodel import select
 
-from bot import db
-from bot.console.auth import actor, audit, now, require_community, roles_required
+from bot import db, runtime
+from bot.console.auth import actor, audit, require_community, roles_required
 from bot.console.surveys import bp
-from bot.console.views import render_chat
 from bot.h5.forms import FormProblem, raw_answers
 from bot.h5.uploads import PendingPhotos, limit_body
+from bot.runtime import now, render
 from bot.urls import parse_int
 from models import Building, Household
 from models.surveys import Ballot, SurveyEligible
@@ -135,8 +143,8 @@ def paper_submit(run_id: int):
         key = photos.add(sheet)
         raw = raw_answers(d, request.form, request.files, photos.add)
         cast = ballots.Cast(channel="paper", raw=raw, actor=actor(), photo_key=key)
-        ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now(), render=render_chat)
-        photos.write(current_app.extensions["linli.services"]["storage"])  # only once the ballot is accepted
+        ballot = ballots.cast_ballot(run_id, household_id, cast, session=sess, now=now(), render=render)
+        photos.write(runtime.services().storage)  # only once the ballot is accepted
     except FormProblem as exc:
         return paper_form(run_id, errors={exc.code or "_form": str(exc)}, status=400)
     except AnswersInvalid as exc:
@@ -161,7 +169,7 @@ def paper_sheet(ballot_id: int):
         abort(404)
     run = _run(ballot.run_id)
     try:
-        data = current_app.extensions["linli.services"]["storage"].get(ballot.photo_key)
+        data = runtime.services().storage.get(ballot.photo_key)
     except KeyError:
         abort(404)
     audit("survey.paper_sheet.view", f"ballot:{ballot_id}", community_id=run.community_id)

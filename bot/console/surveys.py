@@ -8,12 +8,21 @@ from __future__ import annotations
 import json
 
 import click
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlmodel import select
 
 from bot import db
 from bot.console import nav
-from bot.console.auth import actor, audit, now, roles_required, visible_community_ids
+from bot.console.auth import actor, audit, roles_required, visible_community_ids
 from bot.urls import parse_int
 from models import Community
 from models.surveys import SurveyTemplate, SurveyVersion
@@ -202,3 +211,4 @@ def _actor() -> str:
 
 
 from bot.console import survey_builder, survey_preview, survey_print, survey_runs  # noqa: E402,F401  (register their pages on bp)
+from bot.runtime import now

@@ -1,8 +1,6 @@
 """Small helpers shared by console views (arguments, the households' labels, chat text)."""
 from __future__ import annotations
 
-from flask import current_app
-
 from bot.urls import int_param
 from models import localtime
 from models.households import HOUSEHOLD_STATUSES, REQUEST_REASONS
@@ -22,11 +20,6 @@ assert set(REQUEST_REASON_LABELS) == set(REQUEST_REASONS)
 def int_arg(name: str, source=None) -> int | None:
     """None when absent or empty, 400 when not a plain number in an id's range (bot.urls)."""
     return int_param(name, source)
-
-
-def render_chat(template: str, **values) -> str:
-    """Text a resident reads (templates/wechat/*.txt)."""
-    return current_app.jinja_env.get_template(template).render(**values)
 
 
 def unit_room(unit: str, room: str) -> str:

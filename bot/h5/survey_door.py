@@ -14,7 +14,8 @@ from wechatpy import WeChatOAuth
 
 from bot import db
 from bot.h5 import bp
-from bot.h5.surveys import _message, _now
+from bot.h5.surveys import _message
+from bot.runtime import now
 from bot.wechat.api import WeChatApiError, get_api
 from models import Resident
 from surveys import ballots, links, runs
@@ -45,7 +46,7 @@ def survey_door(run_id: int):
         resident_id = _scanner(code, household_id)
     except SurveyError as exc:
         return _message(str(exc))
-    link = links.make_token(secret, resident_id=resident_id, run_id=run_id, now_s=_now().timestamp())
+    link = links.make_token(secret, resident_id=resident_id, run_id=run_id, now_s=now().timestamp())
     return redirect(url_for("h5.survey_form", run_id=run_id, t=link))
 
 

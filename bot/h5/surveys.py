@@ -1,23 +1,17 @@
 """The H5 survey page: the whole survey in one form, opened from a signed chat link."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from flask import current_app, render_template, request
 
-from bot import db
+from bot import db, runtime
 from bot.h5 import bp
 from bot.h5.forms import FormProblem, raw_answers
 from bot.h5.uploads import PendingPhotos, limit_body
-from bot.wechat.pipeline import render_text
+from bot.runtime import now, render
 from models import Household
 from surveys import ballots, links, runs, stats
 from surveys.answers import AnswersInvalid, summary_lines
 from surveys.errors import NotAllowed, SurveyError
-
-
-def _now() -> datetime:
-    return datetime.fromtimestamp(current_app.extensions["linli.clock"](), timezone.utc)
 
 
 def _message(text: str, status: int = 403):
@@ -27,7 +21,7 @@ def _message(text: str, status: int = 403):
 def _identify(run_id: int, token: str):
     """(resident id, run, household) from the signed link, or NotAllowed."""
     secret = current_app.config["LINLI"]["app"]["secret_key"]
-    resident_id, token_run = links.read_token(secret, token, now_s=_now().timestamp())
+    resident_id, token_run = links.read_token(secret, token, now_s=now().timestamp())
     if token_run != run_id:
         raise NotAllowed("链接与调查不符，请在公众号里回复“调查”获取新的链接")
     run = runs.get(run_id, session=db.session())
@@ -49,7 +43,7 @@ def survey_form(run_id: int):
     except SurveyError as exc:
         return _message(str(exc))
     existing = ballots.find(run.id, household.id, session=db.session())
-    if not runs.is_open(run, _now()):
+    if not runs.is_open(run, now()):
         return _closed(run)
     if existing is not None and not household.answers_changeable:
         return _done(run, existing, already=True)
@@ -65,9 +59,9 @@ def survey_submit(run_id: int):
         d = runs.version_of(run, session=session).definition
         photos = PendingPhotos(run_id, household.id)
         raw = raw_answers(d, request.form, request.files, photos.add)
-        ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=_now(),
-                                          render=render_text)
-        photos.write(current_app.extensions["linli.services"]["storage"])  # only now: nothing left by a refusal
+        ballot = ballots.cast_by_resident(run_id, resident_id, raw, channel="h5", session=session, now=now(),
+                                          render=render)
+        photos.write(runtime.services().storage)  # only now: nothing left by a refusal
     except FormProblem as exc:
         session.rollback()
         return _page(run, household, token, {}, {exc.code or "_form": str(exc)}, 400)
@@ -91,11 +85,11 @@ def too_large(_error):
 
 def _done(run, ballot, already: bool = False):
     d = runs.version_of(run, session=db.session()).definition
-    figures = stats.summary(run.id, session=db.session()) if runs.results_visible(run, _now()) else None
+    figures = stats.summary(run.id, session=db.session()) if runs.results_visible(run, now()) else None
     return render_template("h5/survey_done.html", run=run, ballot=ballot, already=already, figures=figures,
                            lines=summary_lines(d, ballot.answers))
 
 
 def _closed(run):
-    figures = stats.summary(run.id, session=db.session()) if runs.results_visible(run, _now()) else None
+    figures = stats.summary(run.id, session=db.session()) if runs.results_visible(run, now()) else None
     return render_template("h5/survey_done.html", run=run, ballot=None, closed=True, figures=figures, lines=[])

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from bot.clock.registry import job
-from bot.complaints.services import current_env, storage
+from bot.complaints.services import current_env
+from bot.runtime import services
 from handlers.complaints import fetch, intake, sweep
 
 
@@ -15,7 +16,7 @@ def _download(media_id: str) -> bytes:
 @job("complaints.fetch_media", trigger="interval", seconds=20)
 def fetch_media() -> str:
     """Download residents' photos from WeChat (retries with backoff; expired after 3 days)."""
-    counts = fetch.fetch_pending(env=current_env(), download=_download, storage=storage())
+    counts = fetch.fetch_pending(env=current_env(), download=_download, storage=services().storage)
     return ", ".join(f"{k} {v}" for k, v in counts.items())
 
 

@@ -1,13 +1,13 @@
 """The daily figures snapshot: one row a day of counts operators follow."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from bot import db
+from bot import db, runtime
 from bot.clock.registry import job
 from bot.outbound import service as outbox
 from models import InboundMessage, Resident, localtime
@@ -38,7 +38,7 @@ def take_snapshot(session: Session, *, day: date, now: datetime) -> DailyFigures
 def daily_snapshot() -> str:
     """Count today's residents, inbound messages and outbox states into daily_figures."""
     app = current_app
-    now = datetime.fromtimestamp(app.extensions["linli.clock"](), timezone.utc)
+    now = runtime.now(app)
     row = take_snapshot(db.session(), day=localtime.today(now), now=now)
     return (f"{row.day}: residents {row.residents}, inbound {row.inbound_messages}, "
             f"outbox pending {row.outbox_pending} waiting {row.outbox_waiting} sent {row.outbox_sent} "

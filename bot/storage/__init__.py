@@ -7,6 +7,7 @@ static files: views check who may see a photo, then stream ``get``.
 """
 from __future__ import annotations
 
+from bot import runtime
 from bot.storage.local import LocalStorage  # noqa: F401 (re-exported)
 from bot.storage.s3 import S3Storage
 
@@ -27,5 +28,5 @@ def from_config(cfg: dict):
 
 
 def init_app(app) -> None:
-    """Put the configured storage in ``app.extensions["linli.services"]["storage"]``."""
-    app.extensions["linli.services"]["storage"] = from_config(app.config["LINLI"])
+    """Put the configured storage in ``runtime.services(app).storage``."""
+    runtime.services(app).storage = from_config(app.config["LINLI"])

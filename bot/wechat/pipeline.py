@@ -24,8 +24,9 @@ from sqlalchemy import bindparam, exists, literal
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from bot import db
+from bot import db, runtime
 from bot.outbound import service as outbox
+from bot.runtime import render
 from bot.wechat import backlog, records
 from handlers import registry, replies
 from handlers.context import Context
@@ -155,7 +156,7 @@ def stored_reply(sess: Session, dedup_key: str) -> replies.Reply | None:
 
 
 def apology() -> replies.Reply:
-    return replies.text(render_text("wechat/error.txt").strip())
+    return replies.text(render("wechat/error.txt").strip())
 
 
 def record_failure(sess: Session, message: Inbound, when: datetime) -> replies.Reply:
@@ -182,8 +183,8 @@ def build_context(sess: Session, message: Inbound, when: datetime, known: Known 
         outbox.wake_waiting(sess, message.openid, when)  # the 48-hour window is open again
     app = current_app
     prefetched = {"conversation": known.conversation, **known.probes} if known is not None else {}
-    return Context(session=sess, settings=app.config["LINLI"], now=when, render=render_text,
-                   resident=resident, inbound=message, services=app.extensions.get("linli.services", {}),
+    return Context(session=sess, settings=app.config["LINLI"], now=when, render=render,
+                   resident=resident, inbound=message, services=runtime.services(app),
                    prefetched=prefetched)
 
 
@@ -200,5 +201,3 @@ def get_or_create_resident(sess: Session, openid: str, when: datetime) -> Reside
         return sess.exec(select(Resident).where(Resident.openid == openid)).one()
 
 
-def render_text(template: str, **values) -> str:
-    return current_app.jinja_env.get_template(template).render(**values)

@@ -57,4 +57,4 @@ class Env:
 def from_context(ctx) -> Env:
     """An Env for a chat handler's Context."""
     return Env(session=ctx.session, settings=ctx.settings, now=ctx.now, render=ctx.render,
-               link=ctx.services.get("complaint_links"))
+               link=ctx.services.complaint_links)

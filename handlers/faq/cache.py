@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any, Callable
+from typing import Callable
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 CHECK_EVERY_S = 2.0
 OUTSIDE_LIMIT = 5000
-SERVICE_KEY = "faq.index"
+_MAKING = threading.Lock()  # two first questions at once make one cache
 
 
 def version_key(session: Session) -> tuple:
@@ -120,11 +120,12 @@ class IndexCache:
         return self.index
 
 
-def cache_for(services: dict[str, Any]) -> IndexCache:
-    """The process's cache, kept in the app's services dict."""
-    cache = services.get(SERVICE_KEY)
-    if cache is None:
-        cache = services.setdefault(SERVICE_KEY, IndexCache())
-        semantic.preload()
-        sentence.preload()
-    return cache
+def cache_for(services) -> IndexCache:
+    """The process's cache, kept in the app's services (``handlers.context.Services``)."""
+    if services.faq is None:
+        with _MAKING:
+            if services.faq is None:
+                services.faq = IndexCache()
+                semantic.preload()
+                sentence.preload()
+    return services.faq

@@ -4,9 +4,16 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 
 from bot import db
-from bot.complaints.services import current_env, storage
+from bot.complaints.services import current_env
 from bot.console.auth import audit, roles_required
-from bot.console.complaints import STAFF_ROLES, WORKERS, bp, viewer_actor, visible_complaint
+from bot.console.complaints import (
+    STAFF_ROLES,
+    WORKERS,
+    bp,
+    viewer_actor,
+    visible_complaint,
+)
+from bot.runtime import services
 from handlers.complaints import staffwork
 from handlers.complaints.lifecycle import STAFF_PARAMS, transition
 from handlers.complaints.photos import PhotoError
@@ -31,7 +38,7 @@ def act(complaint_id: int):
             upload = request.files.get("photo")
             if upload is None or not upload.filename:
                 raise TransitionError("办结需上传处理后的照片")
-            staffwork.attach_upload(complaint, upload.read(MAX_UPLOAD + 1), env=env, storage=storage())
+            staffwork.attach_upload(complaint, upload.read(MAX_UPLOAD + 1), env=env, storage=services().storage)
         transition(complaint, action, env=env, actor=viewer_actor(), note=request.form.get("note", "").strip(),
                    **form_params())
     except (TransitionError, PhotoError, ValueError) as exc:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
-from bot.complaints.services import current_env, storage
+from bot.complaints.services import current_env
 from bot.console.auth import audit, can_see_community, roles_required
 from bot.console.complaints import WORKERS, bp, viewer_actor
 from bot.console.complaints.actions import MAX_UPLOAD
 from bot.console.complaints.queue import lookups
+from bot.runtime import services
 from bot.urls import parse_int
 from handlers.complaints import categories, intake, routing, staffwork
 from handlers.complaints.lifecycle import transition
@@ -37,7 +38,7 @@ def new_save():
     upload = request.files.get("photo")
     if upload is not None and upload.filename:
         try:
-            staffwork.attach_upload(complaint, upload.read(MAX_UPLOAD + 1), env=env, storage=storage(), kind="before")
+            staffwork.attach_upload(complaint, upload.read(MAX_UPLOAD + 1), env=env, storage=services().storage, kind="before")
         except PhotoError as exc:
             env.session.rollback()
             flash(f"照片无法使用：{exc}", "error")

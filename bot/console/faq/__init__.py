@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
-from bot import db
+from bot import db, runtime
 from bot.console import nav
-from bot.console.auth import actor, now
-from bot.console.views import render_chat
+from bot.console.auth import actor
+from bot.runtime import now, render
 from handlers.faq import followup
 from handlers.faq.cache import IndexCache, cache_for
 from models import UnansweredQuestion
@@ -28,7 +28,7 @@ READERS = ("admin", "worker")
 
 
 def faq_cache() -> IndexCache:
-    return cache_for(current_app.extensions["linli.services"])
+    return cache_for(runtime.services())
 
 
 def rebuild_and_follow_up(entry_ids: set[int]) -> list[UnansweredQuestion]:
@@ -37,7 +37,7 @@ def rebuild_and_follow_up(entry_ids: set[int]) -> list[UnansweredQuestion]:
     askers.  The other workers notice the new version within ``cache.CHECK_EVERY_S``."""
     sess = db.session()
     index = faq_cache().rebuild_now(sess)
-    return followup.answer_matched(followup.decider(index), entry_ids, actor=actor(), render=render_chat,
+    return followup.answer_matched(followup.decider(index), entry_ids, actor=actor(), render=render,
                                    now=now(), session=sess)
 
 

@@ -11,12 +11,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from bot import db
-from bot.console.auth import (actor, audit, current_staff, now, require_community, roles_required,
-                              visible_community_ids)
+from bot.console.auth import (
+    actor,
+    audit,
+    current_staff,
+    require_community,
+    roles_required,
+    visible_community_ids,
+)
 from bot.console.faq import EDITORS, READERS, bp, faq_cache, rebuild_and_follow_up
-from bot.console.views import render_chat
-from handlers.faq import followup, service
+from bot.runtime import now, render
 from bot.urls import parse_int
+from handlers.faq import followup, service
 from models import FaqEntry, UnansweredQuestion
 from models.privacy import mask_contacts
 
@@ -96,7 +102,7 @@ def answer(question_id: int):
     text = request.form.get("answer", "")
     row = _resolved(question_id, "faq.unanswered.answer",
                     lambda sess: service.resolve_with_answer(question_id, text, actor=actor(), session=sess,
-                                                             render=render_chat, now=now()))
+                                                             render=render, now=now()))
     if isinstance(row, UnansweredQuestion):
         flash("已答复，答案会发给问过这个问题的居民。", "info")
     return redirect(url_for("console_faq.unanswered"))
@@ -112,7 +118,7 @@ def make_alternative(question_id: int):
     text = request.form.get("text", "").strip() or None
     row = _resolved(question_id, "faq.unanswered.alternative",
                     lambda sess: service.resolve_as_alternative(question_id, entry_id, actor=actor(),
-                                                                session=sess, text=text, render=render_chat,
+                                                                session=sess, text=text, render=render,
                                                                 now=now()),
                     writes_entry=True)
     if isinstance(row, UnansweredQuestion):
@@ -138,7 +144,7 @@ def make_entry(question_id: int):
     values = {k: v for k, v in values.items() if v}
     row = _resolved(question_id, "faq.unanswered.new_entry",
                     lambda sess: service.resolve_as_new_entry(question_id, values, actor=actor(), session=sess,
-                                                              render=render_chat, now=now()), writes_entry=True)
+                                                              render=render, now=now()), writes_entry=True)
     if isinstance(row, UnansweredQuestion):
         flash(f"已新建问答 #{row.entry_id}，答案已发给问过的居民。", "info")
         return redirect(url_for("console_faq.entry_form", entry_id=row.entry_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from bot import runtime
 from handlers.complaints import staffwork
 from models import Complaint
 from tests.fixtures.browser import LOADED, log_in
@@ -70,7 +71,7 @@ def test_worker_of_another_community_gets_404_for_complaint_and_photo(live_serve
                                                                        app):
     complaint = home_complaint(db_session, make_complaint, department)
     photo = staffwork.attach_upload(complaint, jpeg_with_metadata(), env=complaint_env(),
-                                    storage=app.extensions["linli.services"]["storage"], kind="before")
+                                    storage=runtime.services(app).storage, kind="before")
     db_session.commit()
     log_in(page, live_server, staff_user("worker", communities=[OTHER]))
     for path in (f"/console/complaints/{complaint.id}", f"/console/complaints/photo/{photo.id}",

@@ -7,6 +7,7 @@ import re
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from bot import runtime
 from models import Complaint, ComplaintEvent, Resident
 from tests.fixtures.complaints import jpeg_with_metadata
 from tests.fixtures.console import community_named, csrf_token, login
@@ -76,7 +77,7 @@ def test_other_community_worker_gets_404_for_complaint_and_photo(client, staff_u
     from handlers.complaints import staffwork
     dept, made = arrange(db_session, make_complaint, department, n=1)
     photo = staffwork.attach_upload(made[0], jpeg_with_metadata(), env=complaint_env(),
-                                    storage=app.extensions["linli.services"]["storage"], kind="before")
+                                    storage=runtime.services(app).storage, kind="before")
     db_session.commit()
     login(client, staff_user("worker", communities=[OTHER]))
     assert client.get(f"/console/complaints/{made[0].id}").status_code == 404

@@ -9,11 +9,18 @@ import pytest
 from PIL import Image
 from sqlmodel import select
 
+from bot import runtime
 from bot.devtools.wechat_client import SimulatedWeChat
 from handlers.complaints import fetch, lifecycle
 from handlers.complaints.env import Actor, Env
 from models import Complaint, ComplaintPhoto
-from tests.fixtures.complaints import GPS_LAT, GPS_LNG, WORKER, jpeg_with_metadata, now_of
+from tests.fixtures.complaints import (
+    GPS_LAT,
+    GPS_LNG,
+    WORKER,
+    jpeg_with_metadata,
+    now_of,
+)
 from tests.fixtures.wechat import ACCOUNT, APP_ID, TOKEN, flask_transport
 
 OPENID = "oResidentE2E"
@@ -30,7 +37,7 @@ def env_on(db_session, clock):
     def make(app) -> Env:
         return Env(session=db_session, settings=app.config["LINLI"], now=now_of(clock),
                    render=lambda name, **v: app.jinja_env.get_template(name).render(**v),
-                   link=app.extensions["linli.services"]["complaint_links"])
+                   link=runtime.services(app).complaint_links)
     return make
 
 
@@ -58,7 +65,7 @@ def test_photo_words_location_to_fix_and_back(wx, wired_app, fake_wechat, db_ses
     run_job("complaints.fetch_media", on_app=wired_app)
     photo = db_session.exec(select(ComplaintPhoto)).one()
     assert photo.status == "stored" and len(fake_wechat.calls_to("media/get")) == 1
-    stored = wired_app.extensions["linli.services"]["storage"].get(photo.storage_key)
+    stored = runtime.services(wired_app).storage.get(photo.storage_key)
     assert dict(Image.open(io.BytesIO(stored)).getexif()) == {} and b"TestCam" not in stored
     assert complaint.location_source == "message"  # the resident's own location wins over the photo's GPS
 
@@ -67,7 +74,7 @@ def test_photo_words_location_to_fix_and_back(wx, wired_app, fake_wechat, db_ses
     lifecycle.transition(complaint, "sign", env=env_on(wired_app), actor=dept_actor)
     after = ComplaintPhoto(complaint_id=complaint.id, kind="after", status="pending")
     fetch.store_processed(after, jpeg_with_metadata(color="green"), env=env_on(wired_app),
-                          storage=wired_app.extensions["linli.services"]["storage"])
+                          storage=runtime.services(wired_app).storage)
     lifecycle.transition(complaint, "resolve", env=env_on(wired_app), actor=dept_actor, note="电动车已清走")
     db_session.commit()
 
@@ -143,6 +150,6 @@ def test_photos_fetched_into_s3_storage(make_app, fake_wechat, s3_media, clock, 
     report(wx, fake_wechat.add_media(jpeg_with_metadata()), retries=1)
     run_job("complaints.fetch_media", on_app=app)
     photo = db_session.exec(select(ComplaintPhoto)).one()
-    s3 = app.extensions["linli.services"]["storage"]
+    s3 = runtime.services(app).storage
     assert photo.status == "stored" and s3.exists(photo.storage_key) and s3.exists(photo.thumb_key)
     assert dict(Image.open(io.BytesIO(s3.get(photo.storage_key))).getexif()) == {}

@@ -5,6 +5,7 @@ import io
 
 from sqlmodel import select
 
+from bot import runtime
 from bot.devtools.wechat_client import reply_text
 from handlers.faq import service
 from handlers.faq.cache import cache_for
@@ -106,13 +107,13 @@ def test_marked_outside_the_faq_the_matcher_says_no_match_to_it(client, wechat, 
     row = service.log_unanswered(asked, openid=OPENID, community_id=None, candidates=[], now=utcnow(),
                                  session=db_session)  # as a worker would queue it from the chat log
     db_session.commit()
-    known = len(cache_for(app.extensions["linli.services"]).index.outside)
+    known = len(cache_for(runtime.services(app)).index.outside)
     login(client, staff_user("admin"))
     post(client, f"/console/faq/unanswered/{row.id}/outside")
     db_session.expire_all()
     assert db_session.get(UnansweredQuestion, row.id).status == "outside"
     assert db_session.exec(select(AuditLog).where(AuditLog.action == "faq.unanswered.outside")).one()
-    assert len(cache_for(app.extensions["linli.services"]).index.outside) == known + 1
+    assert len(cache_for(runtime.services(app)).index.outside) == known + 1
     _, reply = wechat.text(OPENID, asked)
     assert "暂时答不上来" in reply_text(reply)
     assert "不属于问答范围" in client.get("/console/faq/unanswered?status=outside").get_data(as_text=True)

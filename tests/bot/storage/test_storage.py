@@ -4,7 +4,14 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from bot.storage import STORAGES, LocalStorage, S3Storage, StorageConfigError, from_config
+from bot import runtime
+from bot.storage import (
+    STORAGES,
+    LocalStorage,
+    S3Storage,
+    StorageConfigError,
+    from_config,
+)
 
 
 @pytest.fixture
@@ -49,8 +56,8 @@ def test_s3_objects_live_under_the_prefix(s3_storage, moto_s3_url):
 def test_backend_chosen_by_config_and_wired_into_the_app(make_app, s3_media):
     assert set(STORAGES) == {"local", "s3"}
     app = make_app()
-    assert isinstance(app.extensions["linli.services"]["storage"], LocalStorage)
+    assert isinstance(runtime.services(app).storage, LocalStorage)
     app = make_app({"media": s3_media()})
-    assert isinstance(app.extensions["linli.services"]["storage"], S3Storage)
+    assert isinstance(runtime.services(app).storage, S3Storage)
     with pytest.raises(StorageConfigError):
         from_config({"media": {"backend": "ftp"}})
