@@ -38,10 +38,10 @@ def home():
     staff = current_staff()
     if staff is None:
         return redirect(url_for("console.login"))
-    return render_template("console/home.html", sections=todo_sections(staff), gaps=route_gaps(staff))
+    return render_template("console/home.html", sections=worker_day(staff), gaps=route_gaps(staff))
 
 
-def todo_sections(staff) -> list:
+def worker_day(staff) -> list:
     """The worker's day (bot/console/todo.py): what waits for this staff member, in their scope."""
     from bot import db
     from bot.console import todo
