@@ -6,6 +6,7 @@ from sqlmodel import select
 from models import OutboundMessage
 from models.publicity import Objection, Publicity
 from surveys import objections
+from tests.bot.console.test_browser_no_codes import codes_in
 from tests.fixtures.browser import log_in
 
 pytestmark = pytest.mark.browser
@@ -35,6 +36,7 @@ def test_worker_answers_an_objection_from_the_home_page(live_server, page, staff
     page.wait_for_url(f"{live_server}/console/publicity/{p.id}#objection-{row.id}")
     expect(page.locator(f"#objection-{row.id} .answer")).to_contain_text("已核对纸质答卷")
     expect(page.locator(".flash")).to_contain_text("答复已发送给居民")
+    assert codes_in(page.inner_text("main")) == []  # no English codes on the page a worker reads
 
     page.goto(live_server + "/console/")
     expect(page.locator("#todo-objections .empty")).to_have_text("没有待答复的异议。")
