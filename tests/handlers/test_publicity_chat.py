@@ -63,3 +63,29 @@ def test_survey_results_word_shows_published_results(wechat, published_run, cloc
     assert "暂无" not in reply and "测试改造意愿征询" in reply and "应参与 9 户" in reply and "公示中" in reply
     clock.advance(8 * 24 * 3600)
     assert "公示期已于" in say(wechat, made.residents[0].openid, "调查结果")
+
+
+def test_choosing_among_two_open_publications(wechat, closed_run, publish_run, run_job, db_session, clock):
+    from datetime import datetime, timezone
+
+    from models import Community
+    from models.publicity import Publicity
+    from surveys import runs, templates
+    from tests.fixtures.surveys import sample_definition
+
+    made = closed_run()
+    community = db_session.get(Community, made.run.community_id)
+    template = templates.import_definition(sample_definition(code="plan", title="方案表决"), session=db_session)
+    now = datetime.fromtimestamp(clock.now, timezone.utc)
+    second = runs.publish(template.id, community.id, session=db_session, now=now)
+    runs.close(second.id, session=db_session, now=now, actor="test")
+    assert run_job("surveys.publicity") == "published 2, finished 0"
+    openid = made.residents[0].openid
+    listing = say(wechat, openid, "异议")
+    assert "1. " in listing and "2. " in listing and "方案表决" in listing
+    assert "请回复要提出异议的公示编号" in say(wechat, openid, "5")
+    chosen = listing.splitlines()[[i for i, line in enumerate(listing.splitlines()) if "方案表决" in line][0]]
+    assert "方案表决" in say(wechat, openid, chosen.split(".")[0])
+    assert "异议已记录" in say(wechat, openid, "方案没有征求我们楼的意见")
+    row = db_session.exec(select(Objection)).one()
+    assert db_session.get(Publicity, row.publicity_id).run_id == second.id
