@@ -102,8 +102,8 @@ def notify(p: Publicity, template: str, key: str, *, session: Session, render: R
         link = page_url(app_settings, resident_id=resident.id, publicity=p, now=now)
         text = render(template, s=summary, ends=ends, link=link, **values).strip()
         enqueue_text(session, openid=resident.openid, text=text, kind=KIND, dedup_key=f"{key}:{resident.id}",
-                           template={"kind": KIND, "data": {"title": summary["title"], "ends": ends,
-                                                            "content": text}})
+                           template={"kind": KIND, "url": link,
+                               "data": {"title": summary["title"], "ends": ends, "content": text}})
         queued += 1
     return queued
 

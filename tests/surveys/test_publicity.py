@@ -29,7 +29,7 @@ def test_published_exactly_once_across_two_job_runs(closed_run, run_job, db_sess
     assert p.notified == 5 and (p.objection_ends_at - p.published_at).days == 7
     text = rows[0].payload["text"]
     assert "结果公示" in text and "应参与 9 户" in text and "未达到 80%" in text and "/h5/publicity/" in text
-    assert rows[0].payload["template"]["kind"] == "publicity"
+    assert rows[0].payload["template"]["kind"] == "publicity" and "/h5/publicity/" in rows[0].payload["template"]["url"]
 
 
 def test_window_from_config(closed_run, run_job, db_session, app):
