@@ -84,6 +84,7 @@ DEFAULTS: dict[str, dict[str, Any]] = {
                 "idle_minutes": 60},            # ... or after this long without a request
     "menu": {"buttons": []},
     "faq": {"default_hotline": "12345"},  # when the resident's community has no hotline
+    "surveys": {"objection_days": 7},  # a closed run's published result is open for objection this many days
 }
 
 REQUIRED = [("app", "secret_key"), ("database", "url"), ("wechat", "app_id"), ("wechat", "token")]

@@ -14,8 +14,9 @@ from handlers.inbound import ImageMessage, Inbound
 from handlers.survey_steps import Step, prompt, take_answer
 from models import Household
 from models.households import active_binding
+from models.localtime import show
 from models.surveys import SurveyRun
-from surveys import ballots, links, runs, stats
+from surveys import ballots, links, publicity, runs, stats
 from surveys.answers import next_question
 from surveys.errors import NotAllowed, SurveyError
 
@@ -50,10 +51,14 @@ def results(inbound: Inbound, ctx: Context) -> replies.Reply:
     household = binding and ctx.session.get(Household, binding.household_id)
     if household is None:
         return ctx.say("wechat/survey_not_allowed.txt", reason="请先回复“绑定”绑定您家的门牌，再查看本小区的调查结果")
+    published = publicity.for_community(household.community_id, session=ctx.session)
+    done = {p.run_id for p in published}
     public = [r for r in runs.recent_runs(household.community_id, session=ctx.session)
-              if runs.results_visible(r, ctx.now)]
+              if runs.results_visible(r, ctx.now) and r.id not in done]
     figures = [stats.summary(r.id, session=ctx.session) for r in public[:3]]
-    return ctx.say("wechat/survey_results.txt", figures=figures)
+    return ctx.say("wechat/survey_results.txt", figures=figures, now=ctx.now,
+                   published=[{"s": p.figures["summary"], "open": publicity.is_open(p, ctx.now),
+                               "ends": show(p.objection_ends_at)} for p in published])
 
 
 def begin(ctx: Context, run: SurveyRun, household_id: int) -> replies.Reply:

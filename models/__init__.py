@@ -12,6 +12,7 @@ from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest
                                DepartmentCommunity, DepartmentSupervisor, Household,
                                ImportJob, LoginFailure, StaffCommunity, StaffUser)
 from models.outbound import ApiToken, DailyFigures
+from models.publicity import Objection, Publicity
 from models.residents import Community, Resident
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun, SurveyTemplate, SurveyVersion
 from models.wechat import Conversation, InboundMessage, OutboundMessage
@@ -24,5 +25,5 @@ __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "Inbou
            "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
            "FaqEntry", "FaqHit", "FaqVersion", "PolicyArticle", "UnansweredAsker", "UnansweredQuestion",
-           "ApiToken", "DailyFigures",
+           "ApiToken", "DailyFigures", "Objection", "Publicity",
            "Complaint", "ComplaintEvent", "ComplaintFollower", "ComplaintPhoto", "TicketCounter", "WorkCalendarDay"]

@@ -38,8 +38,19 @@ def home():
     staff = current_staff()
     if staff is None:
         return redirect(url_for("console.login"))
-    items = visible_items(staff.role, set(current_app.view_functions))
-    return render_template("console/home.html", items=items, gaps=route_gaps(staff))
+    return render_template("console/home.html", sections=worker_day(staff), gaps=route_gaps(staff))
+
+
+def worker_day(staff) -> list:
+    """The worker's day (bot/console/todo.py): what waits for this staff member, in their scope."""
+    from bot import db
+    from bot.console import todo
+    from bot.console.auth import now
+
+    viewer = todo.Viewer(role=staff.role, community_ids=None if staff.is_admin else staff.community_ids,
+                         department_id=staff.department_id, session=db.session(), now=now(),
+                         settings=current_app.config["LINLI"])
+    return todo.build(viewer)
 
 
 def route_gaps(staff) -> list:
@@ -55,6 +66,6 @@ def route_gaps(staff) -> list:
 # View modules register themselves on ``bp`` when imported.
 VIEWS = ["errors", "login", "password", "communities", "households", "export", "roster", "bindings", "staff",
          "departments",
-         "audit_log"]
+         "audit_log", "publicity"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

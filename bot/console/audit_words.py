@@ -34,6 +34,7 @@ ACTIONS = {
     "survey.export": "导出答卷", "survey.paper_ballot": "录入纸质答卷", "survey.paper_sheet.view": "查看签字答卷",
     "outbox.retry": "重发消息", "building.positions": "设置楼栋位置", "faq.unanswered.answer": "答复居民的未答问题",
     "staff.password": "修改密码", "survey.run.publish_early": "前一阶段未通过时仍发布调查",
+    "survey.objection.answer": "答复公示异议",
 }
 # The log's filter: groups (a prefix of the code) first, then single actions.
 GROUPS = {"staff.": "账号（全部）", "binding.": "绑定（全部）", "complaint.": "诉求（全部）", "survey.": "调查（全部）",
@@ -45,6 +46,7 @@ TARGETS = {
     "complaint": "诉求", "complaints": "诉求列表", "photo": "照片", "faq": "问答", "article": "政策文章",
     "unanswered": "未答问题", "survey_template": "问卷模板", "survey_version": "问卷版本", "survey_run": "调查",
     "ballot": "答卷", "outbound_message": "待发消息",
+    "objection": "公示异议",
 }
 ACTORS = {"system": "系统", "cli": "命令行", "demo": "演示数据"}
 FIELDS = {

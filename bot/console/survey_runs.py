@@ -57,8 +57,10 @@ def run_detail(run_id: int):
 def run_report(run_id: int):
     run = _run(run_id)
     report = stats.full_report(run_id, session=db.session(), after_reads=db.session().rollback)
+    from bot.console.publicity import print_record
+
     return render_template("console/surveys/report.html", run=run, report=report, s=report["summary"],
-                           printed_at=now())
+                           printed_at=now(), publicity=print_record(run_id))
 
 
 @bp.get("/runs/<int:run_id>/not-answered")

@@ -63,7 +63,7 @@ def test_read_and_printed_pages_show_no_codes(live_server, page, demo, db_sessio
                   f"/console/surveys/runs/{run_id}/paper"]
     pages += [f"/console/complaints/{cid}" for cid in db_session.exec(select(Complaint.id)).all()]
     pages += ["/console/audit", "/console/complaints/", "/console/complaints/figures", "/console/households/1",
-              "/console/surveys/runs/1/not-answered"]
+              "/console/surveys/runs/1/not-answered", "/console/", "/console/publicity"]
     found = {}
     for path in pages:
         page.goto(live_server + path)
