@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, or_, select
 
 from models import Binding, Resident
 from models.localtime import show
@@ -40,11 +40,17 @@ def published_figures(run_id: int, *, session: Session) -> dict:
     return {"summary": {**{k: summary.get(k) for k in SUMMARY_KEYS}, **extra}, "buildings": report["buildings"]}
 
 
-def due_runs(*, session: Session) -> list[SurveyRun]:
-    """Closed runs not published yet (and whose results residents may see)."""
+def due_runs(*, session: Session, now: datetime, days: int) -> list[SurveyRun]:
+    """Closed runs not published yet (and whose results residents may see).
+
+    Only runs closed within the last objection window: runs closed long before
+    publicity existed (a first deployment on an old database) are not announced
+    to everyone at once, their objection time having passed.
+    """
     published = select(Publicity.run_id)
+    recent = or_(SurveyRun.closes_at.is_(None), SurveyRun.closes_at >= now - timedelta(days=days))
     return session.exec(select(SurveyRun).where(SurveyRun.status == "closed", SurveyRun.results_visible != "never",
-                                                SurveyRun.id.not_in(published)).order_by(SurveyRun.id)).all()
+                                                recent, SurveyRun.id.not_in(published)).order_by(SurveyRun.id)).all()
 
 
 def publish(run: SurveyRun, *, session: Session, now: datetime, days: int, render: Render,
@@ -63,7 +69,7 @@ def publish(run: SurveyRun, *, session: Session, now: datetime, days: int, rende
 
 def publish_due(*, session: Session, now: datetime, days: int, render: Render, app_settings: dict) -> int:
     """Publish every closed run not yet published; returns how many."""
-    runs = due_runs(session=session)
+    runs = due_runs(session=session, now=now, days=days)
     for run in runs:
         publish(run, session=session, now=now, days=days, render=render, app_settings=app_settings)
     return len(runs)

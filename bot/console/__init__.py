@@ -14,6 +14,7 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from bot import extensions
 from bot.console.auth import current_staff
 from bot.console.nav import visible_items
+from bot.runtime import now
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -45,7 +46,6 @@ def worker_day(staff) -> list:
     """The worker's day (bot/console/todo.py): what waits for this staff member, in their scope."""
     from bot import db
     from bot.console import todo
-    from bot.console.auth import now
 
     viewer = todo.Viewer(role=staff.role, community_ids=None if staff.is_admin else staff.community_ids,
                          department_id=staff.department_id, session=db.session(), now=now(),

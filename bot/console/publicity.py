@@ -7,8 +7,8 @@ from sqlmodel import select
 
 from bot import db
 from bot.console import bp, nav
-from bot.console.auth import audit, current_staff, now, require_community, roles_required
-from bot.console.views import render_chat
+from bot.console.auth import audit, current_staff, require_community, roles_required
+from bot.runtime import now, render
 from models import Building, Community, Household
 from models.publicity import Objection, Publicity
 from surveys import objections, publicity
@@ -56,7 +56,7 @@ def objection_answer(objection_id: int):
     require_community(row.community_id)
     try:
         objections.answer(row.id, request.form.get("answer", ""), session=sess, now=now(),
-                          actor=current_staff().username, render=render_chat)
+                          actor=current_staff().username, render=render)
     except SurveyError as exc:
         sess.rollback()
         flash(str(exc), "error")

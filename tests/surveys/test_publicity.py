@@ -84,3 +84,11 @@ def test_a_run_whose_results_are_never_shown_is_not_published(closed_run, run_jo
     made.run.results_visible = "never"
     db_session.add(made.run)
     assert run_job("surveys.publicity") == "published 0, finished 0"
+
+
+def test_a_run_closed_before_the_last_window_is_not_published(closed_run, run_job, db_session, clock):
+    """A first deployment on an old database does not announce long-closed runs to everyone."""
+    closed_run()
+    clock.advance(8 * 86400)  # past the default 7-day window
+    assert run_job("surveys.publicity") == "published 0, finished 0"
+    assert publicity_rows(db_session) == []
