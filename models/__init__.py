@@ -12,6 +12,7 @@ from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest
                                DepartmentCommunity, DepartmentSupervisor, Household,
                                ImportJob, LoginFailure, StaffCommunity, StaffUser)
 from models.outbound import ApiToken, DailyFigures
+from models.projects import ComplaintItem, ItemFollow, ItemPhoto, Project, ProjectItem, ProjectStage
 from models.residents import Community, Resident
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun, SurveyTemplate, SurveyVersion
 from models.wechat import Conversation, InboundMessage, OutboundMessage
@@ -25,4 +26,5 @@ __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "Inbou
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
            "FaqEntry", "FaqHit", "FaqVersion", "PolicyArticle", "UnansweredAsker", "UnansweredQuestion",
            "ApiToken", "DailyFigures",
-           "Complaint", "ComplaintEvent", "ComplaintFollower", "ComplaintPhoto", "TicketCounter", "WorkCalendarDay"]
+           "Complaint", "ComplaintEvent", "ComplaintFollower", "ComplaintPhoto", "TicketCounter", "WorkCalendarDay",
+           "Project", "ProjectStage", "ProjectItem", "ItemPhoto", "ItemFollow", "ComplaintItem"]
