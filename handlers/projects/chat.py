@@ -11,7 +11,7 @@ from handlers.inbound import Inbound
 from handlers.projects import links, service
 from models import Building, Household
 from models.households import active_binding
-from models.projects import stages_of
+from models.projects import STAGE_STATUS, stages_of
 
 LISTED = 8
 
@@ -29,7 +29,8 @@ def progress(inbound: Inbound, ctx: Context) -> replies.Reply:
     items = service.items_of(project.id, session=ctx.session, building_id=household.building_id,
                              unit=household.unit, everything=False)
     building = ctx.session.get(Building, household.building_id)
-    return ctx.say("wechat/progress.txt", stage=stage, following=service.next_stage(stages, stage),
+    return ctx.say("wechat/progress.txt", stage=stage, stage_label=STAGE_STATUS[stage.status],
+                   following=service.next_stage(stages, stage),
                    items=[service.item_dict(i, buildings) for i in items[:LISTED]], more=max(0, len(items) - LISTED),
                    building=building.name if building else "", link=page_link(ctx))
 

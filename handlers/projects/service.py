@@ -79,9 +79,9 @@ def item_dict(item: ProjectItem, buildings: dict[int, str], *, today: date | Non
     show = unmasked or item.contacts_public
     name, phone = (lambda v: v, lambda v: v) if show else (mask_name, mask_phone)
     overdue = bool(today and item.planned_end and item.planned_end < today and item.status != "done")
-    return {"id": item.id, "name": item.name, "category": CATEGORIES.get(item.category, item.category),
-            "category_code": item.category, "status": ITEM_STATUS.get(item.status, item.status),
-            "status_code": item.status, "progress": item.progress, "place": place_of(item, buildings),
+    return {"id": item.id, "name": item.name, "category": item.category,
+            "category_label": CATEGORIES.get(item.category, item.category), "status": item.status,
+            "status_label": ITEM_STATUS.get(item.status, item.status), "progress": item.progress, "place": place_of(item, buildings),
             "scope": item.scope, "building_id": item.building_id, "unit": item.unit,
             "planned_end": _iso(item.planned_end), "overdue": overdue,
             "contractor": name(item.contractor), "contractor_phone": phone(item.contractor_phone),
