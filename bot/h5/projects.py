@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot import db
 from bot.h5 import bp
 from handlers.projects import editing, links, service
-from models import Household, ProjectItem
+from models import Community, Household, ProjectItem
 from models.households import active_binding
 from models.localtime import show as show_time, today
 from models.projects import STAGE_STATUS, ItemFollow, ItemPhoto, Project, stages_of
@@ -55,7 +55,8 @@ def project_page():
     items = [dict(service.item_dict(i, buildings, today=today(_now())), mine=i.id in mine, followed=i.id in followed,
                   photos=[{"id": p.id, "caption": p.caption, "at": show_time(p.at, "%Y-%m-%d")} for p in photos[i.id]])
              for i in sorted(rows, key=lambda i: i.id not in mine)]
-    resp = Response(render_template("h5/project.html", project=project, stages=stages, labels=STAGE_STATUS,
+    community = session.get(Community, household.community_id)
+    resp = Response(render_template("h5/project.html", project=project, community=community, stages=stages, labels=STAGE_STATUS,
                                     current=service.current_stage(stages), items=items, token=token))
     resp.headers["Cache-Control"] = "private, no-store"
     return resp
