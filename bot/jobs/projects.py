@@ -15,4 +15,4 @@ def sync_stages() -> str:
     """Link survey runs to their project stages and close the stages whose run passed its gate."""
     now = datetime.fromtimestamp(current_app.extensions["linli.clock"](), timezone.utc)
     changed = gates.sync_all(session=db.session(), now=now)
-    return f"changed {changed} stages"
+    return f"{changed} stage changes"

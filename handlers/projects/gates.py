@@ -20,14 +20,14 @@ from surveys import stats
 
 
 def sync_all(*, session: Session, now: datetime) -> int:
-    """Every project whose community has a survey run; the number of stages changed."""
+    """Every project whose community has a survey run; the number of changes (link, start, close) made."""
     communities = set(session.exec(select(SurveyRun.community_id).distinct()).all())
     projects = session.exec(select(Project).where(Project.community_id.in_(communities))).all() if communities else []
     return sum(sync(p, session=session, now=now) for p in projects)
 
 
 def sync(project: Project, *, session: Session, now: datetime) -> int:
-    """Bring the project's survey-decided stages in line with their runs (flush only)."""
+    """Bring the project's survey-decided stages in line with their runs (flush only); the changes made."""
     stages, day, changed = stages_of(session, project.id), today(now), 0
     for index, stage in enumerate(stages):
         run = _latest_run(project.community_id, stage.phase, session) if stage.phase else None
