@@ -49,3 +49,20 @@ def test_complaint_progress_words_still_reach_complaints(wechat, seed_community,
     bind_resident(seeded.households[0], "o-complainer")
     assert "现在处于" not in say(wechat, "o-complainer", "我的诉求")
     assert "现在处于" not in say(wechat, "o-complainer", "查进度")
+
+
+def test_a_failed_gate_is_said_in_chat(wechat, db_session, seed_community, bind_resident, publish_run, clock, render):
+    from surveys import ballots, runs
+
+    seeded = seed_community()
+    run = publish_run(seeded.community)
+    now = datetime.fromtimestamp(clock.now, timezone.utc)
+    for household in seeded.by_status("occupied")[:2]:
+        ballots.cast_ballot(run.id, household.id, ballots.Cast(channel="paper", raw={"agree": "yes"}, actor="w"),
+                            session=db_session, now=now, render=render)
+    runs.close(run.id, session=db_session, now=now, actor="t")
+    db_session.commit()
+    bind_resident(seeded.households[0], "o-gate")
+    reply = say(wechat, "o-gate", "进度")
+    assert "现在处于“意愿征询”阶段（进行中）。调查未达到80%，本阶段继续。" in reply
+    assert "下一步：方案设计与征求意见" in reply
