@@ -9,10 +9,13 @@ from playwright.sync_api import expect
 from PIL import Image
 from sqlmodel import select
 
+from bot.demo import load_demo
 from handlers.projects import editing, links
-from models import Community, ProjectItem
+from models import Binding, Community, Household, ProjectItem, Resident
 from models.projects import ItemPhoto, ProjectStage, ensure_project, stages_of
+from tests.bot.console.test_browser_no_codes import codes_in
 from tests.fixtures.browser import LOADED, log_in
+from tests.fixtures.console import StaffAccount
 
 pytestmark = pytest.mark.browser
 
@@ -105,3 +108,27 @@ def test_resident_project_page_on_a_phone(live_server, live_app, browser, seed_c
     h5.screenshot(path=os.environ.get("LINLI_PROJECT_H5_SCREENSHOT") or str(tmp_path / "project_h5.png"),
                   full_page=True)
     phone.close()
+
+
+def test_project_pages_show_no_codes(live_server, live_app, page, browser, db_session, clock):
+    with live_app.app_context():
+        list(load_demo(live_app))
+    community = db_session.exec(select(Community)).one()
+    items = db_session.exec(select(ProjectItem.id)).all()
+    log_in(page, live_server, StaffAccount(id=0, username="demo_admin", role="admin", password="Linli-admin-2024"))
+    found = {}
+    for path in ["/console/projects", f"/console/projects/{community.id}",
+                 *[f"/console/projects/items/{i}" for i in items]]:
+        page.goto(live_server + path)
+        found.update({path: codes_in(page.inner_text("main"))} if codes_in(page.inner_text("main")) else {})
+    resident = Resident(openid="o-codes")
+    db_session.add(resident)
+    db_session.flush()
+    household = db_session.exec(select(Household).where(Household.community_id == community.id)).first()
+    db_session.add(Binding(resident_id=resident.id, household_id=household.id, verified_by="roster"))
+    db_session.commit()
+    token = links.make_token(live_app.config["LINLI"]["app"]["secret_key"], resident_id=resident.id, now_s=clock.now)
+    page.goto(f"{live_server}/h5/project?t={token}")
+    assert page.locator(".item").count() == 4
+    found.update({"h5": codes_in(page.inner_text("main"))} if codes_in(page.inner_text("main")) else {})
+    assert found == {}
