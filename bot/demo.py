@@ -13,12 +13,13 @@ from flask import Flask
 from sqlmodel import Session, select
 
 from models import Community
+from models.projects import ensure_project
 
 DEMO_COMMUNITY = "幸福里小区"
 
 # Modules that define ``load(session) -> list[str]``, run in this order.
 LOADERS: list[str] = ["bot.demo_households", "bot.demo_surveys", "handlers.faq.demo", "bot.complaints.demo",
-                      "bot.complaints.demo_map"]
+                      "bot.complaints.demo_map", "bot.demo_projects"]
 
 
 def ensure_community(session: Session) -> Community:
@@ -28,6 +29,7 @@ def ensure_community(session: Session) -> Community:
     community = Community(name=DEMO_COMMUNITY, code="XFL001", district="新华区 幸福街道", hotline="0311-12345678")
     session.add(community)
     session.flush()
+    ensure_project(session, community.id)
     return community
 
 

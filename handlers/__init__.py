@@ -4,8 +4,8 @@ Importing the package loads every feature module so that it registers itself.
 """
 from importlib import import_module
 
-FEATURES = ("welcome", "media", "complaints", "complaints.progress", "survey_chat", "households.binding", "faq",
-            "publicity")
+FEATURES = ("welcome", "media", "complaints", "complaints.progress", "survey_chat", "households.binding",
+            "projects.chat", "faq", "publicity")
 
 for _name in FEATURES:
     import_module(f"handlers.{_name}")

@@ -26,7 +26,8 @@ from typing import Any, Callable
 
 # Feature job modules (each imports this module and decorates its jobs).
 JOB_MODULES: list[str] = ["bot.jobs.outbox", "bot.jobs.wechat", "bot.jobs.figures", "bot.jobs.complaints", "bot.jobs.surveys",
-                          "bot.jobs.faq", "bot.jobs.publicity"]
+                          "bot.jobs.faq", "bot.jobs.publicity",
+                          "bot.jobs.projects"]
 
 JOBS: dict[str, "Job"] = {}
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers.complaints.labels import ACTION_LABELS as COMPLAINT_ACTIONS
-from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
 from sqlmodel import Session, select
 
+from handlers.complaints.labels import ACTION_LABELS as COMPLAINT_ACTIONS
+from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
 from models import StaffUser
 from models.privacy import mask_name
 
@@ -35,10 +35,12 @@ ACTIONS = {
     "outbox.retry": "重发消息", "building.positions": "设置楼栋位置", "faq.unanswered.answer": "答复居民的未答问题",
     "staff.password": "修改密码", "survey.run.publish_early": "前一阶段未通过时仍发布调查",
     "survey.objection.answer": "答复公示异议",
+    "project.stage": "修改改造阶段", "project.item_create": "新建改造内容", "project.item_save": "修改改造内容",
+    "project.photo": "添加施工进度照片", "project.link_complaint": "诉求关联改造内容",
 }
 # The log's filter: groups (a prefix of the code) first, then single actions.
 GROUPS = {"staff.": "账号（全部）", "binding.": "绑定（全部）", "complaint.": "诉求（全部）", "survey.": "调查（全部）",
-          "faq.": "问答（全部）", "department.": "部门（全部）"}
+          "faq.": "问答（全部）", "department.": "部门（全部）", "project.": "改造项目（全部）"}
 FILTERS = {**GROUPS, **ACTIONS}
 TARGETS = {
     "staff": "工作人员", "community": "小区", "household": "住户", "households": "住户名单", "roster": "花名册",
@@ -47,6 +49,7 @@ TARGETS = {
     "unanswered": "未答问题", "survey_template": "问卷模板", "survey_version": "问卷版本", "survey_run": "调查",
     "ballot": "答卷", "outbound_message": "待发消息",
     "objection": "公示异议",
+    "project_stage": "改造阶段", "project_item": "改造内容",
 }
 ACTORS = {"system": "系统", "cli": "命令行", "demo": "演示数据"}
 FIELDS = {
@@ -62,6 +65,8 @@ FIELDS = {
     "closes_at": "结束时间", "title": "标题", "total": "总数", "unchanged": "未变", "updated": "更新",
     "username": "账号", "version_id": "版本", "errors": "错误", "retired": "已撤销", "staff": "人员",
     "ok": "成功", "requested_workdays": "延期工作日", "workdays": "工作日", "signed_off_by": "签字人",
+    "planned_start": "计划开始", "planned_end": "计划完成", "actual_start": "实际开始", "actual_end": "实际完成",
+    "progress": "完成比例", "ticket": "诉求编号", "unlink": "取消关联", "photo_id": "照片",
 }
 UNSHOWN = {"code"}  # machine names (a template's code): the title next to it says it for people
 VALUES: dict[Any, str] = {
@@ -70,6 +75,7 @@ VALUES: dict[Any, str] = {
     "department": "部门人员", "willingness": "改造意愿", "plan_opinion": "方案意见", "plan_vote": "方案表决",
     "satisfaction": "满意度", "pending": "待处理", "approved": "已通过", "rejected": "已拒绝",
     "open": "进行中", "closed": "已结束", "scheduled": "未开始",
+    "active": "进行中", "done": "已完成", "planned": "计划中", "working": "施工中", "paused": "暂停",
 }
 
 

@@ -9,6 +9,7 @@ from bot.console import bp
 from bot.console.auth import audit, roles_required, visible_community_ids
 from handlers.households import queries
 from models import Community
+from models.projects import ensure_project
 
 
 @bp.get("/communities")
@@ -36,6 +37,7 @@ def community_create():
                           hotline=request.form.get("hotline", "").strip()[:32])
     sess.add(community)
     sess.flush()
+    ensure_project(sess, community.id)
     audit("community.create", f"community:{community.id}", after={"name": name, "code": code},
           community_id=community.id)
     sess.commit()

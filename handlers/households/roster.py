@@ -22,6 +22,7 @@ from handlers.households.roster_rows import RosterRow, RowError, check_rows
 from models import Building, Community, Household
 from models.audit import record
 from models.base import utcnow
+from models.projects import ensure_project
 
 Progress = Callable[[str, int, int], None]  # (phase "check" | "write", done, total)
 BATCH = 5000
@@ -93,10 +94,11 @@ def resolve_communities(session: Session, rows: list[RosterRow], allowed: frozen
 
 def write_rows(session: Session, rows: list[RosterRow], communities: dict[str, Community], result: ImportResult,
                progress: Progress, now: datetime) -> None:
-    for community in communities.values():
-        if community.id is None:
-            session.add(community)
+    new = [c for c in communities.values() if c.id is None]
+    session.add_all(new)
     session.flush()
+    for community in new:
+        ensure_project(session, community.id)
     buildings = ensure_buildings(session, rows, communities, result)
     inserts, updates = plan_households(session, rows, communities, buildings, now)
     result.created, result.updated = len(inserts), len(updates)

@@ -3,10 +3,9 @@
 Revision ID: 0001
 Revises: 
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0001'
 down_revision = None
@@ -232,6 +231,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_faq_entry_active'), ['active'], unique=False)
         batch_op.create_index(batch_op.f('ix_faq_entry_category'), ['category'], unique=False)
 
+    op.create_table('project',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_community_id'), ['community_id'], unique=False)
+
     op.create_table('resident',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('openid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -370,6 +380,36 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_household_community_id'), ['community_id'], unique=False)
         batch_op.create_index('ix_household_list', ['community_id', 'building_id', 'unit', 'room'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_status'), ['status'], unique=False)
+
+    op.create_table('project_item',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('building_id', sa.Integer(), nullable=True),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('progress', sa.Integer(), nullable=False),
+    sa.Column('planned_end', sa.Date(), nullable=True),
+    sa.Column('contractor', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('contractor_phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('supervisor', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('supervisor_phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('contacts_public', sa.Boolean(), nullable=False),
+    sa.Column('budget', sa.Float(), nullable=False),
+    sa.Column('fund_government', sa.Float(), nullable=False),
+    sa.Column('fund_residents', sa.Float(), nullable=False),
+    sa.Column('fund_maintenance', sa.Float(), nullable=False),
+    sa.Column('fund_enterprises', sa.Float(), nullable=False),
+    sa.Column('funding_public', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['building_id'], ['building.id'], ),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('project_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_item_project_id'), ['project_id'], unique=False)
 
     op.create_table('staff_community',
     sa.Column('staff_id', sa.Integer(), nullable=False),
@@ -536,6 +576,18 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['via_complaint_id'], ['complaint.id'], ),
     sa.PrimaryKeyConstraint('complaint_id', 'openid')
     )
+    op.create_table('complaint_item',
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=True),
+    sa.Column('linked_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('linked_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['item_id'], ['project_item.id'], ),
+    sa.PrimaryKeyConstraint('complaint_id')
+    )
+    with op.batch_alter_table('complaint_item', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_complaint_item_item_id'), ['item_id'], unique=False)
+
     op.create_table('complaint_photo',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -560,6 +612,54 @@ def upgrade() -> None:
     with op.batch_alter_table('complaint_photo', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complaint_photo_complaint_id'), ['complaint_id'], unique=False)
         batch_op.create_index('ix_complaint_photo_fetch', ['status', 'next_attempt_at'], unique=False)
+
+    op.create_table('item_follow',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['project_item.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('item_id', 'resident_id')
+    )
+    with op.batch_alter_table('item_follow', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_follow_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_item_follow_resident_id'), ['resident_id'], unique=False)
+
+    op.create_table('item_photo',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('media_key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('caption', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['item_id'], ['project_item.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('item_photo', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_item_photo_item_id'), ['item_id'], unique=False)
+
+    op.create_table('project_stage',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('order', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('phase', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('planned_start', sa.Date(), nullable=True),
+    sa.Column('planned_end', sa.Date(), nullable=True),
+    sa.Column('actual_start', sa.Date(), nullable=True),
+    sa.Column('actual_end', sa.Date(), nullable=True),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['survey_run.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('project_id', 'order')
+    )
+    with op.batch_alter_table('project_stage', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_project_stage_project_id'), ['project_id'], unique=False)
 
     op.create_table('publicity',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -676,11 +776,28 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_publicity_community_id'))
 
     op.drop_table('publicity')
+    with op.batch_alter_table('project_stage', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_stage_project_id'))
+
+    op.drop_table('project_stage')
+    with op.batch_alter_table('item_photo', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_photo_item_id'))
+
+    op.drop_table('item_photo')
+    with op.batch_alter_table('item_follow', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_item_follow_resident_id'))
+        batch_op.drop_index(batch_op.f('ix_item_follow_item_id'))
+
+    op.drop_table('item_follow')
     with op.batch_alter_table('complaint_photo', schema=None) as batch_op:
         batch_op.drop_index('ix_complaint_photo_fetch')
         batch_op.drop_index(batch_op.f('ix_complaint_photo_complaint_id'))
 
     op.drop_table('complaint_photo')
+    with op.batch_alter_table('complaint_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_complaint_item_item_id'))
+
+    op.drop_table('complaint_item')
     op.drop_table('complaint_follower')
     with op.batch_alter_table('complaint_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_event_complaint_id'))
@@ -720,6 +837,10 @@ def downgrade() -> None:
 
     op.drop_table('survey_run')
     op.drop_table('staff_community')
+    with op.batch_alter_table('project_item', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_item_project_id'))
+
+    op.drop_table('project_item')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status'))
         batch_op.drop_index('ix_household_list')
@@ -750,6 +871,10 @@ def downgrade() -> None:
     op.drop_table('survey_version')
     op.drop_table('staff_user')
     op.drop_table('resident')
+    with op.batch_alter_table('project', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_project_community_id'))
+
+    op.drop_table('project')
     with op.batch_alter_table('faq_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_faq_entry_category'))
         batch_op.drop_index(batch_op.f('ix_faq_entry_active'))

@@ -1,0 +1,1 @@
+"""The renovation project of a community: reading it (service), keeping it (editing), its survey gates, chat."""
