@@ -4,7 +4,8 @@ Importing the package loads every feature module so that it registers itself.
 """
 from importlib import import_module
 
-FEATURES = ("welcome", "media", "complaints", "complaints.progress", "survey_chat", "households.binding", "faq")
+FEATURES = ("welcome", "media", "complaints", "complaints.progress", "survey_chat", "households.binding", "faq",
+            "notices.chat")
 
 for _name in FEATURES:
     import_module(f"handlers.{_name}")

@@ -11,6 +11,7 @@ from models.faq import FaqEntry, FaqHit, FaqVersion, PolicyArticle, UnansweredAs
 from models.households import (AuditLog, Binding, BindingAttempt, BindingRequest, Building, Department,
                                DepartmentCommunity, DepartmentSupervisor, Household,
                                ImportJob, LoginFailure, StaffCommunity, StaffUser)
+from models.notices import Notice
 from models.outbound import ApiToken, DailyFigures
 from models.residents import Community, Resident
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun, SurveyTemplate, SurveyVersion
@@ -24,5 +25,5 @@ __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "Inbou
            "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
            "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
            "FaqEntry", "FaqHit", "FaqVersion", "PolicyArticle", "UnansweredAsker", "UnansweredQuestion",
-           "ApiToken", "DailyFigures",
+           "ApiToken", "DailyFigures", "Notice",
            "Complaint", "ComplaintEvent", "ComplaintFollower", "ComplaintPhoto", "TicketCounter", "WorkCalendarDay"]

@@ -34,6 +34,7 @@ ACTIONS = {
     "survey.export": "导出答卷", "survey.paper_ballot": "录入纸质答卷", "survey.paper_sheet.view": "查看签字答卷",
     "outbox.retry": "重发消息", "building.positions": "设置楼栋位置", "faq.unanswered.answer": "答复居民的未答问题",
     "staff.password": "修改密码", "survey.run.publish_early": "前一阶段未通过时仍发布调查",
+    "notice.create": "发布通知",
 }
 # The log's filter: groups (a prefix of the code) first, then single actions.
 GROUPS = {"staff.": "账号（全部）", "binding.": "绑定（全部）", "complaint.": "诉求（全部）", "survey.": "调查（全部）",
@@ -44,7 +45,7 @@ TARGETS = {
     "binding": "绑定", "binding_request": "绑定申请", "owner_claim": "产权人申请", "department": "部门",
     "complaint": "诉求", "complaints": "诉求列表", "photo": "照片", "faq": "问答", "article": "政策文章",
     "unanswered": "未答问题", "survey_template": "问卷模板", "survey_version": "问卷版本", "survey_run": "调查",
-    "ballot": "答卷", "outbound_message": "待发消息",
+    "ballot": "答卷", "outbound_message": "待发消息", "notice": "通知",
 }
 ACTORS = {"system": "系统", "cli": "命令行", "demo": "演示数据"}
 FIELDS = {
@@ -60,6 +61,7 @@ FIELDS = {
     "closes_at": "结束时间", "title": "标题", "total": "总数", "unchanged": "未变", "updated": "更新",
     "username": "账号", "version_id": "版本", "errors": "错误", "retired": "已撤销", "staff": "人员",
     "ok": "成功", "requested_workdays": "延期工作日", "workdays": "工作日", "signed_off_by": "签字人",
+    "scope": "范围", "send_at": "发送时间",
 }
 UNSHOWN = {"code"}  # machine names (a template's code): the title next to it says it for people
 VALUES: dict[Any, str] = {
