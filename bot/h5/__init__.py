@@ -12,7 +12,7 @@ from flask import Blueprint
 bp = Blueprint("h5", __name__, url_prefix="/h5")
 
 # Modules adding views to ``bp``.
-MODULES = ["bot.h5.surveys", "bot.h5.survey_door", "bot.h5.articles"]
+MODULES = ["bot.h5.surveys", "bot.h5.survey_door", "bot.h5.articles", "bot.h5.notices"]
 
 for _name in MODULES:
     import_module(_name)

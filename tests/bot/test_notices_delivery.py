@@ -3,6 +3,7 @@ the outbox delivery job against the fake WeChat API (down, then back), the 48-ho
 template fallback, a survey published and announced once, and 通知 in chat."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -118,7 +119,11 @@ def test_tongzhi_answers_with_the_latest_notices_for_the_residents_building(wire
     cli(wired, "notice", "send", "--community", "幸福里小区", "--title", "下月停气", "--body", "x", "--at", "2099-01-01")
     ben = reply_text(wx.text(BEN, "通知")[1])
     assert ben.index("电梯施工") < ben.index("业主大会") and "2号楼停电" not in ben and "下月停气" not in ben
-    assert "/h5/notices?t=" in ben
+    page = wired.test_client().get(re.search(r"/h5/notices\?t=\S+", ben).group(0))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "电梯施工" in html and "业主大会" in html and "2号楼停电" not in html
+    assert "width=device-width" in html and "1号楼/2单元" in html
+    assert wired.test_client().get("/h5/notices?t=forged").status_code == 403
     ann = reply_text(wx.text(ANN, "公告")[1])
     assert "业主大会" in ann and "电梯施工" not in ann and "2号楼停电" not in ann
     assert "绑定" in reply_text(wx.text(DAN, "通知")[1])
