@@ -54,7 +54,7 @@ def route_gaps(staff) -> list:
 
 # View modules register themselves on ``bp`` when imported.
 VIEWS = ["errors", "login", "password", "communities", "households", "export", "roster", "bindings", "staff",
-         "departments",
+         "departments", "notices",
          "audit_log"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

@@ -87,3 +87,17 @@ def in_scope(building_id: int | None, unit: str, household: Household) -> bool:
     if building_id is None:
         return True
     return building_id == household.building_id and (not unit or household.unit in unit_names(unit))
+
+
+def choices(session: Session, community_id: int) -> list[str]:
+    """Every scope a worker may pick: 全小区, each building, each building's stairwells (roster order)."""
+    rows = session.exec(select(Building.name, Household.unit).join(Household, Household.building_id == Building.id)
+                        .where(Building.community_id == community_id).distinct()
+                        .order_by(Building.sort_key, Building.name, Household.unit)).all()
+    found = [WHOLE]
+    for name, unit in rows:
+        if name not in found:
+            found.append(name)
+        if unit:
+            found.append(f"{name}/{unit if unit.endswith('单元') else unit + '单元'}")
+    return found
