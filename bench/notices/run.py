@@ -165,11 +165,20 @@ def report(fake: FakeWeChat, queued: dict, delivered: dict, args) -> dict:
     calls = accepted(fake)
     per = Counter(c["json"]["touser"] for c in calls)
     span = calls[-1]["at"] - calls[0]["at"] if len(calls) > 1 else 0.0
+    gaps = [(calls[i + 1]["at"] - calls[i]["at"], i + 1) for i in range(len(calls) - 1)] or [(0.0, 0)]
+    gap, cut = max(gaps)  # the restart: the longest silence
     return {"database": "postgresql" if args.pg else "sqlite", "residents": args.residents,
             "stop": "SIGKILL" if args.kill else "SIGTERM", **queued, **delivered,
             "delivered_distinct": len(per), "lost": args.residents - len(per),
             "doubled": sum(v - 1 for v in per.values() if v > 1), "configured_rate_per_s": args.rate,
-            "achieved_rate_per_s": round((len(calls) - 1) / span, 1) if span else None}
+            "achieved_rate_per_s": round((len(calls) - 1) / span, 1) if span else None,
+            "restart_gap_s": round(gap, 1), "rate_before_restart_per_s": rate(calls[:cut]),
+            "rate_after_restart_per_s": rate(calls[cut:])}
+
+
+def rate(calls: list[dict]) -> float | None:
+    span = calls[-1]["at"] - calls[0]["at"] if len(calls) > 1 else 0.0
+    return round((len(calls) - 1) / span, 1) if span else None
 
 
 def main() -> None:

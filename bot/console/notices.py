@@ -36,13 +36,16 @@ def communities() -> list[Community]:
 
 
 def page(asked: dict | None = None, status: int = 200):
+    """The form (scopes of one community: ``?community=<id>``, else the first) and the latest notices."""
     sess, mine = db.session(), communities()
     notices = sess.exec(select(Notice).where(Notice.community_id.in_([c.id for c in mine] or [-1]))
                         .order_by(Notice.id.desc()).limit(LIST_LIMIT)).all()
     names = {c.id: c.name for c in mine}
-    options = [(f"{c.id}|{s}", f"{c.name} · {s}") for c in mine for s in scope.choices(sess, c.id)]
+    wanted = parse_int((asked or {}).get("scope", "").partition("|")[0] or request.args.get("community"))
+    chosen = next((c for c in mine if c.id == wanted), mine[0] if mine else None)
+    options = [(f"{chosen.id}|{s}", f"{chosen.name} · {s}") for s in scope.choices(sess, chosen.id)] if chosen else []
     return render_template("console/notices.html", rows=figures.listing(notices, session=sess), names=names,
-                           options=options, kinds=NOTICE_KINDS, asked=asked or {}, show=show), status
+                           chosen=chosen, options=options, kinds=NOTICE_KINDS, asked=asked or {}, show=show), status
 
 
 @bp.get("/notices")

@@ -48,3 +48,14 @@ def test_a_scheduled_notice_waits_for_its_time(client, db_session, roster, staff
     run_job("notices.send")
     assert db_session.exec(select(OutboundMessage.openid)).all() == ["oA"]
     assert db_session.exec(select(Notice.status)).all() == ["sent"]
+
+
+def test_an_admin_picks_the_community_whose_buildings_the_form_offers(client, db_session, roster, staff_user):
+    other = community_named(db_session, "和平里小区")
+    db_session.commit()
+    login(client, staff_user("admin"))
+    first = client.get("/console/notices").get_data(as_text=True)
+    assert (f'value="{roster.id}|全小区"' in first) != (f'value="{other.id}|全小区"' in first)  # one community's
+    picked = client.get(f"/console/notices?community={roster.id}").get_data(as_text=True)
+    assert f'value="{roster.id}|1号楼/2单元"' in picked and f'value="{other.id}|全小区"' not in picked
+    assert f'value="{other.id}|全小区"' in client.get(f"/console/notices?community={other.id}").get_data(as_text=True)
