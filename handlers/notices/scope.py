@@ -91,11 +91,12 @@ def in_scope(building_id: int | None, unit: str, household: Household) -> bool:
 
 def choices(session: Session, community_id: int) -> list[str]:
     """Every scope a worker may pick: 全小区, each building, each building's stairwells (roster order)."""
-    rows = session.exec(select(Building.name, Household.unit).join(Household, Household.building_id == Building.id)
+    rows = session.exec(select(Building.sort_key, Building.name, Household.unit)
+                        .join(Household, Household.building_id == Building.id)
                         .where(Building.community_id == community_id).distinct()
                         .order_by(Building.sort_key, Building.name, Household.unit)).all()
     found = [WHOLE]
-    for name, unit in rows:
+    for _, name, unit in rows:
         if name not in found:
             found.append(name)
         if unit:
