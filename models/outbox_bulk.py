@@ -1,34 +1,41 @@
-"""Queue many outbox rows in a few statements, skipping those whose dedup key exists.
+"""Queue one outbox row per openid a query selects, in one statement, skipping dedup keys that exist.
 
-For fan-outs (a notice to a whole community): one compiled INSERT ... ON CONFLICT
-(``dedup_key``) DO NOTHING RETURNING, sent for many rows at once (SQLAlchemy batches the
-values; SQLite and PostgreSQL), instead of one ORM row and one existence check per
-resident; a multi-VALUES statement built per chunk took 10 s for 20,000 rows, compiling.  A second call with the same keys inserts nothing, and a
-concurrent one waits for the first (PostgreSQL) or for the write lock (SQLite), then
-skips.  Flushes nothing of the ORM's; the caller commits.
+For fan-outs (a notice to a whole community): ``INSERT INTO outbound_message ... SELECT
+<openid>, ..., '<prefix>' || <openid> FROM (the query) ON CONFLICT (dedup_key) DO NOTHING``,
+on SQLite and PostgreSQL alike, so the rows never travel through Python (20,000 of them in
+about a second; row-by-row round trips took 36 s on PostgreSQL, a multi-VALUES statement
+built in Python 10 s compiling).  A second call with the same keys inserts nothing, and a
+concurrent one waits for the first (PostgreSQL) or for the write lock (SQLite), then skips.
+The caller commits.
 """
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
+from sqlalchemy import Select, bindparam, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from models.wechat import OutboundMessage
 
-CHUNK = 2000
+COLUMNS = ("openid", "kind", "payload", "dedup_key", "status", "attempts", "next_attempt_at", "created_at")
 
 
-def enqueue_many(session: Session, rows: Iterable[tuple[str, str]], *, payload: dict[str, Any], kind: str,
-                 now: datetime) -> int:
-    """Queue ``payload`` for each (openid, dedup key); returns how many rows were new."""
+def enqueue_selected(session: Session, openids: Select, *, key_prefix: str, payload: dict[str, Any], kind: str,
+                     now: datetime) -> int:
+    """Queue ``payload`` for each openid ``openids`` (one column) selects, keyed ``key_prefix + openid``.
+
+    Returns how many rows were new.
+    """
+    table = OutboundMessage.__table__
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    values = [{"openid": openid, "kind": kind, "payload": payload, "dedup_key": key, "status": "pending",
-               "attempts": 0, "next_attempt_at": now, "created_at": now} for openid, key in rows]
-    statement = (dialect.insert(OutboundMessage.__table__).on_conflict_do_nothing(index_elements=["dedup_key"])
-                 .returning(OutboundMessage.__table__.c.id))
-    added = 0
-    for start in range(0, len(values), CHUNK):  # one compiled statement, sent as multi-row batches
-        added += len(session.execute(statement, values[start:start + CHUNK]).all())
-    return added
+    source = openids.subquery()
+    openid = source.c[0]
+    rows = select(openid, literal(kind), bindparam("payload", payload, type_=table.c.payload.type),
+                  literal(key_prefix) + openid, literal("pending"), literal(0),
+                  bindparam("next_at", now, type_=table.c.next_attempt_at.type),
+                  bindparam("created", now, type_=table.c.created_at.type)).where(openid.is_not(None))
+    statement = (dialect.insert(table).from_select([table.c[name] for name in COLUMNS], rows)
+                 .on_conflict_do_nothing(index_elements=["dedup_key"]))
+    return session.execute(statement).rowcount or 0

@@ -72,6 +72,11 @@ def label(session: Session, building_id: int | None, unit: str) -> str:
 
 def recipients(session: Session, community_id: int, scope: Scope) -> list[str]:
     """The openids of every active resident bound (binding not ended) to a household in scope."""
+    return sorted(session.exec(recipients_query(community_id, scope)).all())
+
+
+def recipients_query(community_id: int, scope: Scope):
+    """SELECT DISTINCT the openids ``recipients`` returns (for queueing in one statement)."""
     query = (select(Resident.openid).join(Binding, Binding.resident_id == Resident.id)
              .join(Household, Household.id == Binding.household_id)
              .where(Binding.ended_at.is_(None), Resident.active, Household.community_id == community_id))
@@ -79,7 +84,7 @@ def recipients(session: Session, community_id: int, scope: Scope) -> list[str]:
         query = query.where(Household.building_id == scope.building_id)
         if scope.unit:
             query = query.where(Household.unit.in_(unit_names(scope.unit)))
-    return sorted(set(session.exec(query.distinct()).all()))
+    return query.distinct()
 
 
 def in_scope(building_id: int | None, unit: str, household: Household) -> bool:

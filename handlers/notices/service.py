@@ -17,7 +17,7 @@ from handlers.notices import scope as scopes
 from models import Community, Notice
 from models.localtime import show
 from models.notices import NOTICE_KINDS, dedup_key
-from models.outbox_bulk import enqueue_many
+from models.outbox_bulk import enqueue_selected
 
 Renderer = Callable[..., str]
 TITLE_MAX, BODY_MAX = 100, 2000
@@ -67,10 +67,10 @@ def fan_out(notice: Notice, *, session: Session, now: datetime, render: Renderer
     notice.status = "sending"
     session.add(notice)
     session.flush()
-    openids = scopes.recipients(session, notice.community_id, scopes.Scope(notice.building_id, notice.unit))
+    openids = scopes.recipients_query(notice.community_id, scopes.Scope(notice.building_id, notice.unit))
     text, template = payload(notice, session=session, render=render)
-    added = enqueue_many(session, ((o, dedup_key(notice.id, o)) for o in openids),
-                         payload={"text": text, "template": template}, kind="notice", now=now)
+    added = enqueue_selected(session, openids, key_prefix=dedup_key(notice.id, ""),
+                             payload={"text": text, "template": template}, kind="notice", now=now)
     notice.status, notice.sent_at = "sent", notice.sent_at or now
     notice.recipients = notice.recipients + added
     session.add(notice)
