@@ -37,5 +37,5 @@ def enqueue_selected(session: Session, openids: Select, *, key_prefix: str, payl
                   bindparam("next_at", now, type_=table.c.next_attempt_at.type),
                   bindparam("created", now, type_=table.c.created_at.type)).where(openid.is_not(None))
     statement = (dialect.insert(table).from_select([table.c[name] for name in COLUMNS], rows)
-                 .on_conflict_do_nothing(index_elements=["dedup_key"]))
-    return session.execute(statement).rowcount or 0
+                 .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(table.c.id))
+    return len(session.execute(statement).all())  # rowcount: -1 for INSERT ... SELECT through psycopg
