@@ -94,8 +94,9 @@ def populate(url: str, residents: int) -> int:
         session.add_all(buildings)
         session.flush()
         session.execute(insert(Household), [
-            {"community_id": community.id, "building_id": buildings[i % BUILDINGS].id, "unit": str(i // BUILDINGS % UNITS + 1),
-             "room": str(1000 + i), "status": "occupied", "updated_at": now} for i in range(households)])
+            {"community_id": community.id, "building_id": buildings[i % BUILDINGS].id,
+             "unit": str(i // BUILDINGS % UNITS + 1), "room": str(1000 + i), "status": "occupied", "updated_at": now}
+            for i in range(households)])
         session.execute(insert(Resident), [{"openid": f"oNotice{i:06d}", "active": True, "last_interaction_at": now,
                                             "community_id": community.id, "created_at": now} for i in range(residents)])
         ids = session.exec(select(Household.id).order_by(Household.id)).all()

@@ -43,8 +43,8 @@ def test_a_run_limited_to_one_stairwell_is_announced_there_once(db_session, rost
     bound(db_session, "oA", "1号楼", "2", "102")
     bound(db_session, "oB", "2号楼", "1", "101")
     run = publish_run(roster)
-    in_scope = select(Household.id).where(Household.room.in_(["102", "202", "302"]),
-                                          Household.building_id == scope.parse(db_session, roster.id, "1号楼").building_id)
+    first = scope.parse(db_session, roster.id, "1号楼").building_id
+    in_scope = select(Household.id).where(Household.room.in_(["102", "202", "302"]), Household.building_id == first)
     db_session.exec(delete(SurveyEligible).where(SurveyEligible.run_id == run.id,
                                                  SurveyEligible.household_id.not_in(in_scope)))
     db_session.commit()
