@@ -8,7 +8,7 @@ from flask import Flask
 # Modules that define a list ``commands`` of click commands or groups.
 COMMAND_MODULES = ["bot.cli.database", "bot.cli.simulate", "bot.cli.households", "bot.cli.surveys", "bot.cli.jobs",
                    "bot.cli.faq", "bot.cli.complaints", "bot.cli.departments",
-                   "bot.cli.projects"]
+                   "bot.cli.projects", "bot.cli.notices"]
 
 
 def register(app: Flask) -> None:

@@ -27,7 +27,7 @@ from typing import Any, Callable
 # Feature job modules (each imports this module and decorates its jobs).
 JOB_MODULES: list[str] = ["bot.jobs.outbox", "bot.jobs.wechat", "bot.jobs.figures", "bot.jobs.complaints", "bot.jobs.surveys",
                           "bot.jobs.faq", "bot.jobs.publicity",
-                          "bot.jobs.projects"]
+                          "bot.jobs.projects", "bot.jobs.notices"]
 
 JOBS: dict[str, "Job"] = {}
 

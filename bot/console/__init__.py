@@ -65,7 +65,7 @@ def route_gaps(staff) -> list:
 
 # View modules register themselves on ``bp`` when imported.
 VIEWS = ["errors", "login", "password", "communities", "households", "export", "roster", "bindings", "staff",
-         "departments", "projects", "project_items",
+         "departments", "projects", "project_items", "notices",
          "audit_log", "publicity"]
 for _name in VIEWS:
     import_module(f"bot.console.{_name}")

@@ -37,6 +37,7 @@ ACTIONS = {
     "survey.objection.answer": "答复公示异议",
     "project.stage": "修改改造阶段", "project.item_create": "新建改造内容", "project.item_save": "修改改造内容",
     "project.photo": "添加施工进度照片", "project.link_complaint": "诉求关联改造内容",
+    "notice.create": "发布通知",
 }
 # The log's filter: groups (a prefix of the code) first, then single actions.
 GROUPS = {"staff.": "账号（全部）", "binding.": "绑定（全部）", "complaint.": "诉求（全部）", "survey.": "调查（全部）",
@@ -47,7 +48,7 @@ TARGETS = {
     "binding": "绑定", "binding_request": "绑定申请", "owner_claim": "产权人申请", "department": "部门",
     "complaint": "诉求", "complaints": "诉求列表", "photo": "照片", "faq": "问答", "article": "政策文章",
     "unanswered": "未答问题", "survey_template": "问卷模板", "survey_version": "问卷版本", "survey_run": "调查",
-    "ballot": "答卷", "outbound_message": "待发消息",
+    "ballot": "答卷", "outbound_message": "待发消息", "notice": "通知",
     "objection": "公示异议",
     "project_stage": "改造阶段", "project_item": "改造内容",
 }
@@ -67,6 +68,7 @@ FIELDS = {
     "ok": "成功", "requested_workdays": "延期工作日", "workdays": "工作日", "signed_off_by": "签字人",
     "planned_start": "计划开始", "planned_end": "计划完成", "actual_start": "实际开始", "actual_end": "实际完成",
     "progress": "完成比例", "ticket": "诉求编号", "unlink": "取消关联", "photo_id": "照片",
+    "scope": "范围", "send_at": "发送时间",
 }
 UNSHOWN = {"code"}  # machine names (a template's code): the title next to it says it for people
 VALUES: dict[Any, str] = {

@@ -12,7 +12,8 @@ from flask import Blueprint
 bp = Blueprint("h5", __name__, url_prefix="/h5")
 
 # Modules adding views to ``bp``.
-MODULES = ["bot.h5.surveys", "bot.h5.survey_door", "bot.h5.articles", "bot.h5.publicity", "bot.h5.projects"]
+MODULES = ["bot.h5.surveys", "bot.h5.survey_door", "bot.h5.articles", "bot.h5.publicity", "bot.h5.projects",
+           "bot.h5.notices"]
 
 for _name in MODULES:
     import_module(_name)

@@ -3,9 +3,10 @@
 Revision ID: 0001
 Revises: 
 """
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
+
 
 revision = '0001'
 down_revision = None
@@ -380,6 +381,32 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_household_community_id'), ['community_id'], unique=False)
         batch_op.create_index('ix_household_list', ['community_id', 'building_id', 'unit', 'room'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_status'), ['status'], unique=False)
+
+    op.create_table('notice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('community_id', sa.Integer(), nullable=False),
+    sa.Column('building_id', sa.Integer(), nullable=True),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('body', sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('send_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('recipients', sa.Integer(), nullable=False),
+    sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('created_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['building_id'], ['building.id'], ),
+    sa.ForeignKeyConstraint(['community_id'], ['community.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('source')
+    )
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notice_building_id'), ['building_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_community_id'), ['community_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_send_at'), ['send_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notice_status'), ['status'], unique=False)
 
     op.create_table('project_item',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -841,6 +868,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_project_item_project_id'))
 
     op.drop_table('project_item')
+    with op.batch_alter_table('notice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notice_status'))
+        batch_op.drop_index(batch_op.f('ix_notice_send_at'))
+        batch_op.drop_index(batch_op.f('ix_notice_community_id'))
+        batch_op.drop_index(batch_op.f('ix_notice_building_id'))
+
+    op.drop_table('notice')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status'))
         batch_op.drop_index('ix_household_list')
