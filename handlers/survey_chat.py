@@ -57,6 +57,12 @@ def results(inbound: Inbound, ctx: Context) -> replies.Reply:
 
 
 def begin(ctx: Context, run: SurveyRun, household_id: int) -> replies.Reply:
+    if run.rule:  # an owners' decision: verified owners of flats in its scope only, told why otherwise
+        try:
+            ballots.run_voter_household(run, ctx.resident.id, session=ctx.session)
+        except NotAllowed as exc:
+            conversation.end(ctx)
+            return ctx.say("wechat/survey_not_allowed.txt", reason=str(exc))
     existing = ballots.find(run.id, household_id, session=ctx.session)
     household = ctx.session.get(Household, household_id)
     if existing is not None and not household.answers_changeable:

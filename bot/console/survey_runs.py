@@ -17,6 +17,7 @@ from models.surveys import Ballot, SurveyEligible
 from surveys import ballots, excel, runs, stats
 from surveys.answers import AnswersInvalid
 from surveys.errors import SurveyError
+from surveys.stats import owners as owner_stats
 
 limit_body(bp, ("console_surveys.paper_submit",))
 
@@ -40,8 +41,10 @@ def _run(run_id: int):
 @roles_required("admin", "worker")
 def run_detail(run_id: int):
     run = _run(run_id)
+    not_voted = owner_stats.not_voted_by_floor(run, session=db.session()) if run.rule else None
     report = stats.full_report(run_id, session=db.session(), after_reads=db.session().rollback)
-    return render_template("console/surveys/run.html", run=run, report=report, s=report["summary"])
+    extra = {"not_voted": not_voted} if run.rule else {}
+    return render_template("console/surveys/run.html", run=run, report=report, s=report["summary"], **extra)
 
 
 @bp.get("/runs/<int:run_id>/report")

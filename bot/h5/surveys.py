@@ -31,7 +31,7 @@ def _identify(run_id: int, token: str):
     if token_run != run_id:
         raise NotAllowed("链接与调查不符，请在公众号里回复“调查”获取新的链接")
     run = runs.get(run_id, session=db.session())
-    household = ballots.voter_household(resident_id, session=db.session())
+    household = ballots.run_voter_household(run, resident_id, session=db.session())
     return resident_id, run, household
 
 

@@ -357,6 +357,7 @@ def upgrade() -> None:
     sa.Column('floor_area', sa.Float(), nullable=True),
     sa.Column('owner_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('owner_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('voter_policy', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('answers_changeable', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -369,6 +370,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_household_building_id'), ['building_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_community_id'), ['community_id'], unique=False)
         batch_op.create_index('ix_household_list', ['community_id', 'building_id', 'unit', 'room'], unique=False)
+        batch_op.create_index(batch_op.f('ix_household_owner_key'), ['owner_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_status'), ['status'], unique=False)
 
     op.create_table('staff_community',
@@ -392,6 +394,9 @@ def upgrade() -> None:
     sa.Column('gate_basis', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('results_visible', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('excluded_statuses', sa.JSON(), nullable=False),
+    sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=True),
+    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('nonvoters_join_majority', sa.Boolean(), nullable=False),
     sa.Column('eligible_count', sa.Integer(), nullable=False),
     sa.Column('excluded_count', sa.Integer(), nullable=False),
     sa.Column('ballot_count', sa.Integer(), nullable=False),
@@ -567,6 +572,9 @@ def upgrade() -> None:
     sa.Column('building_id', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('eligible', sa.Boolean(), nullable=False),
+    sa.Column('area_c', sa.Integer(), nullable=False),
+    sa.Column('owner_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('floor', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
     sa.ForeignKeyConstraint(['run_id'], ['survey_run.id'], ),
     sa.PrimaryKeyConstraint('run_id', 'household_id')
@@ -669,6 +677,7 @@ def downgrade() -> None:
     op.drop_table('staff_community')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status'))
+        batch_op.drop_index(batch_op.f('ix_household_owner_key'))
         batch_op.drop_index('ix_household_list')
         batch_op.drop_index(batch_op.f('ix_household_community_id'))
         batch_op.drop_index(batch_op.f('ix_household_building_id'))
