@@ -1,96 +1,19 @@
 """Owners' decisions (Civil Code art. 278): a seeded stairwell counted by hand, the boundaries, who may vote."""
-import json
 import logging
 import threading
 from datetime import datetime, timezone
 
 import pytest
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
-from models import Building, Household
-from models.privacy import valid_id_number
+from models import Household
 from models.surveys import Ballot, SurveyEligible
-from surveys import ballots, owners, runs, templates
-from surveys.stats import owners as owner_stats
+from surveys import ballots, owners, runs
 from surveys.errors import NotAllowed, SurveyError
+from surveys.stats import owners as owner_stats
 from tests.fixtures.households import csv_bytes
-from tests.fixtures.surveys import sample_definition
-
-HEADER = ["小区", "楼栋", "单元", "房号", "户主姓名", "联系电话", "状态", "面积", "产权人证件号"]
-
-
-def id_number(body: str) -> str:
-    """A valid 18-character ID number from its first 17 digits (the check character computed)."""
-    return next(body + c for c in "0123456789X" if valid_id_number(body + c))
-
-
-OWNER_A, OWNER_B, OWNER_C, OWNER_D = (id_number(f"1301021970010{n}123") for n in range(1, 5))
-# 3号楼2单元 is the stairwell; 3号楼1单元 and 4号楼 lie outside it.
-STAIRWELL = [
-    ("101", "甲大明", "自住", "60.50", OWNER_A),   # A owns 101 and 201: one head, 135.75 m²
-    ("201", "甲大明", "出租", "75.25", OWNER_A.lower()),  # the same owner, typed with a lower-case x or not
-    ("301", "乙小红", "自住", "80.00", OWNER_B),   # co-owners B1 and B2: one ballot
-    ("401", "丙老三", "空置", "90.10", OWNER_C),   # vacant: the owner does not vote
-    ("501", "丁四", "自住", "88.88", OWNER_D),     # a paper ballot entered by a worker
-    ("601", "戊五", "自住", "70.00", ""),          # no ID number: its own owner
-    ("102", "某某置业", "空置", "65.00", "开发商"),  # unsold developer units: one head together
-    ("202", "某某置业", "空置", "65.00", "开发商"),
-]
-
-
-def roster_csv() -> bytes:
-    rows = [["业主小区", "3号楼", "2", room, name, "", status, area, owner]
-            for room, name, status, area, owner in STAIRWELL]
-    rows += [["业主小区", "3号楼", "1", "101", "外单元", "", "自住", "50", id_number("13010219800101001")],
-             ["业主小区", "4号楼", "1", "101", "外楼", "", "自住", "50", ""]]
-    return csv_bytes(rows, header=HEADER)
-
-
-def at(clock):
-    return datetime.fromtimestamp(clock.now, timezone.utc)
-
-
-def flat(db_session, building, unit, room) -> Household:
-    return db_session.exec(select(Household).join(Building, Building.id == Household.building_id)
-                           .where(Building.name == building, Household.unit == unit, Household.room == room)).one()
-
-
-@pytest.fixture
-def stairwell(runner, db_session, tmp_path, staff_user):
-    staff_user("worker", ["业主小区"])
-    source = tmp_path / "roster.csv"
-    source.write_bytes(roster_csv())
-    result = runner.invoke(args=["households", "import", str(source)])
-    assert result.exit_code == 0, result.output
-    template = templates.import_definition(sample_definition(code="elevator", title="3号楼2单元加装电梯表决"),
-                                           session=db_session)
-    db_session.commit()
-    return template
-
-
-def publish(runner, template_id, *extra):
-    result = runner.invoke(args=["survey", "publish", str(template_id), "--community", "业主小区", *extra])
-    assert result.exit_code == 0, result.output
-    return int(result.output.strip().splitlines()[-1])
-
-
-def stats_json(runner, run_id):
-    result = runner.invoke(args=["survey", "stats", str(run_id), "--json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.output)
-
-
-def vote(db_session, clock, render, run_id, resident, choice, channel="h5"):
-    ballots.cast_by_resident(run_id, resident.id, {"agree": choice, "reason": "cost"}, channel=channel,
-                             session=db_session, now=at(clock), render=render)
-    db_session.commit()
-
-
-def paper(db_session, clock, render, run_id, household, choice):
-    cast = ballots.Cast(channel="paper", raw={"agree": choice, "reason": "cost"}, actor="worker1",
-                        photo_key=f"paper/{household.id}.jpg")
-    ballots.cast_ballot(run_id, household.id, cast, session=db_session, now=at(clock), render=render)
-    db_session.commit()
+from tests.fixtures.owners import (HEADER, OWNER_B, STAIRWELL, assert_no_clear_id, at, flat, paper, publish,
+                                   stats_json, vote)
 
 
 def test_figures_equal_a_hand_count_on_a_seeded_stairwell(runner, db_session, stairwell, bind_resident, clock,
@@ -139,18 +62,6 @@ def test_figures_equal_a_hand_count_on_a_seeded_stairwell(runner, db_session, st
     not_voted = owner_stats.not_voted_by_floor(run, session=db_session)
     assert [(g["floor"], [(f["room"], f["owner"]) for f in g["flats"]]) for g in not_voted] == [(4, [("401", "丙**")])]
     assert_no_clear_id(db_session, caplog.text)
-
-
-def assert_no_clear_id(db_session, *texts):
-    """No ID number, in either case, in any table of the database nor in the given texts (logs, pages)."""
-    dumped = []
-    for table in SQLModel.metadata.sorted_tables:
-        dumped += [repr(tuple(row)) for row in db_session.execute(select(table)).all()]
-    everything = "\n".join(dumped + list(texts))
-    for number in (OWNER_A, OWNER_B, OWNER_C, OWNER_D):
-        assert number not in everything and number.lower() not in everything
-        assert number[:17] not in everything
-    db_session.rollback()
 
 
 def test_the_roster_keeps_only_a_keyed_hash_and_refuses_a_bad_check_digit(runner, db_session, stairwell, tmp_path):
