@@ -15,7 +15,7 @@ from handlers.survey_steps import Step, prompt, take_answer
 from models import Household
 from models.households import active_binding
 from models.surveys import SurveyRun
-from surveys import ballots, links, runs, stats
+from surveys import ballots, cost_sharing, links, runs, stats
 from surveys.answers import next_question
 from surveys.errors import NotAllowed, SurveyError
 
@@ -71,7 +71,8 @@ def begin(ctx: Context, run: SurveyRun, household_id: int) -> replies.Reply:
     d = runs.version_of(run, session=ctx.session).definition
     first = next_question(d, {})
     state = {"stage": "question", "run": run.id, "answers": {}, "path": [], "current": first["code"]}
-    reply = prompt(ctx, Step(run, d, state), intro=True, changing=existing is not None, link=h5_link(ctx, run))
+    reply = prompt(ctx, Step(run, d, state), intro=True, changing=existing is not None, link=h5_link(ctx, run),
+                   share=cost_sharing.share_of(run, household_id, session=ctx.session))
     conversation.start(ctx, FLOW, state)  # after prompt: it passes over leading notes
     return reply
 

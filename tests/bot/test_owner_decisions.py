@@ -34,11 +34,14 @@ def h5_link(app, resident, run_id, clock):
 def test_chat_offers_the_decision_to_owners_in_scope_only(wechat, runner, db_session, stairwell, bind_resident):
     publish(runner, stairwell.id, "--scope", "3号楼/2单元", "--rule", "owners_special")
     bind_resident(flat(db_session, "3号楼", "2", "101"), "o-owner")
+    bind_resident(flat(db_session, "3号楼", "2", "301"), "o-owner-3")
     bind_resident(flat(db_session, "3号楼", "2", "201"), "o-tenant", role="tenant")
     bind_resident(flat(db_session, "3号楼", "2", "301"), "o-family", role="family")
     bind_resident(flat(db_session, "4号楼", "1", "101"), "o-outside")
     db_session.rollback()
-    assert "第1题" in say(wechat, "o-owner", "投票")
+    ground = say(wechat, "o-owner", "投票")
+    assert "第1题" in ground and "您家1楼，预计分摊约 0 元" in ground  # the ground floor is exempt
+    assert "您家3楼，预计分摊约 94118 元" in say(wechat, "o-owner-3", "投票")  # 600,000 × 0.8 / 5.1
     for openid in ("o-tenant", "o-family"):
         reply = say(wechat, openid, "投票")
         assert "只有经社区核实的产权人（业主）可以投票" in reply and "租户和家庭成员不能投票" in reply
@@ -57,6 +60,7 @@ def test_owners_answer_on_h5_and_the_console_shows_live_figures(app, client, run
     assert refused.status_code == 403 and "租户和家庭成员不能投票" in refused.get_data(as_text=True)
     url, token = h5_link(app, owner, run_id, clock)
     html = client.get(url).get_data(as_text=True)
+    assert "您家1楼，预计分摊约 0 元" in html
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     done = client.post(f"/h5/surveys/{run_id}", data={"csrf_token": csrf, "t": token, "agree": "yes"})
     assert done.status_code == 200 and "提交成功" in done.get_data(as_text=True)

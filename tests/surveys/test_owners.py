@@ -166,3 +166,18 @@ def test_two_co_owners_at_the_same_moment_leave_one_ballot(make_app, runner, db_
     assert len(db_session.exec(select(Ballot).where(Ballot.run_id == run_id)).all()) == 1
     s = stats_json(runner, run_id)
     assert (s["owners_voted"], s["area_voted"]) == (1, 80.0)
+
+
+def test_cost_sharing_table_is_checked_and_shares_add_up(runner, db_session, stairwell):
+    from surveys import cost_sharing, templates
+    from surveys.errors import DefinitionError
+    from tests.fixtures.surveys import sample_definition
+    bad = sample_definition(code="bad-share", cost_sharing={"total": -1, "floor_coefficients": {"二": -1}})
+    with pytest.raises(DefinitionError, match="total"):
+        templates.import_definition(bad, session=db_session)
+    db_session.rollback()
+    run = runs.get(publish(runner, stairwell.id, "--scope", "3号楼/2单元", "--rule", "owners_special"),
+                   session=db_session)
+    shares = cost_sharing.shares(run, session=db_session)
+    assert sum(s["yuan"] for s in shares.values()) in range(600000 - 4, 600000 + 5)  # rounded per flat
+    assert {s["floor"]: s["yuan"] for s in shares.values()}[6] == round(600000 * 1.2 / 5.1)
