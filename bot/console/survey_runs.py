@@ -14,7 +14,7 @@ from bot.h5.uploads import PendingPhotos, limit_body
 from bot.urls import parse_int
 from models import Building, Household
 from models.surveys import Ballot, SurveyEligible
-from surveys import ballots, excel, runs, stats
+from surveys import ballots, evidence, excel, runs, stats
 from surveys.answers import AnswersInvalid
 from surveys.errors import SurveyError
 from surveys.stats import owners as owner_stats
@@ -77,6 +77,20 @@ def run_export(run_id: int):
     db.session().commit()
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=survey-{run_id}-ballots.xlsx"})
+
+
+@bp.get("/runs/<int:run_id>/evidence.xlsx")
+@roles_required("admin", "worker")
+def run_evidence(run_id: int):
+    """An owners' decision's evidence pack: scope, rule, owners (masked), ballots with proof, history, result."""
+    run = _run(run_id)
+    if not run.rule:
+        abort(404)
+    data = evidence.workbook(run_id, session=db.session())
+    audit("survey.evidence_export", f"survey_run:{run_id}", community_id=run.community_id)
+    db.session().commit()
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=decision-{run_id}-evidence.xlsx"})
 
 
 @bp.post("/runs/<int:run_id>/close")

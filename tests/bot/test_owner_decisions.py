@@ -79,9 +79,23 @@ def test_owners_answer_on_h5_and_the_console_shows_live_figures(app, client, run
     pages = [page]
     for path in (f"/console/surveys/runs/{run_id}/report", f"/console/surveys/runs/{run_id}/not-answered",
                  f"/console/surveys/runs/{run_id}/export.xlsx", f"/console/surveys/runs/{run_id}/paper",
+                 f"/console/surveys/runs/{run_id}/evidence.xlsx",
                  "/console/households"):
         response = client.get(path)
         assert response.status_code == 200, path
         pages.append(response.get_data(as_text=True) if path[-4:] != "xlsx" else cells_of(response.data))
     assert_no_clear_id(db_session, caplog.text, *pages)
+    book = load_workbook(io.BytesIO(client.get(f"/console/surveys/runs/{run_id}/evidence.xlsx").data))
+    decision = dict(book["决定"].iter_rows(min_row=2, values_only=True))
+    assert (decision["表决范围"], decision["范围内业主（人）"], decision["参与表决面积（平方米）"]) == \
+        ("3号楼2单元", 6, 224.63)
+    assert decision["表决结果"] == "未通过" and "不构成法律意见" in decision["说明"]
+    owners_rows = list(book["业主"].iter_rows(min_row=2, values_only=True))
+    assert len(owners_rows) == 8 and {r[4] for r in owners_rows} >= {"甲**", "丙**", "开发商（未售）"}
+    heads = {r[2]: r[6] for r in owners_rows}
+    assert heads["101"] == heads["201"] and heads["102"] == heads["202"] and len(set(heads.values())) == 6
+    ballots_rows = {r[2]: r for r in book["表决票"].iter_rows(min_row=2, values_only=True)}
+    assert ballots_rows["501"][3] == "纸质" and "签字纸质表决票照片" in ballots_rows["501"][8]
+    assert ballots_rows["101"][3] == "网页" and ballots_rows["101"][7] == "是"
+    assert len(list(book["修改记录"].iter_rows(min_row=2))) == 2
     assert len(STAIRWELL) == 8
