@@ -84,7 +84,10 @@ def test_owners_answer_on_h5_and_the_console_shows_live_figures(app, client, run
         response = client.get(path)
         assert response.status_code == 200, path
         pages.append(response.get_data(as_text=True) if path[-4:] != "xlsx" else cells_of(response.data))
-    assert_no_clear_id(db_session, caplog.text, *pages)
+    assert "表决未通过" in pages[1] and "双过半" in pages[1]  # the printable report's conclusion
+    overview = client.get("/console/surveys/").get_data(as_text=True)
+    assert "业主共同决定，按面积和人数计" in overview
+    assert_no_clear_id(db_session, caplog.text, overview, *pages)
     book = load_workbook(io.BytesIO(client.get(f"/console/surveys/runs/{run_id}/evidence.xlsx").data))
     decision = dict(book["决定"].iter_rows(min_row=2, values_only=True))
     assert (decision["表决范围"], decision["范围内业主（人）"], decision["参与表决面积（平方米）"]) == \
