@@ -134,3 +134,18 @@ class BallotHistory(SQLModel, table=True):
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=json_column(nullable=False))
     actor: str = Field(max_length=64)  # resident:<id> or staff username
     at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyProxy(SQLModel, table=True):
+    """A written authorisation, approved by a worker: a family member votes for the owner in one owners' decision."""
+
+    __tablename__ = "survey_proxy"
+    __table_args__ = (UniqueConstraint("run_id", "household_id", "resident_id", name="uq_survey_proxy"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="survey_run.id", index=True)
+    household_id: int = Field(foreign_key="household.id")
+    resident_id: int = Field(foreign_key="resident.id")
+    photo_key: str = Field(max_length=255)  # the photo of the signed authorisation (委托书)
+    approved_by: str = Field(max_length=64)  # the worker who checked it
+    approved_at: datetime = Field(default_factory=utcnow)

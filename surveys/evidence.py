@@ -20,7 +20,7 @@ from models.privacy import mask_name
 from models.sheets import append_row
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun
 from surveys import definition as defs
-from surveys import runs
+from surveys import proxies, runs
 from surveys.errors import SurveyError
 from surveys.excel import CHANNELS
 from surveys.stats import gate
@@ -44,7 +44,7 @@ def workbook(run_id: int, *, session: Session) -> bytes:
     heads = _head_numbers(e.owner_key for e, _, _ in flats)
     _owners(wb.create_sheet("业主"), flats, ballots, heads)
     where = {e.household_id: (b.name, h.unit, h.room) for e, h, b in flats}
-    _ballots(wb.create_sheet("表决票"), ballots, where)
+    _ballots(wb.create_sheet("表决票"), ballots, where, proxies.of_run(run_id, session=session))
     history = session.exec(select(BallotHistory).where(BallotHistory.run_id == run_id)
                            .order_by(BallotHistory.ballot_id, BallotHistory.revision)).all()
     _history(wb.create_sheet("修改记录"), history, where, runs.version_of(run, session=session).definition)
@@ -97,19 +97,22 @@ def _owners(sheet, flats, ballots: dict[int, Ballot], heads: dict[str, int]) -> 
     _bold(sheet)
 
 
-def _proof(ballot: Ballot) -> str:
+def _proof(ballot: Ballot, granted: dict) -> str:
     if ballot.channel == "paper":
         return f"签字纸质表决票照片 {ballot.photo_key or ''}（录入：{ballot.entered_by or ''}）"
+    proxy = granted.get((ballot.household_id, ballot.resident_id))
+    if proxy is not None:
+        return f"家庭成员持委托书代为投票（居民 {ballot.resident_id}；委托书照片 {proxy.photo_key}，{proxy.approved_by} 核准）"
     return f"经核实的业主绑定（居民 {ballot.resident_id}）"
 
 
-def _ballots(sheet, ballots: dict[int, Ballot], where: dict) -> None:
+def _ballots(sheet, ballots: dict[int, Ballot], where: dict, granted: dict) -> None:
     append_row(sheet, ["楼栋", "单元", "房号", "渠道", "首次提交", "最后修改", "修改次数", "同意", "凭证"])
     for household_id, ballot in sorted(ballots.items(), key=lambda item: where.get(item[0], ("", "", ""))):
         building, unit, room = where.get(household_id, ("", "", ""))
         append_row(sheet, [building, unit, room, CHANNELS.get(ballot.channel, ballot.channel),
                            excel(ballot.created_at), excel(ballot.updated_at), ballot.revision - 1,
-                           YES_NO[ballot.gate_yes], _proof(ballot)])
+                           YES_NO[ballot.gate_yes], _proof(ballot, granted)])
     _bold(sheet)
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models import Binding, Building, Household
-from models.surveys import OWNER_RULES, SurveyEligible, SurveyRun
+from models.surveys import OWNER_RULES, SurveyEligible, SurveyProxy, SurveyRun
 from surveys.errors import NotAllowed, SurveyError
 
 RULE_LABELS = {"owners_majority": "业主过半数同意（双过半）", "owners_special": "业主四分之三以上同意（双四分之三）"}
@@ -101,18 +101,25 @@ def freeze(run: SurveyRun, *, session: Session) -> None:
     session.flush()
 
 
-def voter_refusal(run: SurveyRun, binding: Binding | None, entry: SurveyEligible | None) -> str | None:
-    """Why this resident may not vote in an owners' decision (None: they may): in scope, and a verified owner."""
+def voter_refusal(run: SurveyRun, binding: Binding | None, entry: SurveyEligible | None,
+                  proxy: bool = False) -> str | None:
+    """Why this resident may not vote in an owners' decision (None: they may): in scope, and a verified owner
+    (or a verified family member holding an approved authorisation, ``proxy``)."""
     if entry is None or not entry.eligible:
         return f"本次表决仅限{scope_words(run.scope)}的业主参与，您家不在表决范围内。如有疑问请联系社区"
+    if binding is not None and binding.verified_at is not None and binding.role == "family" and proxy:
+        return None
     if binding is None or binding.role != "owner" or binding.verified_at is None:
         return ("本次是业主共同决定（按《民法典》第二百七十八条表决），只有经社区核实的产权人（业主）可以投票，"
-                "租户和家庭成员不能投票。如您是业主，请联系社区核实身份")
+                "租户和家庭成员不能投票（家庭成员持业主签字的委托书、经社区登记后可代为投票）。如您是业主，请联系社区核实身份")
     return None
 
 
 def check_voter(run: SurveyRun, binding: Binding | None, household_id: int, *, session: Session) -> None:
-    refusal = voter_refusal(run, binding, session.get(SurveyEligible, (run.id, household_id)))
+    proxy = binding is not None and session.exec(
+        select(SurveyProxy.id).where(SurveyProxy.run_id == run.id, SurveyProxy.household_id == household_id,
+                                     SurveyProxy.resident_id == binding.resident_id)).first() is not None
+    refusal = voter_refusal(run, binding, session.get(SurveyEligible, (run.id, household_id)), proxy)
     if refusal:
         raise NotAllowed(refusal)
 

@@ -44,7 +44,8 @@ def decisions(conn, batch, homes: list[dict], version: tuple, rnd: random.Random
         for h in stairwell:
             eligible.append({"run_id": run_id, "household_id": h["id"], "building_id": h["building_id"],
                              "status": h["status"], "eligible": True, "area_c": round(h["floor_area"] * 100),
-                             "owner_key": owners.head_key(h["id"], h["owner_key"]), "floor": owners.floor_of(h["room"])})
+                             "owner_key": owners.head_key(h["id"], h["owner_key"]),
+                             "floor": owners.floor_of(h["room"])})
             if rnd.random() < 0.8:
                 approve = rnd.choices(["yes", "no"], [85, 15])[0]
                 voted, yes = voted + 1, yes + (approve == "yes")

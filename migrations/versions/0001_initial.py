@@ -582,6 +582,23 @@ def upgrade() -> None:
     with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_eligible_building_id'), ['building_id'], unique=False)
 
+    op.create_table('survey_proxy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('photo_key', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('approved_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('approved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['survey_run.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('run_id', 'household_id', 'resident_id', name='uq_survey_proxy')
+    )
+    with op.batch_alter_table('survey_proxy', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_proxy_run_id'), ['run_id'], unique=False)
+
     op.create_table('unanswered_asker',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('question_id', sa.Integer(), nullable=False),
@@ -627,6 +644,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_unanswered_asker_question_id'))
 
     op.drop_table('unanswered_asker')
+    with op.batch_alter_table('survey_proxy', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_proxy_run_id'))
+
+    op.drop_table('survey_proxy')
     with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_eligible_building_id'))
 

@@ -38,8 +38,8 @@ def _row(run_id, title, phase, status, community_id, community, eligible, ballot
          closes_at, rule) -> dict:
     """An owners' decision (``rule``) is judged by area and by head on its own page: never passed here."""
     denominator = ballots if basis == "respondents" else eligible
-    return {"rule": rule,"run_id": run_id, "title": title, "phase": phase, "status": status, "community_id": community_id,
-            "community": community, "eligible_households": eligible, "ballots": ballots, "gate_yes": yes,
+    return {"rule": rule, "run_id": run_id, "title": title, "phase": phase, "status": status,
+            "community_id": community_id, "community": community, "eligible_households": eligible, "ballots": ballots, "gate_yes": yes,
             "participation_rate": rate(ballots, eligible), "gate_rate": rate(yes, denominator),
             "threshold": threshold, "closes_at": closes_at.isoformat() if closes_at else None,
             "passed": not rule and denominator > 0 and yes >= math.ceil(threshold * denominator - 1e-9)}

@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from models.surveys import Ballot
 from surveys import links
-from tests.fixtures.console import login
+from tests.fixtures.complaints import jpeg_with_metadata
+from tests.fixtures.console import csrf_token, login
 from tests.fixtures.owners import STAIRWELL, assert_no_clear_id, flat, paper, publish
 
 
@@ -102,3 +103,32 @@ def test_owners_answer_on_h5_and_the_console_shows_live_figures(app, client, run
     assert ballots_rows["101"][3] == "网页" and ballots_rows["101"][7] == "是"
     assert len(list(book["修改记录"].iter_rows(min_row=2))) == 2
     assert len(STAIRWELL) == 8
+
+
+def test_a_family_member_votes_with_an_approved_authorisation(app, client, runner, db_session, stairwell,
+                                                              bind_resident, staff_user, clock):
+    run_id = publish(runner, stairwell.id, "--scope", "3号楼/2单元", "--rule", "owners_special")
+    household = flat(db_session, "3号楼", "2", "301")
+    son = bind_resident(household, "o-son", role="family")
+    tenant = bind_resident(flat(db_session, "3号楼", "2", "201"), "o-tenant", role="tenant")
+    refused = client.get(h5_link(app, son, run_id, clock)[0])
+    assert refused.status_code == 403 and "委托书" in refused.get_data(as_text=True)
+
+    login(client, staff_user("worker", ["业主小区"]))
+    page = client.get(f"/console/surveys/runs/{run_id}").get_data(as_text=True)
+    assert f'value="{household.id}-{son.id}"' in page and f"-{tenant.id}\"" not in page  # family only
+    letter = (io.BytesIO(jpeg_with_metadata()), "委托书.jpg", "image/jpeg")
+    response = client.post(f"/console/surveys/runs/{run_id}/proxies", data={
+        "csrf_token": csrf_token(client, f"/console/surveys/runs/{run_id}"), "proxy": f"{household.id}-{son.id}",
+        "letter": letter}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert "委托已登记" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+    url, token = h5_link(app, son, run_id, clock)
+    html = client.get(url).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    done = client.post(f"/h5/surveys/{run_id}", data={"csrf_token": csrf, "t": token, "agree": "yes"})
+    assert "提交成功" in done.get_data(as_text=True)
+    book = load_workbook(io.BytesIO(client.get(f"/console/surveys/runs/{run_id}/evidence.xlsx").data))
+    proof = {r[2]: r[8] for r in book["表决票"].iter_rows(min_row=2, values_only=True)}["301"]
+    assert "家庭成员持委托书代为投票" in proof and "核准" in proof
