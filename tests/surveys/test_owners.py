@@ -181,3 +181,11 @@ def test_cost_sharing_table_is_checked_and_shares_add_up(runner, db_session, sta
     shares = cost_sharing.shares(run, session=db_session)
     assert sum(s["yuan"] for s in shares.values()) in range(600000 - 4, 600000 + 5)  # rounded per flat
     assert {s["floor"]: s["yuan"] for s in shares.values()}[6] == round(600000 * 1.2 / 5.1)
+
+
+def test_a_roster_with_id_numbers_is_refused_without_a_key(db_session, stairwell):
+    from handlers.households.roster import import_roster
+    from tests.fixtures.owners import roster_csv
+    result = import_roster(roster_csv(), session=db_session, filename="r.csv", id_key="")
+    assert not result.ok and "id_hash_key" in str(result.errors[0]) and result.errors[0].row == 1
+    db_session.rollback()
