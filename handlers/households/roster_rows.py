@@ -135,7 +135,7 @@ def canonical_room(text: str) -> str:
 
 class _RowChecker:
     def __init__(self, columns: dict[str, int], header: list[str], id_key: str = ""):
-        self.columns, self.header, self.id_key = columns, header, id_key
+        self.columns, self.header, self.id_key, self.told_no_key = columns, header, id_key, False
         self.present = list(columns.items())
         self.blank = dict.fromkeys(HEADER_ALIASES, "")
 
@@ -179,6 +179,11 @@ class _RowChecker:
             return ""
         if text in DEVELOPER_WORDS:
             return DEVELOPER_OWNER
+        if not self.id_key:  # said once: every row would say the same
+            if not self.told_no_key:
+                self.told_no_key = True
+                errors.append(RowError(number, self.label("owner_id"), NO_KEY))
+            return ""
         id_number = normalize_id_number(text)
         if not valid_id_number(id_number):
             errors.append(RowError(number, self.label("owner_id"),
@@ -203,10 +208,9 @@ def check_rows(table: RosterTable, progress: Callable[[int, int], None] | None =
                ) -> tuple[list[RosterRow], list[RowError]]:
     """Every row checked (none skipped), duplicates within the file reported.
 
-    ``id_key`` is ``[privacy] id_hash_key``: a file with a 产权人证件号 column is refused without it."""
+    ``id_key`` is ``[privacy] id_hash_key``: a file with ID numbers in its 产权人证件号 column is refused without it
+    (a blank column, or only 开发商, is fine)."""
     columns, errors = map_header(table.header)
-    if "owner_id" in columns and not id_key:
-        errors.append(RowError(1, LABELS["owner_id"], NO_KEY))
     if errors:
         return [], errors
     checker, rows, seen, total = _RowChecker(columns, table.header, id_key), [], {}, len(table.rows)
