@@ -193,3 +193,17 @@ def test_a_roster_with_id_numbers_is_refused_without_a_key(db_session, stairwell
                        ["业主小区", "3号楼", "2", "102", "某某置业", "", "空置", "65", "开发商"]], header=HEADER)
     assert import_roster(blank, session=db_session, filename="r.csv", id_key="").ok  # no number: no key needed
     db_session.rollback()
+
+
+def test_reminders_of_a_decision_go_to_owners_who_have_not_voted(runner, db_session, stairwell, bind_resident,
+                                                                 clock, render):
+    from surveys import reminders
+    run_id = publish(runner, stairwell.id, "--scope", "3号楼/2单元", "--rule", "owners_special")
+    h = {room: flat(db_session, "3号楼", "2", room) for room in ("101", "201", "401", "601")}
+    owner_a = bind_resident(h["101"], "o-a")
+    bind_resident(h["201"], "o-a2")  # A's second flat, bound by another account of A's
+    bind_resident(h["401"], "o-tenant-401", role="tenant")
+    bind_resident(h["601"], "o-e")
+    vote(db_session, clock, render, run_id, owner_a, "yes")
+    told = reminders.recipients(runs.get(run_id, session=db_session), session=db_session)
+    assert {household_id: r.openid for household_id, r in told.items()} == {h["601"].id: "o-e"}
