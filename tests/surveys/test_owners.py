@@ -87,6 +87,8 @@ def test_scope_and_rule_are_checked_at_publish(runner, db_session, stairwell):
                                  "--scope", "3号楼"])
     assert result.exit_code != 0 and "--rule" in result.output
     run_id = publish(runner, stairwell.id, "--scope", "3栋", "--rule", "owners_majority")
+    line = runner.invoke(args=["survey", "stats", str(run_id)]).output
+    assert "业主过半数同意（双过半），3号楼" in line and "业主 7 人、面积 644.73㎡" in line and "未通过" in line
     frozen = db_session.exec(select(SurveyEligible).where(SurveyEligible.run_id == run_id)).all()
     assert len(frozen) == 9 and sum(e.area_c for e in frozen) == 59473 + 5000
     household_run = publish(runner, stairwell.id)  # no --rule: the household gate as before
