@@ -72,6 +72,8 @@ def test_owners_answer_on_h5_and_the_console_shows_live_figures(app, client, run
     page = client.get(f"/console/surveys/runs/{run_id}").get_data(as_text=True)
     # 2 of 6 owners took part (A with 135.75 m², D with 88.88 m²): 2 more owners and 171.86 m² to reach 2/3.
     assert "业主过半数同意（双过半）" in page and "3号楼2单元" in page
+    visible = re.sub(r"<[^>]+>", " ", page)
+    assert "owners_" not in visible and "developer" not in visible and "flat:" not in visible  # no codes
     assert re.search(r'id="owners-voted">2 人', page) and re.search(r'id="area-voted">224.63 平方米', page)
     assert "还需 2 位业主" in page and "还需 171.86 平方米" in page
     assert "参与还需 2 位业主或 171.86 平方米" in page
