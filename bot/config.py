@@ -85,11 +85,14 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "menu": {"buttons": []},
     "faq": {"default_hotline": "12345"},  # when the resident's community has no hotline
     "surveys": {"objection_days": 7},  # a closed run's published result is open for objection this many days
+    # Key of the owners' ID number hashes (roster 产权人证件号); or LINLI_PRIVACY_ID_HASH_KEY. Empty: rosters
+    # carrying ID numbers are refused. Changing it makes stored owners unrecognisable until the roster is re-imported.
+    "privacy": {"id_hash_key": ""},
 }
 
 REQUIRED = [("app", "secret_key"), ("database", "url"), ("wechat", "app_id"), ("wechat", "token")]
 SECRETS = [("app", "secret_key"), ("wechat", "app_secret"), ("wechat", "token"), ("wechat", "encoding_aes_key"),
-           ("media", "s3_secret_access_key")]
+           ("media", "s3_secret_access_key"), ("privacy", "id_hash_key")]
 PATH_KEYS = [("media", "dir"), ("clock", "lock_path")]
 PLACEHOLDER_MARKERS = ("...", "change-me", "changeme", "dev-", "placeholder", "insecure")
 MIN_SECRET_KEY = 32

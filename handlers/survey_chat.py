@@ -16,7 +16,7 @@ from models import Household
 from models.households import active_binding
 from models.localtime import show
 from models.surveys import SurveyRun
-from surveys import ballots, links, publicity, runs, stats
+from surveys import ballots, cost_sharing, links, publicity, runs, stats
 from surveys.answers import next_question
 from surveys.errors import NotAllowed, SurveyError
 
@@ -62,6 +62,12 @@ def results(inbound: Inbound, ctx: Context) -> replies.Reply:
 
 
 def begin(ctx: Context, run: SurveyRun, household_id: int) -> replies.Reply:
+    if run.rule:  # an owners' decision: verified owners of flats in its scope only, told why otherwise
+        try:
+            ballots.run_voter_household(run, ctx.resident.id, session=ctx.session)
+        except NotAllowed as exc:
+            conversation.end(ctx)
+            return ctx.say("wechat/survey_not_allowed.txt", reason=str(exc))
     existing = ballots.find(run.id, household_id, session=ctx.session)
     household = ctx.session.get(Household, household_id)
     if existing is not None and not household.answers_changeable:
@@ -70,7 +76,8 @@ def begin(ctx: Context, run: SurveyRun, household_id: int) -> replies.Reply:
     d = runs.version_of(run, session=ctx.session).definition
     first = next_question(d, {})
     state = {"stage": "question", "run": run.id, "answers": {}, "path": [], "current": first["code"]}
-    reply = prompt(ctx, Step(run, d, state), intro=True, changing=existing is not None, link=h5_link(ctx, run))
+    reply = prompt(ctx, Step(run, d, state), intro=True, changing=existing is not None, link=h5_link(ctx, run),
+                   share=cost_sharing.share_of(run, household_id, session=ctx.session))
     conversation.start(ctx, FLOW, state)  # after prompt: it passes over leading notes
     return reply
 

@@ -87,7 +87,7 @@ def take_answer(step: Step, inbound: Inbound, text: str) -> str | None:
 
 
 def prompt(ctx: Context, step: Step, *, error: str | None = None, intro: bool = False, resumed: bool = False,
-           changing: bool = False, link: str = "") -> replies.Reply:
+           changing: bool = False, link: str = "", share: dict | None = None) -> replies.Reply:
     """The next thing to say: a question (with notes and errors, or an option to confirm) or the
     confirmation."""
     if error == CONFIRM:
@@ -100,7 +100,7 @@ def prompt(ctx: Context, step: Step, *, error: str | None = None, intro: bool = 
     options = questions.options_of(q) if questions.get(q["type"]).has_options else []
     return ctx.say("wechat/survey_question.txt", run=step.run, d=step.d, q=q, options=options, notes=notes,
                    rows=q.get("rows", []), hint=questions.get(q["type"]).hint_for(q), error=error, intro=intro,
-                   resumed=resumed, changing=changing, link=link, number=answered_count(step) + 1,
+                   resumed=resumed, changing=changing, link=link, share=share, number=answered_count(step) + 1,
                    first=answered_count(step) == 0)
 
 

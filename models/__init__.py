@@ -16,7 +16,8 @@ from models.projects import ComplaintItem, ItemFollow, ItemPhoto, Project, Proje
 from models.publicity import Objection, Publicity
 from models.outbound import ApiToken, DailyFigures
 from models.residents import Community, Resident
-from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun, SurveyTemplate, SurveyVersion
+from models.surveys import (Ballot, BallotHistory, SurveyEligible, SurveyProxy, SurveyRun, SurveyTemplate,
+                            SurveyVersion)
 from models.wechat import Conversation, InboundMessage, OutboundMessage
 
 metadata = SQLModel.metadata
@@ -25,7 +26,7 @@ __all__ = ["metadata", "utcnow", "Community", "Resident", "Conversation", "Inbou
            "AuditLog", "Binding", "BindingRequest", "Building", "Department", "DepartmentCommunity",
            "DepartmentSupervisor", "Household", "StaffCommunity",
            "StaffUser", "BindingAttempt", "ImportJob", "LoginFailure",
-           "Ballot", "BallotHistory", "SurveyEligible", "SurveyRun", "SurveyTemplate", "SurveyVersion",
+           "Ballot", "BallotHistory", "SurveyEligible", "SurveyProxy", "SurveyRun", "SurveyTemplate", "SurveyVersion",
            "FaqEntry", "FaqHit", "FaqVersion", "PolicyArticle", "UnansweredAsker", "UnansweredQuestion",
            "ApiToken", "DailyFigures", "Notice", "Objection", "Publicity",
            "Complaint", "ComplaintEvent", "ComplaintFollower", "ComplaintPhoto", "TicketCounter", "WorkCalendarDay",

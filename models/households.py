@@ -55,6 +55,10 @@ class Household(SQLModel, table=True):
     floor_area: Optional[float] = None
     owner_name: str = Field(default="", max_length=64)  # from the roster; personal data
     phone: str = Field(default="", max_length=32)  # from the roster; personal data
+    # Who owns it, for owners' decisions (Civil Code art. 278): the keyed hash of the owner's ID number
+    # (models.privacy.id_number_key, never the number itself), models.privacy.DEVELOPER_OWNER for an unsold
+    # developer unit, or None (unknown: the flat counts as its own owner).
+    owner_key: Optional[str] = Field(default=None, max_length=64, index=True)
     voter_policy: str = Field(default="any_verified", max_length=16)
     answers_changeable: bool = True
     updated_at: datetime = Field(default_factory=utcnow)

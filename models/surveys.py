@@ -16,6 +16,8 @@ from sqlmodel import Field, SQLModel
 from models.base import json_column, utcnow
 
 PHASES = ("willingness", "plan_opinion", "plan_vote", "satisfaction")
+# Owners' decisions (Civil Code art. 278): counted by area and by head instead of one household one vote.
+OWNER_RULES = ("owners_majority", "owners_special")
 CHANNELS = ("wechat", "h5", "paper")
 
 
@@ -65,6 +67,11 @@ class SurveyRun(SQLModel, table=True):
     gate_basis: str = Field(default="eligible", max_length=16)  # eligible | respondents
     results_visible: str = Field(default="after_close", max_length=16)  # after_close | always | never
     excluded_statuses: list[str] = Field(default_factory=list, sa_column=json_column(nullable=False))
+    # An owners' decision: the rule (None: the household gate above), its scope ("" the whole community,
+    # "3号楼" or "3号楼/2单元"), and whether non-voters' weight joins the voters' majority (a local rule; off).
+    rule: Optional[str] = Field(default=None, max_length=24)
+    scope: str = Field(default="", max_length=64)
+    nonvoters_join_majority: bool = False
     eligible_count: int = 0
     excluded_count: int = 0
     ballot_count: int = 0  # counters kept in the ballot's transaction
@@ -83,6 +90,11 @@ class SurveyEligible(SQLModel, table=True):
     building_id: int = Field(index=True)
     status: str = Field(max_length=16)  # household status at publish
     eligible: bool = True
+    # Frozen for owners' decisions: the flat's area in 0.01 m² (exact sums), its owner (one head per key:
+    # the ID hash, "developer" or "flat:<household id>") and its floor (from the room number; door-to-door).
+    area_c: int = 0
+    owner_key: str = Field(default="", max_length=64)
+    floor: Optional[int] = None
 
 
 class Ballot(SQLModel, table=True):
@@ -122,3 +134,18 @@ class BallotHistory(SQLModel, table=True):
     answers: dict[str, Any] = Field(default_factory=dict, sa_column=json_column(nullable=False))
     actor: str = Field(max_length=64)  # resident:<id> or staff username
     at: datetime = Field(default_factory=utcnow)
+
+
+class SurveyProxy(SQLModel, table=True):
+    """A written authorisation, approved by a worker: a family member votes for the owner in one owners' decision."""
+
+    __tablename__ = "survey_proxy"
+    __table_args__ = (UniqueConstraint("run_id", "household_id", "resident_id", name="uq_survey_proxy"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="survey_run.id", index=True)
+    household_id: int = Field(foreign_key="household.id")
+    resident_id: int = Field(foreign_key="resident.id")
+    photo_key: str = Field(max_length=255)  # the photo of the signed authorisation (委托书)
+    approved_by: str = Field(max_length=64)  # the worker who checked it
+    approved_at: datetime = Field(default_factory=utcnow)

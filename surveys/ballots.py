@@ -21,7 +21,7 @@ from models.households import active_binding
 from models.surveys import Ballot, BallotHistory, SurveyEligible, SurveyRun
 from surveys import answers as answering
 from surveys import definition as defs
-from surveys import members, runs
+from surveys import members, owners, runs
 from surveys.errors import NotAllowed
 
 Renderer = Callable[..., str]
@@ -63,13 +63,28 @@ def voter_household(resident_id: int, *, session: Session) -> Household:
     return household
 
 
+def run_voter_household(run: SurveyRun, resident_id: int, *, session: Session) -> Household:
+    """The household the resident answers for in this run; raises NotAllowed with the reason.
+
+    An owners' decision admits only verified owners of flats in its scope (surveys/owners.py), whatever
+    the household's own policy; other runs follow the household's policy."""
+    if not run.rule:
+        return voter_household(resident_id, session=session)
+    binding = active_binding(session, resident_id)
+    household = session.get(Household, binding.household_id) if binding else None
+    if household is None:
+        raise NotAllowed("请先回复“绑定”绑定您家的门牌，再参与表决")
+    owners.check_voter(run, binding, household.id, session=session)
+    return household
+
+
 def find(run_id: int, household_id: int, *, session: Session) -> Ballot | None:
     return session.exec(select(Ballot).where(Ballot.run_id == run_id, Ballot.household_id == household_id)).first()
 
 
 def cast_by_resident(run_id: int, resident_id: int, raw: dict, *, channel: str, session: Session,
                      now: datetime, render: Renderer) -> Ballot:
-    household = voter_household(resident_id, session=session)
+    household = run_voter_household(runs.get(run_id, session=session), resident_id, session=session)
     cast = Cast(channel=channel, raw=raw, actor=f"resident:{resident_id}", resident_id=resident_id)
     return cast_ballot(run_id, household.id, cast, session=session, now=now, render=render)
 

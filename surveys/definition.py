@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from models.surveys import PHASES
-from surveys import conditions, questions
+from surveys import conditions, cost_sharing, questions
 from surveys.errors import DefinitionError
 
 SCHEMA = "linli.survey/1"
@@ -45,7 +45,7 @@ def normalize(definition: dict) -> dict:
 def check(definition: dict) -> dict:
     """The normalised definition, or DefinitionError listing every problem."""
     d = normalize(definition)
-    problems = _check_header(d) + _check_questions(d) + _check_gate(d)
+    problems = _check_header(d) + _check_questions(d) + _check_gate(d) + cost_sharing.check(d.get("cost_sharing"))
     if problems:
         raise DefinitionError(problems)
     return d

@@ -30,12 +30,22 @@ def recipients(run: SurveyRun, *, session: Session) -> dict[int, Resident]:
                               & (SurveyEligible.run_id == run.id))
                         .where(SurveyEligible.eligible, Binding.ended_at.is_(None), Binding.verified_at.is_not(None),
                                Resident.active, Binding.household_id.not_in(voted))).all()
+    if run.rule:
+        rows = _owners_not_voted(run, rows, session=session)
     chosen: dict[int, tuple] = {}
     for binding, resident in rows:
         rank = (ROLE_ORDER.get(binding.role, 9), -(resident.last_interaction_at or binding.created_at).timestamp())
         if binding.household_id not in chosen or rank < chosen[binding.household_id][0]:
             chosen[binding.household_id] = (rank, resident)
     return {household_id: resident for household_id, (_, resident) in chosen.items()}
+
+
+def _owners_not_voted(run: SurveyRun, rows: list, *, session: Session) -> list:
+    """An owners' decision reminds owners only, and not an owner who voted on another of their flats."""
+    heads = dict(session.exec(select(SurveyEligible.household_id, SurveyEligible.owner_key)
+                              .where(SurveyEligible.run_id == run.id)).all())
+    voted = {heads.get(h) for h in session.exec(select(Ballot.household_id).where(Ballot.run_id == run.id))}
+    return [(b, r) for b, r in rows if b.role == "owner" and heads.get(b.household_id) not in voted]
 
 
 def remind(*, session: Session, now: datetime, render: Callable[..., str]) -> int:

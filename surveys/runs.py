@@ -7,33 +7,45 @@ from sqlmodel import Session, select
 
 from models import AuditLog, Community, Household
 from models.surveys import SurveyEligible, SurveyRun, SurveyVersion
-from surveys import templates
+from surveys import owners, templates
 from surveys.errors import StructuralEditRefused, SurveyError
 
 
 def publish(template_id: int, community_id: int, *, session: Session, now: datetime,
             opens_at: datetime | None = None, closes_at: datetime | None = None,
-            actor: str = "system") -> SurveyRun:
-    """Start a run of the template's latest version (frozen now) for one community."""
+            actor: str = "system", rule: str | None = None, scope: str = "",
+            nonvoters_join_majority: bool = False) -> SurveyRun:
+    """Start a run of the template's latest version (frozen now) for one community.
+
+    With ``rule`` it is an owners' decision over ``scope`` (surveys/owners.py); without, the household gate."""
     if session.get(Community, community_id) is None:
         raise SurveyError(f"小区 {community_id} 不存在")
+    owners.check_rule(rule, scope)
     opens_at = opens_at or now
     if closes_at is not None and closes_at <= opens_at:
         raise SurveyError("截止时间须晚于开始时间")
     version = templates.publish_version(template_id, session=session, actor=actor)
     d, s = version.definition, version.definition["settings"]
+    if rule and not (d.get("gate") or {}).get("question"):
+        raise SurveyError("业主共同决定需要模板设定表决题（“门槛题”及其同意选项）")
     run = SurveyRun(version_id=version.id, template_id=template_id, community_id=community_id, phase=d["phase"],
                     title=d["title"], opens_at=opens_at, closes_at=closes_at,
                     status="open" if opens_at <= now else "scheduled", threshold=s["threshold"],
                     gate_basis=s["gate_basis"], results_visible=s["results_visible"],
-                    excluded_statuses=list(s["exclude_statuses"]), created_at=now, created_by=actor)
+                    excluded_statuses=[] if rule else list(s["exclude_statuses"]), created_at=now, created_by=actor,
+                    rule=rule, scope=owners.canonical_scope(scope) if rule else "",
+                    nonvoters_join_majority=bool(rule and nonvoters_join_majority))
     session.add(run)
     session.flush()
-    freeze_roster(run, session=session)
+    if rule:
+        owners.freeze(run, session=session)
+    else:
+        freeze_roster(run, session=session)
     session.add(AuditLog(actor=actor, action="survey.run.publish", target=f"survey_run:{run.id}",
                          community_id=community_id,
                          after={"version_id": version.id, "eligible": run.eligible_count,
-                                "excluded": run.excluded_count, "excluded_statuses": run.excluded_statuses}))
+                                "excluded": run.excluded_count, "excluded_statuses": run.excluded_statuses,
+                                "rule": run.rule, "scope": run.scope}))
     session.flush()
     return run
 

@@ -1,4 +1,4 @@
-"""A city of surveys: 1,000 communities x 200 households x 4 surveys = 800,000 ballots.
+"""A city of surveys: 1,000 communities x 200 households x 4 surveys = 800,000 ballots, and owners' decisions.
 
     .venv/bin/python bench/surveys/run.py --db sqlite                  # instance/bench_surveys.db
     .venv/bin/python bench/surveys/run.py --db postgresql+psycopg://linli_bench:bench@localhost/linli_bench_surveys
@@ -11,6 +11,8 @@ semantics, ballots inserted in bulk with their counters), then times:
 - ``overview``: ``surveys.stats.overview`` of every run in the city (target < 500 ms);
 - ``survey``: ``surveys.stats.full_report`` of one run — gate, per question,
   per building, progress, free-text themes (target < 100 ms), and ``summary`` alone;
+- ``decision_figures``: one owners' decision (one a community, for a stairwell, counted by area and by head:
+  bench/surveys/owners.py) — ``surveys.stats.summary`` (target < 100 ms) and its door-to-door list;
 - with ``--pages``: the console's overview and run pages end to end (rendering included).
 
 Medians and p95 of repeated calls are written to bench/results/surveys-<dialect>.json.
@@ -38,6 +40,9 @@ from models import Building, Community, Household  # noqa: E402
 from models.surveys import Ballot, SurveyEligible, SurveyRun  # noqa: E402
 from surveys import definition as defs  # noqa: E402
 from surveys import samples, stats  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import owners as decisions  # noqa: E402  bench/surveys/owners.py, beside this file
 
 BUILDINGS = 8
 COMMENTS = ["楼道灯坏了很久，希望改造时一起修", "希望加装电梯，老人上下楼太难", "停车位太少，晚上经常停不下",
@@ -105,8 +110,10 @@ def _city_batch(conn, batch, households, versions, rnd) -> None:
                           "unit": str(i % 2 + 1), "room": str(101 + i % per_building), "status": status,
                           "owner_name": f"住户{i}", "phone": f"1380000{i:04d}", "voter_policy": "any_verified",
                           "answers_changeable": True, "updated_at": NOW})
+    decisions.decorate(homes, rnd)
     conn.execute(insert(Household), homes)
     _runs_batch(conn, batch, homes, versions, rnd)
+    decisions.decisions(conn, batch, homes, versions["plan_vote"], rnd, NOW)
 
 
 def _runs_batch(conn, batch, homes, versions, rnd) -> None:
@@ -170,7 +177,7 @@ def measure(engine, communities: int) -> dict:
         summary = timed(lambda: stats.summary(next(ids), session=session), 30)
         worker = timed(lambda: stats.overview(session=session, community_ids=list(range(1, 21))), 10)
     return {"ballots": count, "overview_all_runs": overview, "overview_20_communities": worker,
-            "survey_full_report": report, "survey_summary": summary}
+            "survey_full_report": report, "survey_summary": summary, **decisions.measure(engine, communities, timed)}
 
 
 def measure_pages(url: str, communities: int) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
@@ -54,7 +55,8 @@ def import_command(path: str, create_communities: bool, progress: bool) -> None:
     with Session(db.engine(), expire_on_commit=False) as session:
         try:
             result = import_roster(path, session=session, filename=path, create_communities=create_communities,
-                                   progress=bar, actor="cli")
+                                   progress=bar, actor="cli",
+                                   id_key=current_app.config["LINLI"]["privacy"]["id_hash_key"])
         finally:
             bar.close()
         if not result.ok:

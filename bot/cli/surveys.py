@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot import db
 from bot.runtime import now
 from models import Community, localtime
+from models.surveys import OWNER_RULES
 from surveys import phases, runs, stats, templates
 from surveys.errors import SurveyError
 
@@ -91,13 +92,20 @@ def export_template(template_id: int, file: Path) -> None:
 @click.option("--community", "community_name", required=True, help="Community name, code or id.")
 @click.option("--opens", default=None, help="Opening time (ISO 8601; default now).")
 @click.option("--closes", default=None, help="Closing time (ISO 8601).")
-def publish(template_id: int, community_name: str, opens: str | None, closes: str | None) -> None:
+@click.option("--rule", type=click.Choice(OWNER_RULES), default=None,
+              help="An owners' decision (Civil Code art. 278) counted by area and by head; absent: the 80% gate.")
+@click.option("--scope", default="", help='With --rule: "3号楼" or "3号楼/2单元" (default: the whole community).')
+@click.option("--nonvoters-join-majority", is_flag=True,
+              help="With --rule: non-voters' weight joins the voters' majority (a local rule; off by default).")
+def publish(template_id: int, community_name: str, opens: str | None, closes: str | None, rule: str | None,
+            scope: str, nonvoters_join_majority: bool) -> None:
     """Start a run of the template for one community; prints the run id."""
     session = db.session()
     community = find_community(session, community_name)
     try:
         run = runs.publish(template_id, community.id, session=session, now=now(), opens_at=parse_time(opens),
-                           closes_at=parse_time(closes), actor="cli")
+                           closes_at=parse_time(closes), actor="cli", rule=rule, scope=scope,
+                           nonvoters_join_majority=nonvoters_join_majority)
     except SurveyError as exc:
         raise _fail(exc) from None
     for warning in phases.unmet_gates(community.id, run.phase, session=session):
@@ -121,10 +129,21 @@ def run_stats(run_id: int, as_json: bool, full: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     s = data["summary"] if full else data
+    if s.get("rule"):
+        click.echo(owners_line(s))
+        return
     verdict = "已达到" if s["passed"] else "未达到"
     click.echo(f"{s['community']} {s['title']}：应参与 {s['eligible_households']} 户（另排除 "
                f"{s['excluded_households']} 户），已答 {s['ballots']} 户，计为同意/满意 {s['gate_yes']} 户，"
                f"{s['gate_rate']:.1%}，门槛 {s['threshold']:.0%}，{verdict}")
+
+
+def owners_line(s: dict) -> str:
+    verdict = "通过" if s["passed"] else "未通过"
+    return (f"{s['community']} {s['title']}（{s['rule_label']}，{s['scope_words']}）：业主 {s['owners_total']} 人、"
+            f"面积 {s['area_total']:.2f}㎡；已表决 {s['owners_voted']} 人、{s['area_voted']:.2f}㎡；"
+            f"同意 {s['owners_yes']} 人、{s['area_yes']:.2f}㎡；参与{'已' if s['participation_passed'] else '未'}"
+            f"达三分之二，表决{verdict}")
 
 
 commands = [survey]

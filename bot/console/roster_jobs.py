@@ -59,7 +59,7 @@ def run(app: Flask, token: str, data: bytes, filename: str, allowed: frozenset[i
         try:
             result = import_roster(data, session=session, filename=filename, allowed_community_ids=allowed,
                                    create_communities=create_communities and allowed is None, progress=progress,
-                                   actor=actor, now=now)
+                                   actor=actor, now=now, id_key=app.config["LINLI"]["privacy"]["id_hash_key"])
         except Exception:
             log.exception("roster import %s crashed", token)
             session.rollback()

@@ -22,11 +22,12 @@ from bot.runtime import now, render
 from bot.urls import parse_int
 from models import Building, Household
 from models.surveys import Ballot, SurveyEligible
-from surveys import ballots, excel, runs, stats
+from surveys import ballots, evidence, excel, proxies, runs, stats
 from surveys.answers import AnswersInvalid
 from surveys.errors import SurveyError
+from surveys.stats import owners as owner_stats
 
-limit_body(bp, ("console_surveys.paper_submit",))
+limit_body(bp, ("console_surveys.paper_submit", "console_surveys.proxy_submit"))
 
 
 @bp.errorhandler(413)
@@ -48,8 +49,11 @@ def _run(run_id: int):
 @roles_required("admin", "worker")
 def run_detail(run_id: int):
     run = _run(run_id)
+    extra = {"not_voted": owner_stats.not_voted_by_floor(run, session=db.session()),
+             "proxy_candidates": proxies.candidates(run_id, session=db.session()),
+             "proxies": proxies.of_run(run_id, session=db.session())} if run.rule else {}
     report = stats.full_report(run_id, session=db.session(), after_reads=db.session().rollback)
-    return render_template("console/surveys/run.html", run=run, report=report, s=report["summary"])
+    return render_template("console/surveys/run.html", run=run, report=report, s=report["summary"], **extra)
 
 
 @bp.get("/runs/<int:run_id>/report")
@@ -84,6 +88,45 @@ def run_export(run_id: int):
     db.session().commit()
     return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f"attachment; filename=survey-{run_id}-ballots.xlsx"})
+
+
+@bp.get("/runs/<int:run_id>/evidence.xlsx")
+@roles_required("admin", "worker")
+def run_evidence(run_id: int):
+    """An owners' decision's evidence pack: scope, rule, owners (masked), ballots with proof, history, result."""
+    run = _run(run_id)
+    if not run.rule:
+        abort(404)
+    data = evidence.workbook(run_id, session=db.session())
+    audit("survey.evidence_export", f"survey_run:{run_id}", community_id=run.community_id)
+    db.session().commit()
+    return Response(data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=decision-{run_id}-evidence.xlsx"})
+
+
+@bp.post("/runs/<int:run_id>/proxies")
+@roles_required("admin", "worker")
+def proxy_submit(run_id: int):
+    """Record a family member's written authorisation (photo of the signed 委托书), checked by this worker."""
+    _run(run_id)  # 404 unless this worker may see the run
+    household_text, _, resident_text = request.form.get("proxy", "").partition("-")
+    household_id, resident_id = parse_int(household_text), parse_int(resident_text)
+    letter = request.files.get("letter")
+    if not household_id or not resident_id or not letter or not letter.filename:
+        flash("请选择受托的家庭成员并上传业主签字的委托书照片", "error")
+        return redirect(url_for("console_surveys.run_detail", run_id=run_id))
+    photos = PendingPhotos(run_id, household_id)
+    try:
+        key = photos.add(letter)
+        proxies.grant(run_id, household_id, resident_id, key, session=db.session(), actor=actor(), now=now())
+        photos.write(runtime.services().storage)
+    except (FormProblem, SurveyError) as exc:
+        db.session().rollback()
+        flash(f"委托未登记：{exc}", "error")
+        return redirect(url_for("console_surveys.run_detail", run_id=run_id))
+    db.session().commit()
+    flash("委托已登记，该家庭成员可代业主投票。", "info")
+    return redirect(url_for("console_surveys.run_detail", run_id=run_id))
 
 
 @bp.post("/runs/<int:run_id>/close")

@@ -162,7 +162,8 @@ def template_publish(template_id: int):
     try:
         run = runs.publish(template_id, community_id or 0, session=sess, now=now(),
                            opens_at=parse_time(request.form.get("opens") or None),
-                           closes_at=parse_time(request.form.get("closes") or None), actor=_actor())
+                           closes_at=parse_time(request.form.get("closes") or None), actor=_actor(),
+                           rule=request.form.get("rule") or None, scope=request.form.get("scope", "").strip())
     except (SurveyError, click.BadParameter) as exc:
         sess.rollback()
         flash(f"发布失败：{getattr(exc, 'message', None) or exc}", "error")

@@ -9,7 +9,7 @@ from bot.h5.forms import FormProblem, raw_answers
 from bot.h5.uploads import PendingPhotos, limit_body
 from bot.runtime import now, render
 from models import Household
-from surveys import ballots, links, runs, stats
+from surveys import ballots, cost_sharing, links, runs, stats
 from surveys.answers import AnswersInvalid, summary_lines
 from surveys.errors import NotAllowed, SurveyError
 
@@ -25,13 +25,14 @@ def _identify(run_id: int, token: str):
     if token_run != run_id:
         raise NotAllowed("链接与调查不符，请在公众号里回复“调查”获取新的链接")
     run = runs.get(run_id, session=db.session())
-    household = ballots.voter_household(resident_id, session=db.session())
+    household = ballots.run_voter_household(run, resident_id, session=db.session())
     return resident_id, run, household
 
 
 def _page(run, household: Household, token: str, values: dict, errors: dict, status: int = 200):
     d = runs.version_of(run, session=db.session()).definition
-    return render_template("h5/survey.html", run=run, d=d, token=token, values=values, errors=errors,
+    share = cost_sharing.share_of(run, household.id, session=db.session())
+    return render_template("h5/survey.html", run=run, d=d, token=token, values=values, errors=errors, share=share,
                            changing=ballots.find(run.id, household.id, session=db.session()) is not None), status
 
 

@@ -26,7 +26,7 @@ from models.projects import ensure_project
 
 Progress = Callable[[str, int, int], None]  # (phase "check" | "write", done, total)
 BATCH = 5000
-COMPARED = ("status", "owner_name", "phone", "floor_area")
+COMPARED = ("status", "owner_name", "phone", "floor_area", "owner_key")
 
 
 @dataclass
@@ -46,19 +46,21 @@ class ImportResult:
 
 def import_roster(source: str | Path | BinaryIO | bytes, *, session: Session, filename: str | None = None,
                   allowed_community_ids: frozenset[int] | None = None, create_communities: bool = False,
-                  progress: Progress | None = None, actor: str = "system", now: datetime | None = None
-                  ) -> ImportResult:
+                  progress: Progress | None = None, actor: str = "system", now: datetime | None = None,
+                  id_key: str = "") -> ImportResult:
     """Check the whole file, then write it in the caller's transaction (flush only).
 
     ``allowed_community_ids`` limits a worker to their communities (None: all).
     Unknown communities are errors unless ``create_communities`` (admins only).
+    ``id_key`` (``[privacy] id_hash_key``) hashes the 产权人证件号 column; only the hash is kept, and a file
+    without that column leaves the stored owners as they are.
     """
     progress = progress or (lambda phase, done, total: None)
     try:
         table = read_roster(source, filename)
     except RosterFormatError as exc:
         return ImportResult(ok=False, errors=[RowError(0, "", str(exc))])
-    rows, errors = check_rows(table, lambda done, total: progress("check", done, total))
+    rows, errors = check_rows(table, lambda done, total: progress("check", done, total), id_key=id_key)
     progress("check", len(table.rows), len(table.rows))
     communities, scope_errors = resolve_communities(session, rows, allowed_community_ids, create_communities)
     errors += scope_errors
@@ -140,19 +142,21 @@ def plan_households(session: Session, rows: list[RosterRow], communities: dict[s
                     buildings: dict[tuple[int, str], int], now: datetime) -> tuple[list[dict], list[dict]]:
     ids = [c.id for c in communities.values()]
     query = select(Household.id, Household.building_id, Household.unit, Household.room, Household.status,
-                   Household.owner_name, Household.phone, Household.floor_area
+                   Household.owner_name, Household.phone, Household.floor_area, Household.owner_key
                    ).where(Household.community_id.in_(ids))
-    existing = {(b, u, r): (hid, (s, o, p, a)) for hid, b, u, r, s, o, p, a in session.exec(query)}
+    existing = {(b, u, r): (hid, (s, o, p, a, k or None)) for hid, b, u, r, s, o, p, a, k in session.exec(query)}
     inserts, updates = [], []
     for row in rows:
         community_id = communities[row.community].id
         building_id = buildings[(community_id, row.building)]
-        values = (row.status, row.owner_name, row.phone, row.floor_area)
         found = existing.get((building_id, row.unit, row.room))
+        owner_key = (found[1][4] if found else None) if row.owner_key is None else (row.owner_key or None)
+        values = (row.status, row.owner_name, row.phone, row.floor_area, owner_key)
         if found is None:
             inserts.append({"community_id": community_id, "building_id": building_id, "unit": row.unit,
                             "room": row.room, "status": row.status, "owner_name": row.owner_name,
-                            "phone": row.phone, "floor_area": row.floor_area, "voter_policy": "any_verified",
+                            "phone": row.phone, "floor_area": row.floor_area, "owner_key": owner_key,
+                            "voter_policy": "any_verified",
                             "answers_changeable": True, "updated_at": now})
         elif found[1] != values:
             updates.append({"_id": found[0], **dict(zip(COMPARED, values)), "updated_at": now})

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from handlers.households.phones import PhoneError, normalize_phone
 from handlers.households.roster_read import RosterTable
+from models.privacy import DEVELOPER_OWNER, id_number_key, normalize_id_number, valid_id_number
 
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "community": ("community", "小区", "小区名称", "小区名", "社区"),
@@ -22,11 +23,15 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "owner_name": ("owner_name", "owner", "name", "户主姓名", "户主", "业主姓名", "业主", "姓名"),
     "phone": ("phone", "mobile", "联系电话", "电话", "手机", "手机号", "手机号码"),
     "status": ("status", "状态", "居住状态", "房屋状态", "使用状态"),
-    "floor_area": ("floor_area", "area", "面积", "建筑面积", "房屋面积"),
+    "floor_area": ("floor_area", "area", "面积", "建筑面积", "房屋面积", "专有面积", "产权面积"),
+    "owner_id": ("owner_id", "产权人证件号", "产权人身份证号", "证件号", "证件号码", "身份证号", "身份证号码"),
 }
 REQUIRED = ("community", "building", "room")
 LABELS = {"community": "小区", "building": "楼栋", "unit": "单元", "room": "房号", "owner_name": "户主姓名",
-          "phone": "联系电话", "status": "状态", "floor_area": "面积"}
+          "phone": "联系电话", "status": "状态", "floor_area": "面积", "owner_id": "产权人证件号"}
+# In the 产权人证件号 column, these words mark an unsold unit still held by the developer (one owner together).
+DEVELOPER_WORDS = ("开发商", "未售", "开发商未售", "开发商持有")
+NO_KEY = "系统未配置证件号加密密钥（[privacy] id_hash_key），不能导入产权人证件号，请联系管理员"
 MAX_LENGTH = {"community": 100, "building": 32, "unit": 16, "room": 16, "owner_name": 64, "phone": 32}
 
 STATUS_WORDS: dict[str, str] = {}
@@ -72,6 +77,7 @@ class RosterRow:
     phone: str
     status: str
     floor_area: float | None
+    owner_key: str | None = None  # the ID number's keyed hash, DEVELOPER_OWNER, "" (blank) or None (no column)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -128,8 +134,8 @@ def canonical_room(text: str) -> str:
 
 
 class _RowChecker:
-    def __init__(self, columns: dict[str, int], header: list[str]):
-        self.columns, self.header = columns, header
+    def __init__(self, columns: dict[str, int], header: list[str], id_key: str = ""):
+        self.columns, self.header, self.id_key, self.told_no_key = columns, header, id_key, False
         self.present = list(columns.items())
         self.blank = dict.fromkeys(HEADER_ALIASES, "")
 
@@ -159,11 +165,31 @@ class _RowChecker:
             phone = ""
             errors.append(RowError(number, self.label("phone"), str(error)))
         area = self.area(number, raw["floor_area"], errors)
+        owner_key = self.owner_key(number, raw["owner_id"], errors) if "owner_id" in self.columns else None
         if errors:
             return None, errors
         return RosterRow(row=number, community=raw["community"], building=canonical_building(raw["building"]),
                          unit=canonical_unit(raw["unit"]), room=canonical_room(raw["room"]),
-                         owner_name=raw["owner_name"], phone=phone, status=status, floor_area=area), []
+                         owner_name=raw["owner_name"], phone=phone, status=status, floor_area=area,
+                         owner_key=owner_key), []
+
+    def owner_key(self, number: int, text: str, errors: list[RowError]) -> str:
+        """The keyed hash of the ID number; the number itself goes no further (never in an error either)."""
+        if not text:
+            return ""
+        if text in DEVELOPER_WORDS:
+            return DEVELOPER_OWNER
+        if not self.id_key:  # said once: every row would say the same
+            if not self.told_no_key:
+                self.told_no_key = True
+                errors.append(RowError(number, self.label("owner_id"), NO_KEY))
+            return ""
+        id_number = normalize_id_number(text)
+        if not valid_id_number(id_number):
+            errors.append(RowError(number, self.label("owner_id"),
+                                   "不是有效的18位居民身份证号（位数、出生日期段或末位校验码不对），请核对"))
+            return ""
+        return id_number_key(id_number, self.id_key)
 
     def area(self, number: int, text: str, errors: list[RowError]) -> float | None:
         if not text:
@@ -178,13 +204,16 @@ class _RowChecker:
         return area
 
 
-def check_rows(table: RosterTable, progress: Callable[[int, int], None] | None = None
+def check_rows(table: RosterTable, progress: Callable[[int, int], None] | None = None, *, id_key: str = ""
                ) -> tuple[list[RosterRow], list[RowError]]:
-    """Every row checked (none skipped), duplicates within the file reported."""
+    """Every row checked (none skipped), duplicates within the file reported.
+
+    ``id_key`` is ``[privacy] id_hash_key``: a file with ID numbers in its 产权人证件号 column is refused without it
+    (a blank column, or only 开发商, is fine)."""
     columns, errors = map_header(table.header)
     if errors:
         return [], errors
-    checker, rows, seen, total = _RowChecker(columns, table.header), [], {}, len(table.rows)
+    checker, rows, seen, total = _RowChecker(columns, table.header, id_key), [], {}, len(table.rows)
     for done, (number, values) in enumerate(table.rows):
         if progress and done % 2000 == 0:
             progress(done, total)

@@ -368,6 +368,7 @@ def upgrade() -> None:
     sa.Column('floor_area', sa.Float(), nullable=True),
     sa.Column('owner_name', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('owner_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('voter_policy', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('answers_changeable', sa.Boolean(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
@@ -380,6 +381,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_household_building_id'), ['building_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_community_id'), ['community_id'], unique=False)
         batch_op.create_index('ix_household_list', ['community_id', 'building_id', 'unit', 'room'], unique=False)
+        batch_op.create_index(batch_op.f('ix_household_owner_key'), ['owner_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_household_status'), ['status'], unique=False)
 
     op.create_table('notice',
@@ -459,6 +461,9 @@ def upgrade() -> None:
     sa.Column('gate_basis', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('results_visible', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('excluded_statuses', sa.JSON(), nullable=False),
+    sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(length=24), nullable=True),
+    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('nonvoters_join_majority', sa.Boolean(), nullable=False),
     sa.Column('eligible_count', sa.Integer(), nullable=False),
     sa.Column('excluded_count', sa.Integer(), nullable=False),
     sa.Column('ballot_count', sa.Integer(), nullable=False),
@@ -713,12 +718,32 @@ def upgrade() -> None:
     sa.Column('building_id', sa.Integer(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
     sa.Column('eligible', sa.Boolean(), nullable=False),
+    sa.Column('area_c', sa.Integer(), nullable=False),
+    sa.Column('owner_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('floor', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
     sa.ForeignKeyConstraint(['run_id'], ['survey_run.id'], ),
     sa.PrimaryKeyConstraint('run_id', 'household_id')
     )
     with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_survey_eligible_building_id'), ['building_id'], unique=False)
+
+    op.create_table('survey_proxy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('household_id', sa.Integer(), nullable=False),
+    sa.Column('resident_id', sa.Integer(), nullable=False),
+    sa.Column('photo_key', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('approved_by', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('approved_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['household_id'], ['household.id'], ),
+    sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], ),
+    sa.ForeignKeyConstraint(['run_id'], ['survey_run.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('run_id', 'household_id', 'resident_id', name='uq_survey_proxy')
+    )
+    with op.batch_alter_table('survey_proxy', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_survey_proxy_run_id'), ['run_id'], unique=False)
 
     op.create_table('unanswered_asker',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -794,6 +819,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_unanswered_asker_question_id'))
 
     op.drop_table('unanswered_asker')
+    with op.batch_alter_table('survey_proxy', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_survey_proxy_run_id'))
+
+    op.drop_table('survey_proxy')
     with op.batch_alter_table('survey_eligible', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_survey_eligible_building_id'))
 
@@ -877,6 +906,7 @@ def downgrade() -> None:
     op.drop_table('notice')
     with op.batch_alter_table('household', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_household_status'))
+        batch_op.drop_index(batch_op.f('ix_household_owner_key'))
         batch_op.drop_index('ix_household_list')
         batch_op.drop_index(batch_op.f('ix_household_community_id'))
         batch_op.drop_index(batch_op.f('ix_household_building_id'))

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from models import Community
 from models.surveys import Ballot, SurveyEligible, SurveyRun, SurveyVersion
 from surveys import questions, runs
+from surveys.stats import owners
 
 
 def rate(part: int, whole: int) -> float:
@@ -55,7 +56,7 @@ def figures(run: SurveyRun, eligible: int, excluded: dict[str, int], ballots: in
     gate_rate = by_respondents if run.gate_basis == "respondents" else by_eligible
     denominator = ballots if run.gate_basis == "respondents" else eligible
     required = math.ceil(run.threshold * denominator - 1e-9)
-    return {"run_id": run.id, "title": run.title, "phase": run.phase, "community_id": run.community_id,
+    result = {"run_id": run.id, "title": run.title, "phase": run.phase, "community_id": run.community_id,
             "community": community.name if community else "", "status": run.status,
             "version_id": run.version_id, "opens_at": run.opens_at.isoformat(),
             "closes_at": run.closes_at.isoformat() if run.closes_at else None,
@@ -68,3 +69,6 @@ def figures(run: SurveyRun, eligible: int, excluded: dict[str, int], ballots: in
             "gate_rate_respondents": by_respondents, "gate_basis": run.gate_basis, "threshold": run.threshold,
             "required_yes": required, "still_needed": max(required - yes, 0),
             "passed": denominator > 0 and yes >= required}
+    if run.rule:  # an owners' decision: by area and by head, and ``passed`` under its rule
+        result.update(owners.figures(run, session=session))
+    return result

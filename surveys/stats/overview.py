@@ -15,7 +15,7 @@ def overview(*, session: Session, community_ids: list[int] | None = None, phase:
     """Runs with their gate figures, and totals per phase."""
     query = select(SurveyRun.id, SurveyRun.title, SurveyRun.phase, SurveyRun.status, SurveyRun.community_id,
                    Community.name, SurveyRun.eligible_count, SurveyRun.ballot_count, SurveyRun.gate_yes_count,
-                   SurveyRun.threshold, SurveyRun.gate_basis, SurveyRun.closes_at).join(
+                   SurveyRun.threshold, SurveyRun.gate_basis, SurveyRun.closes_at, SurveyRun.rule).join(
         Community, Community.id == SurveyRun.community_id)
     if community_ids is not None:
         query = query.where(SurveyRun.community_id.in_(community_ids))
@@ -35,10 +35,11 @@ def overview(*, session: Session, community_ids: list[int] | None = None, phase:
 
 
 def _row(run_id, title, phase, status, community_id, community, eligible, ballots, yes, threshold, basis,
-         closes_at) -> dict:
+         closes_at, rule) -> dict:
+    """An owners' decision (``rule``) is judged by area and by head on its own page: never passed here."""
     denominator = ballots if basis == "respondents" else eligible
-    return {"run_id": run_id, "title": title, "phase": phase, "status": status, "community_id": community_id,
-            "community": community, "eligible_households": eligible, "ballots": ballots, "gate_yes": yes,
+    return {"rule": rule, "run_id": run_id, "title": title, "phase": phase, "status": status,
+            "community_id": community_id, "community": community, "eligible_households": eligible, "ballots": ballots, "gate_yes": yes,
             "participation_rate": rate(ballots, eligible), "gate_rate": rate(yes, denominator),
             "threshold": threshold, "closes_at": closes_at.isoformat() if closes_at else None,
-            "passed": denominator > 0 and yes >= math.ceil(threshold * denominator - 1e-9)}
+            "passed": not rule and denominator > 0 and yes >= math.ceil(threshold * denominator - 1e-9)}

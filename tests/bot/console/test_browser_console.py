@@ -135,7 +135,7 @@ def test_roster_page_offers_a_template_that_imports_once_filled_in(live_server, 
     info.value.save_as(path)
     sheet = load_workbook(path).worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert rows[0] == ["小区", "楼栋", "单元", "房号", "户主姓名", "联系电话", "状态", "面积"]
+    assert rows[0] == ["小区", "楼栋", "单元", "房号", "户主姓名", "联系电话", "状态", "面积", "产权人证件号"]
     assert len(rows) == 3
     # Unchanged, the examples name no real community: importing them adds nothing.
     assert not import_roster(path.read_bytes(), session=db_session, filename="t.xlsx").ok
