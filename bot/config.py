@@ -8,6 +8,8 @@ configuration file (documented in the README).
 from __future__ import annotations
 
 import copy
+import hashlib
+import hmac
 import logging
 import os
 import tomllib
@@ -124,8 +126,20 @@ def load(path: str | os.PathLike | None = None, overrides: dict | None = None,
         cfg = merge(cfg, overrides)
     cfg["_meta"] = {"path": str(path), "root": str(path.parent)}
     resolve_paths(cfg, path.parent)
+    derive_development_keys(cfg)
     check(cfg)
     return cfg
+
+
+def derive_development_keys(cfg: dict) -> None:
+    """Outside production an unset ``privacy.id_hash_key`` is derived from ``app.secret_key``.
+
+    The embedded service (scripts/run) then imports rosters carrying 产权人证件号 with nothing to set;
+    production keeps an explicit key or refuses such rosters (docs/SECURITY.md).
+    """
+    if cfg["app"]["env"] != "production" and not cfg["privacy"]["id_hash_key"] and cfg["app"]["secret_key"]:
+        key = hmac.new(str(cfg["app"]["secret_key"]).encode(), b"linli privacy id_hash_key", hashlib.sha256)
+        cfg["privacy"]["id_hash_key"] = key.hexdigest()
 
 
 def merge(base: dict, extra: dict) -> dict:

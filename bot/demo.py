@@ -17,27 +17,27 @@ from models.projects import ensure_project
 
 DEMO_COMMUNITY = "幸福里小区"
 
-# Modules that define ``load(session) -> list[str]``, run in this order.
+# Modules that define ``load(*, session) -> list[str]``, run in this order.
 LOADERS: list[str] = ["bot.demo_households", "bot.demo_surveys", "handlers.faq.demo", "bot.complaints.demo",
                       "bot.complaints.demo_map", "bot.demo_projects"]
 
 
-def ensure_community(session: Session) -> Community:
+def ensure_community(*, session: Session) -> Community:
     found = session.exec(select(Community).where(Community.name == DEMO_COMMUNITY)).first()
     if found:
         return found
     community = Community(name=DEMO_COMMUNITY, code="XFL001", district="新华区 幸福街道", hotline="0311-12345678")
     session.add(community)
     session.flush()
-    ensure_project(session, community.id)
+    ensure_project(community.id, session=session)
     return community
 
 
 def load_demo(app: Flask) -> Iterator[str]:
     with Session(app.extensions["linli.engine"]) as session:
-        community = ensure_community(session)
+        community = ensure_community(session=session)
         lines = [f"演示小区：{community.name}（二维码场景值 community_{community.id}）"]
         for name in LOADERS:
-            lines += import_module(name).load(session)
+            lines += import_module(name).load(session=session)
         session.commit()
     yield from lines

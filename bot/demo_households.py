@@ -50,40 +50,40 @@ def roster_csv() -> bytes:
     return "\n".join(",".join(row) for row in [header, *roster_rows()]).encode("utf-8")
 
 
-def ensure_departments(session: Session) -> None:
+def ensure_departments(*, session: Session) -> None:
     for spec in DEPARTMENTS:
-        if departments.find(session, spec.name) is None:
-            departments.create_department(session, spec, settings=current_app.config["LINLI"])
+        if departments.find(spec.name, session=session) is None:
+            departments.create_department(spec, settings=current_app.config["LINLI"], session=session)
 
 
-def ensure_supervisors(session: Session) -> None:
+def ensure_supervisors(*, session: Session) -> None:
     """Once the accounts exist: who is told when a department's complaint is overdue."""
     for name, usernames in SUPERVISORS.items():
-        department = departments.find(session, name)
-        spec = departments.spec_of(session, department)
+        department = departments.find(name, session=session)
+        spec = departments.spec_of(department, session=session)
         if department.retired_at is None and not spec.supervisors:
             spec.supervisors = usernames
-            departments.update_department(session, department, spec, settings=current_app.config["LINLI"])
+            departments.update_department(department, spec, settings=current_app.config["LINLI"], session=session)
 
 
-def ensure_accounts(session: Session) -> list[str]:
+def ensure_accounts(*, session: Session) -> list[str]:
     lines = []
     for username, role, password, communities, department in ACCOUNTS:
         if session.exec(select(StaffUser).where(StaffUser.username == username)).first() is None:
-            create_staff(session, username=username, password_hash=generate_password_hash(password), role=role,
-                         communities=communities, department=department, display_name=username)
+            create_staff(username=username, password_hash=generate_password_hash(password), role=role,
+                         communities=communities, department=department, display_name=username, session=session)
         lines.append(f"控制台账号（{role}）：{username} / {password}")
     return lines
 
 
-def load(session: Session) -> list[str]:
-    ensure_departments(session)
+def load(*, session: Session) -> list[str]:
+    ensure_departments(session=session)
     result = import_roster(roster_csv(), session=session, filename="demo-roster.csv", actor="demo")
     if not result.ok:
         raise RuntimeError("demo roster: " + "; ".join(str(e) for e in result.errors[:5]))
     lines = [f"演示花名册：{result.total} 户（4 栋楼），新增 {result.created}"]
-    lines += ensure_accounts(session)
-    ensure_supervisors(session)
+    lines += ensure_accounts(session=session)
+    ensure_supervisors(session=session)
     return lines + [demo_household_line(), "控制台：/console/  （绑定：在聊天中发送“绑定”，户主姓名见花名册）"]
 
 

@@ -32,9 +32,9 @@ ITEMS = [  # name, building (None: community), unit, values, photo colours
 ]
 
 
-def load(session: Session) -> list[str]:
-    community = ensure_community(session)
-    project = ensure_project(session, community.id)
+def load(*, session: Session) -> list[str]:
+    community = ensure_community(session=session)
+    project = ensure_project(community.id, session=session)
     now = datetime.now(timezone.utc)
     storage = runtime.services().storage
     for name, building_name, unit, values, colours in ITEMS:

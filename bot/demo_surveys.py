@@ -12,9 +12,9 @@ from models.surveys import SurveyRun
 from surveys import runs, samples
 
 
-def load(session: Session) -> list[str]:
+def load(*, session: Session) -> list[str]:
     loaded = samples.load_samples(session=session)
-    community = ensure_community(session)
+    community = ensure_community(session=session)
     willingness = next(t for t in loaded if t.phase == "willingness")
     run = session.exec(select(SurveyRun).where(SurveyRun.community_id == community.id,
                                                SurveyRun.template_id == willingness.id)).first()

@@ -49,5 +49,5 @@ class Context:
 
     def later(self, template: str, kind: str = "reply", **values: Any) -> replies.Reply:
         """Answer through the outbox instead of passively (for slow work); replies ``success``."""
-        enqueue_text(self.session, openid=self.openid, text=self.render(template, **values).strip(), kind=kind)
+        enqueue_text(openid=self.openid, text=self.render(template, **values).strip(), kind=kind, session=self.session)
         return replies.SUCCESS

@@ -47,7 +47,7 @@ def start(inbound: Inbound, ctx: Context) -> replies.Reply:
 @registry.keyword("调查结果", "投票结果", "问卷结果")
 def results(inbound: Inbound, ctx: Context) -> replies.Reply:
     """Figures of the community's surveys whose results are public (by default: after close)."""
-    binding = active_binding(ctx.session, ctx.resident.id)
+    binding = active_binding(ctx.resident.id, session=ctx.session)
     household = binding and ctx.session.get(Household, binding.household_id)
     if household is None:
         return ctx.say("wechat/survey_not_allowed.txt", reason="请先回复“绑定”绑定您家的门牌，再查看本小区的调查结果")

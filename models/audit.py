@@ -10,7 +10,7 @@ from models.base import utcnow
 from models.households import AuditLog
 
 
-def record(session: Session, *, actor: str, action: str, target: str = "", before: dict[str, Any] | None = None,
+def record(*, session: Session, actor: str, action: str, target: str = "", before: dict[str, Any] | None = None,
            after: dict[str, Any] | None = None, community_id: int | None = None,
            at: datetime | None = None) -> AuditLog:
     """Who did what to which target, with the values before and after."""

@@ -119,7 +119,7 @@ class FaqVersion(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=utcnow)
 
 
-def bump_version(session: Session) -> int:
+def bump_version(*, session: Session) -> int:
     """Mark the FAQ as changed (in the caller's transaction); returns the new version."""
     row = session.get(FaqVersion, 1)
     if row is None:

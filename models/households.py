@@ -217,13 +217,13 @@ class ImportJob(SQLModel, table=True):
     finished_at: Optional[datetime] = None
 
 
-def active_binding(session: Session, resident_id: int) -> Optional[Binding]:
+def active_binding(resident_id: int, *, session: Session) -> Optional[Binding]:
     """The resident's current binding (not ended), newest first: the one query for it."""
     query = select(Binding).where(Binding.resident_id == resident_id, Binding.ended_at.is_(None))
     return session.exec(query.order_by(Binding.created_at.desc(), Binding.id.desc())).first()
 
 
-def household_bindings(session: Session, household_id: int, *, verified_only: bool = True) -> list[Binding]:
+def household_bindings(household_id: int, *, session: Session, verified_only: bool = True) -> list[Binding]:
     """The household's current bindings (not ended), oldest first."""
     query = select(Binding).where(Binding.household_id == household_id, Binding.ended_at.is_(None))
     if verified_only:

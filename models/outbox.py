@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.wechat import OutboundMessage
 
 
-def enqueue(session: Session, *, openid: str, payload: dict[str, Any], kind: str = "reply",
+def enqueue(*, session: Session, openid: str, payload: dict[str, Any], kind: str = "reply",
             dedup_key: str | None = None, not_before: datetime | None = None) -> OutboundMessage:
     """Add a message to the outbox; with ``dedup_key`` a second call returns the first row."""
     if dedup_key:
@@ -28,10 +28,10 @@ def enqueue(session: Session, *, openid: str, payload: dict[str, Any], kind: str
     return row
 
 
-def enqueue_text(session: Session, *, openid: str, text: str, kind: str = "reply",
+def enqueue_text(*, session: Session, openid: str, text: str, kind: str = "reply",
                  dedup_key: str | None = None, template: dict[str, Any] | None = None) -> OutboundMessage:
     """Queue a text; ``template`` ({"kind", "data"}) is the fallback outside the 48-hour window."""
     payload: dict[str, Any] = {"text": text}
     if template:
         payload["template"] = template
-    return enqueue(session, openid=openid, payload=payload, kind=kind, dedup_key=dedup_key)
+    return enqueue(openid=openid, payload=payload, kind=kind, dedup_key=dedup_key, session=session)

@@ -21,7 +21,7 @@ from models.wechat import OutboundMessage
 COLUMNS = ("openid", "kind", "payload", "dedup_key", "status", "attempts", "next_attempt_at", "created_at")
 
 
-def enqueue_selected(session: Session, openids: Select, *, key_prefix: str, payload: dict[str, Any], kind: str,
+def enqueue_selected(openids: Select, *, session: Session, key_prefix: str, payload: dict[str, Any], kind: str,
                      now: datetime) -> int:
     """Queue ``payload`` for each openid ``openids`` (one column) selects, keyed ``key_prefix + openid``.
 

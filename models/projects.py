@@ -125,7 +125,7 @@ class ComplaintItem(SQLModel, table=True):
     linked_by: str = Field(default="system", max_length=64)
 
 
-def ensure_project(session: Session, community_id: int) -> Project:
+def ensure_project(community_id: int, *, session: Session) -> Project:
     """The community's first project, made with the standard stages when missing (flushes)."""
     found = session.exec(select(Project).where(Project.community_id == community_id)
                          .order_by(Project.id)).first()
@@ -141,6 +141,6 @@ def ensure_project(session: Session, community_id: int) -> Project:
     return project
 
 
-def stages_of(session: Session, project_id: int) -> list[ProjectStage]:
+def stages_of(project_id: int, *, session: Session) -> list[ProjectStage]:
     return list(session.exec(select(ProjectStage).where(ProjectStage.project_id == project_id)
                              .order_by(ProjectStage.order)))

@@ -57,7 +57,7 @@ def check_voter(binding: Binding | None, household: Household | None) -> None:
 
 
 def voter_household(resident_id: int, *, session: Session) -> Household:
-    binding = active_binding(session, resident_id)
+    binding = active_binding(resident_id, session=session)
     household = session.get(Household, binding.household_id) if binding else None
     check_voter(binding, household)
     return household
@@ -70,7 +70,7 @@ def run_voter_household(run: SurveyRun, resident_id: int, *, session: Session) -
     the household's own policy; other runs follow the household's policy."""
     if not run.rule:
         return voter_household(resident_id, session=session)
-    binding = active_binding(session, resident_id)
+    binding = active_binding(resident_id, session=session)
     household = session.get(Household, binding.household_id) if binding else None
     if household is None:
         raise NotAllowed("请先回复“绑定”绑定您家的门牌，再参与表决")

@@ -22,7 +22,7 @@ Renderer = Callable[..., str]
 def tell_ballot_replaced(ballot: Ballot, run: SurveyRun, by_resident_id: int | None, *, session: Session,
                          render: Renderer) -> int:
     """Queue a notice to every verified member but the one who changed it; returns how many."""
-    bindings = household_bindings(session, ballot.household_id)
+    bindings = household_bindings(ballot.household_id, session=session)
     by_role = next((b.role for b in bindings if b.resident_id == by_resident_id), None)
     text = render("wechat/survey_ballot_replaced.txt", run=run, revision=ballot.revision,
                   at=show(ballot.updated_at, SHORT),
@@ -32,7 +32,7 @@ def tell_ballot_replaced(ballot: Ballot, run: SurveyRun, by_resident_id: int | N
         resident = session.get(Resident, binding.resident_id)
         if binding.resident_id == by_resident_id or resident is None or not resident.active:
             continue
-        enqueue_text(session, openid=resident.openid, text=text, kind="survey.ballot_replaced",
-                     dedup_key=f"ballot-replaced:{ballot.id}:{ballot.revision}:{resident.id}")
+        enqueue_text(openid=resident.openid, text=text, kind="survey.ballot_replaced",
+                     dedup_key=f"ballot-replaced:{ballot.id}:{ballot.revision}:{resident.id}", session=session)
         told += 1
     return told

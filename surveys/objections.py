@@ -86,10 +86,10 @@ def answer(objection_id: int, text: str, *, session: Session, now: datetime, act
     p = session.get(Publicity, row.publicity_id)
     resident = session.get(Resident, row.resident_id)
     message = render("wechat/publicity_answer.txt", s=p.figures["summary"], objection=row).strip()
-    enqueue_text(session, openid=resident.openid, text=message, kind=publicity.KIND,
+    enqueue_text(openid=resident.openid, text=message, kind=publicity.KIND,
                  dedup_key=f"objection.answer:{row.id}",
                  template={"kind": publicity.KIND, "data": {"title": p.figures["summary"]["title"],
-                                                            "content": message}})
+                                                            "content": message}}, session=session)
     session.flush()
     return row
 

@@ -107,9 +107,9 @@ def notify(p: Publicity, template: str, key: str, *, session: Session, render: R
     for resident in recipients(p.run_id, session=session):
         link = page_url(app_settings, resident_id=resident.id, publicity=p, now=now)
         text = render(template, s=summary, ends=ends, link=link, **values).strip()
-        enqueue_text(session, openid=resident.openid, text=text, kind=KIND, dedup_key=f"{key}:{resident.id}",
+        enqueue_text(openid=resident.openid, text=text, kind=KIND, dedup_key=f"{key}:{resident.id}",
                            template={"kind": KIND, "url": link,
-                               "data": {"title": summary["title"], "ends": ends, "content": text}})
+                               "data": {"title": summary["title"], "ends": ends, "content": text}}, session=session)
         queued += 1
     return queued
 

@@ -61,8 +61,8 @@ def remind(*, session: Session, now: datetime, render: Callable[..., str]) -> in
             key = f"survey:{run.id}:{household_id}:{day}"
             if session.exec(select(OutboundMessage.id).where(OutboundMessage.dedup_key == key)).first():
                 continue
-            enqueue_text(session, openid=resident.openid, text=text, kind="survey.reminder", dedup_key=key,
+            enqueue_text(openid=resident.openid, text=text, kind="survey.reminder", dedup_key=key,
                          template={"kind": "survey.reminder",
-                                   "data": {"title": run.title, "closes": closes, "content": text}})
+                                   "data": {"title": run.title, "closes": closes, "content": text}}, session=session)
             queued += 1
     return queued

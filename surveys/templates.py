@@ -30,12 +30,12 @@ def import_definition(data: dict, *, session: Session, actor: str = "system") ->
 
 
 def export_definition(template_id: int, *, session: Session) -> dict:
-    return dict(_template(session, template_id).draft)
+    return dict(_template(template_id, session=session).draft)
 
 
 def publish_version(template_id: int, *, session: Session, actor: str = "system") -> SurveyVersion:
     """Freeze the draft as a new version, or return the latest one when nothing changed."""
-    template = _template(session, template_id)
+    template = _template(template_id, session=session)
     latest = latest_version(template_id, session=session)
     if latest is not None and latest.definition == template.draft:
         return latest
@@ -89,7 +89,7 @@ def list_templates(*, session: Session) -> list[dict[str, Any]]:
     return rows
 
 
-def _template(session: Session, template_id: int) -> SurveyTemplate:
+def _template(template_id: int, *, session: Session) -> SurveyTemplate:
     template = session.get(SurveyTemplate, template_id)
     if template is None:
         raise SurveyError(f"模板 {template_id} 不存在")

@@ -48,7 +48,7 @@ def test_every_question_type_module_is_listed():
 @pytest.mark.parametrize("pattern, listed", [
     (r"^bp = Blueprint\(", set(web.BLUEPRINTS) | set(web.DEV_BLUEPRINTS) | {"bot.wechat.gateway"}),
     (r"^commands = \[", set(COMMAND_MODULES)),
-    (r"^def load\(session", set(demo.LOADERS)),
+    (r"^def load\(\*, session", set(demo.LOADERS)),
     (r"^@job\(", set(JOB_MODULES)),
 ], ids=["blueprints", "cli", "demo", "jobs"])
 def test_every_module_of_the_app_lists_is_listed(pattern, listed):

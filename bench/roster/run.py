@@ -104,8 +104,8 @@ def bench_import(engine) -> dict:
 def login_worker(app, engine):
     with Session(engine) as session:
         names = [c.name for c in session.exec(select(Community))]
-        create_staff(session, username="bench", password_hash=generate_password_hash("bench-pass-1", "scrypt:1024:8:1"),
-                     role="worker", communities=names)
+        create_staff(username="bench", password_hash=generate_password_hash("bench-pass-1", "scrypt:1024:8:1"),
+                     role="worker", communities=names, session=session)
         session.commit()
         first = session.exec(select(Community).where(Community.name == "基准小区4")).one()
     client = app.test_client()

@@ -31,8 +31,9 @@ def group() -> None:
 def list_complaints(as_json: bool, state: str, category: str, overdue: bool, limit: int) -> None:
     """Complaints with their state, category, location and ticket number, newest first."""
     env = current_env()
-    rows = queries.all_matching(env.session, queries.Scope(),
-                                queries.Filters(state=state, category=category, overdue=overdue), env.now, limit=limit)
+    rows = queries.all_matching(queries.Scope(),
+                                queries.Filters(state=state, category=category, overdue=overdue), env.now, limit=limit,
+                                session=env.session)
     communities = dict(env.session.exec(select(Community.id, Community.name)).all())
     departments = dict(env.session.exec(select(Department.id, Department.name)).all())
     items = [as_dict(c, communities, departments, env.now) for c in rows]
@@ -61,7 +62,7 @@ def as_dict(c, communities: dict, departments: dict, now) -> dict:
 @with_appcontext
 def calendar_seed() -> None:
     """Copy holidays and make-up workdays from the data file into the editable table."""
-    added = calendar.seed(db.session(), current_app.config["LINLI"]["complaints"]["calendar_file"] or None)
+    added = calendar.seed(current_app.config["LINLI"]["complaints"]["calendar_file"] or None, session=db.session())
     db.session().commit()
     click.echo(f"已写入 {added} 天")
 

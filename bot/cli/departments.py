@@ -38,11 +38,11 @@ def create(name: str, categories: tuple[str, ...], communities: tuple[str, ...],
                           supervisors=list(supervisors), phone=phone, phone_public=phone_public, hours=hours)
     with Session(db.engine()) as session:
         try:
-            department = create_department(session, spec, settings=current_app.config["LINLI"])
+            department = create_department(spec, settings=current_app.config["LINLI"], session=session)
         except DepartmentError as exc:
             raise click.ClickException(str(exc)) from exc
-        record(session, actor="cli", action="department.create", target=f"department:{department.id}",
-               after=as_audit(spec))
+        record(actor="cli", action="department.create", target=f"department:{department.id}",
+               after=as_audit(spec), session=session)
         session.commit()
         click.echo(department.id)
 
@@ -54,7 +54,7 @@ def create(name: str, categories: tuple[str, ...], communities: tuple[str, ...],
 def list_departments(as_json: bool, include_retired: bool) -> None:
     """Departments with their categories, communities and staff accounts."""
     with Session(db.engine()) as session:
-        items = describe_all(session, include_retired=include_retired)
+        items = describe_all(include_retired=include_retired, session=session)
     if as_json:
         click.echo(json.dumps(items, ensure_ascii=False, indent=1))
         return
@@ -77,8 +77,8 @@ def import_command(path: str) -> None:
             for error in result.errors:
                 click.echo(error, err=True)
             raise click.ClickException(f"部门表有 {len(result.errors)} 处错误，未导入任何数据。")
-        record(session, actor="cli", action="department.import", target=Path(path).name[:100],
-               after={"created": result.created, "updated": result.updated})
+        record(actor="cli", action="department.import", target=Path(path).name[:100],
+               after={"created": result.created, "updated": result.updated}, session=session)
         session.commit()
     click.echo(f"导入完成：新增 {result.created} 个部门，更新 {result.updated} 个。")
 

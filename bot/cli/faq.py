@@ -40,9 +40,9 @@ def import_command(path: str) -> None:
             for row, message in result.errors[:MAX_ERRORS_SHOWN]:
                 click.echo(f"第{row}行：{message}" if row else message, err=True)
             raise click.ClickException(f"文件有 {len(result.errors)} 处错误，未导入任何数据。")
-        record(session, actor="cli", action="faq.import", target=Path(path).name[:100],
-               after={"created": result.created, "updated": result.updated})
-        index, outside = IndexCache().rebuild_now(session), load_outside(session)
+        record(actor="cli", action="faq.import", target=Path(path).name[:100],
+               after={"created": result.created, "updated": result.updated}, session=session)
+        index, outside = IndexCache().rebuild_now(session=session), load_outside(session=session)
         answered = followup.answer_matched(followup.decider(index), set(result.entry_ids), actor="cli",
                                            render=render, now=utcnow(), session=session)
         session.commit()
@@ -62,7 +62,7 @@ def import_command(path: str) -> None:
 def export_command(path: str, chinese: bool) -> None:
     """Export every entry to .xlsx or .csv (alternatives joined with |)."""
     with Session(db.engine()) as session:
-        rows = transfer.export_rows(session, chinese=chinese)
+        rows = transfer.export_rows(chinese=chinese, session=session)
     try:
         data = transfer.write_table(rows, path)
     except transfer.TransferError as exc:
@@ -77,7 +77,7 @@ def export_command(path: str, chinese: bool) -> None:
 def ask_command(question: str) -> None:
     """Show what the matcher does with QUESTION, with the top candidates and scores."""
     with Session(db.engine()) as session:
-        index = IndexCache().get(session)
+        index = IndexCache().get(session=session)
     decision = understand(index, question)
     click.echo(f"决定: {decision.kind}{' ' + decision.smalltalk if decision.smalltalk else ''}")
     for candidate in index.search(question, limit=5):

@@ -89,14 +89,14 @@ def create_user(username: str, role: str, communities: tuple[str, ...], departme
     password = read_password()
     with Session(db.engine()) as session:
         try:
-            staff = create_staff(session, username=username, password_hash=generate_password_hash(password),
+            staff = create_staff(username=username, password_hash=generate_password_hash(password),
                                  role=role, communities=communities, department=department,
-                                 display_name=display_name)
+                                 display_name=display_name, session=session)
         except StaffError as exc:
             raise click.ClickException(str(exc)) from exc
-        record(session, actor="cli", action="staff.create", target=f"staff:{staff.id}",
+        record(actor="cli", action="staff.create", target=f"staff:{staff.id}",
                after={"username": username, "role": role, "communities": list(communities),
-                      "department": department})
+                      "department": department}, session=session)
         session.commit()
     click.echo(f"已创建账号 {username}（{role}）")
 
@@ -111,8 +111,8 @@ def set_password(username: str) -> None:
         staff = session.exec(select(StaffUser).where(StaffUser.username == username)).first()
         if staff is None:
             raise click.ClickException(f"没有账号 {username}")
-        change_password(session, staff, generate_password_hash(password))
-        record(session, actor="cli", action="staff.password", target=f"staff:{staff.id}")
+        change_password(staff, generate_password_hash(password), session=session)
+        record(actor="cli", action="staff.password", target=f"staff:{staff.id}", session=session)
         session.commit()
     click.echo(f"已修改账号 {username} 的密码，其已登录的会话均已失效")
 

@@ -42,13 +42,13 @@ def send(community: str, scope: str, title: str, body: str, kind: str, at: str |
     send_at, now = parse_time(at), clock_now()
     with Session(db.engine()) as session:
         try:
-            notice = service.create(session=session, community=find_community(session, community), title=title,
+            notice = service.create(session=session, community=find_community(community, session=session), title=title,
                                     body=body, scope=scope, kind=kind, send_at=send_at, actor="cli", now=now)
             service.send_if_due(notice, session=session, now=now, render=render)
         except (service.NoticeError, ScopeError) as exc:
             raise click.ClickException(str(exc)) from exc
-        record(session, actor="cli", action="notice.create", target=f"notice:{notice.id}",
-               after={"title": notice.title, "scope": scope or "全小区", "send_at": show(notice.send_at)})
+        record(actor="cli", action="notice.create", target=f"notice:{notice.id}",
+               after={"title": notice.title, "scope": scope or "全小区", "send_at": show(notice.send_at)}, session=session)
         session.commit()
         click.echo(notice.id)
 
@@ -62,7 +62,7 @@ def list_notices(as_json: bool, community: str | None) -> None:
     with Session(db.engine()) as session:
         query = select(Notice).order_by(Notice.id.desc())
         if community:
-            query = query.where(Notice.community_id == find_community(session, community).id)
+            query = query.where(Notice.community_id == find_community(community, session=session).id)
         rows = [as_dict(row) for row in figures.listing(session.exec(query).all(), session=session)]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))

@@ -32,7 +32,7 @@ def parse_time(value: str | None) -> datetime | None:
         raise click.BadParameter(f"不是有效的时间: {value}（例如 2026-05-01T08:00）") from None
 
 
-def find_community(session, name: str) -> Community:
+def find_community(name: str, *, session) -> Community:
     found = session.exec(select(Community).where((Community.name == name) | (Community.code == name))).first()
     if found is None and name.isdigit():
         found = session.get(Community, int(name))
@@ -101,7 +101,7 @@ def publish(template_id: int, community_name: str, opens: str | None, closes: st
             scope: str, nonvoters_join_majority: bool) -> None:
     """Start a run of the template for one community; prints the run id."""
     session = db.session()
-    community = find_community(session, community_name)
+    community = find_community(community_name, session=session)
     try:
         run = runs.publish(template_id, community.id, session=session, now=now(), opens_at=parse_time(opens),
                            closes_at=parse_time(closes), actor="cli", rule=rule, scope=scope,

@@ -24,11 +24,11 @@ SAMPLES = [("environment", "2号楼楼道堆满纸箱，影响通行", []),
            ("facility", "小区北门路灯坏了一个多星期", ["dispatch", "sign"])]
 
 
-def load(session: Session) -> list[str]:
-    calendar.seed(session)
-    if departments.find(session, DEPARTMENT.name) is None:
-        departments.create_department(session, DEPARTMENT, settings=current_app.config["LINLI"])
-    community = ensure_community(session)
+def load(*, session: Session) -> list[str]:
+    calendar.seed(session=session)
+    if departments.find(DEPARTMENT.name, session=session) is None:
+        departments.create_department(DEPARTMENT, settings=current_app.config["LINLI"], session=session)
+    community = ensure_community(session=session)
     now = datetime.now(timezone.utc)
     env = Env(session=session, settings=current_app.config["LINLI"], now=now,
               render=runtime.render)
@@ -46,10 +46,10 @@ def load(session: Session) -> list[str]:
             department = c.department_id
             actor = SYSTEM if action == "dispatch" else Actor("demo", "department", department)
             lifecycle.transition(c, action, env=env, actor=actor)
-    return [summary(session)]
+    return [summary(session=session)]
 
 
-def summary(session: Session) -> str:
+def summary(*, session: Session) -> str:
     """What is there (not what this run added: a second start adds nothing and would read “0 天”)."""
     days = session.exec(select(func.count()).select_from(WorkCalendarDay)).one()
     samples = session.exec(select(func.count()).select_from(Complaint)

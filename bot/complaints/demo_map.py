@@ -14,11 +14,11 @@ POSITIONS = {"1号楼": ("1", "1", "38.0428", "114.5094"), "2号楼": ("2", "1",
              "3号楼": ("1", "2", "38.0420", "114.5094"), "4号楼": ("2", "2", "38.0420", "114.5104")}
 
 
-def load(session: Session) -> list[str]:
-    community = ensure_community(session)
-    buildings = buildings_of(session, community.id)
+def load(*, session: Session) -> list[str]:
+    community = ensure_community(session=session)
+    buildings = buildings_of(community.id, session=session)
     if not buildings or any(b.plan_x is not None or b.latitude is not None for b in buildings):
         return []
     rows = [PositionRow(b.id, *POSITIONS[b.name]) for b in buildings if b.name in POSITIONS]
-    save_positions(session, community.id, rows)
+    save_positions(community.id, rows, session=session)
     return [f"诉求地图：已为{community.name}的 {len(rows)} 栋楼设置平面位置（控制台“诉求地图”）"]

@@ -60,7 +60,7 @@ def route_gaps(staff) -> list:
 
     if staff.role not in ("admin", "worker"):
         return []
-    return gaps(db.session(), current_app.config["LINLI"], None if staff.is_admin else staff.community_ids)
+    return gaps(current_app.config["LINLI"], None if staff.is_admin else staff.community_ids, session=db.session())
 
 
 # View modules register themselves on ``bp`` when imported.

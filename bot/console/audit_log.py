@@ -26,7 +26,7 @@ def audit_log():
         query = query.where(AuditLog.action.startswith(action))
     rows = db.session().exec(query.limit(PAGE + 1)).all()
     more = len(rows) > PAGE
-    staff = audit_words.staff_directory(db.session(), {r.actor for r in rows})
+    staff = audit_words.staff_directory({r.actor for r in rows}, session=db.session())
     words = {c.code: c.name for c in all_categories(current_app.config["LINLI"])}
     return render_template("console/audit.html", rows=[readable(r, staff, words) for r in rows[:PAGE]],
                            action=action, actions=audit_words.FILTERS,

@@ -73,7 +73,8 @@ FIELDS = {
 }
 UNSHOWN = {"code"}  # machine names (a template's code): the title next to it says it for people
 VALUES: dict[Any, str] = {
-    **STATE_LABELS, **CLOSURE_LABELS, True: "是", False: "否", "occupied": "自住", "rented": "出租", "vacant": "空置", "non_residential": "非住宅",
+    **STATE_LABELS, **CLOSURE_LABELS, True: "是", False: "否", "occupied": "自住", "rented": "出租", "vacant": "空置",
+    "non_residential": "非住宅",
     "owner": "产权人", "family": "家庭成员", "tenant": "租户", "admin": "管理员", "worker": "社区工作人员",
     "department": "部门人员", "willingness": "改造意愿", "plan_opinion": "方案意见", "plan_vote": "方案表决",
     "satisfaction": "满意度", "pending": "待处理", "approved": "已通过", "rejected": "已拒绝",
@@ -100,7 +101,7 @@ def target_label(target: str) -> str:
     return f"{TARGETS.get(kind, '对象')} {'#' + rest if rest.isdigit() else rest}"
 
 
-def staff_directory(session: Session, usernames: set[str]) -> dict[str, tuple[str, str]]:
+def staff_directory(usernames: set[str], *, session: Session) -> dict[str, tuple[str, str]]:
     """username → (role, display name) for the given usernames, in one query."""
     rows = session.exec(select(StaffUser).where(StaffUser.username.in_(usernames or {""}))).all()
     return {u.username: (u.role, u.display_name) for u in rows}

@@ -153,8 +153,8 @@ def actor() -> str:
 def audit(action: str, target: str, before: dict | None = None, after: dict | None = None,
           community_id: int | None = None):
     """Record a console action by the current staff member in the request's transaction."""
-    return record(db.session(), actor=actor(), action=action, target=target, before=before, after=after,
-                  community_id=community_id, at=now())
+    return record(actor=actor(), action=action, target=target, before=before, after=after,
+                  community_id=community_id, at=now(), session=db.session())
 
 
 def client_ip() -> str:

@@ -26,8 +26,8 @@ from models import Binding, BindingRequest, Household
 @roles_required("admin", "worker")
 def binding_requests():
     sess = db.session()
-    rows = queries.pending_requests(sess, visible_community_ids())
-    places = {h.id: membership.describe(sess, h) for _, h, _ in rows}
+    rows = queries.pending_requests(visible_community_ids(), session=sess)
+    places = {h.id: membership.describe(h, session=sess) for _, h, _ in rows}
     return render_template("console/bindings.html", rows=rows, places=places)
 
 
@@ -44,14 +44,14 @@ def binding_decide(request_id: int):
     if decision not in ("approve", "reject") or req.status != "pending":
         abort(400)
     note = request.form.get("note", "").strip()[:200]
-    membership.decide_request(sess, req, approve=decision == "approve", decided_by=actor(), render=render,
-                              note=note, now=now())
+    membership.decide_request(req, approve=decision == "approve", decided_by=actor(), render=render,
+                              note=note, now=now(), session=sess)
     audit(f"binding.{decision}", f"binding_request:{req.id}", before={"status": "pending"},
           after={"status": req.status, "household_id": household.id, "role": req.role, "reason": req.reason,
                  "note": note},
           community_id=household.community_id)
     sess.commit()
-    place = membership.describe(sess, household)
+    place = membership.describe(household, session=sess)
     flash(f"已{'通过' if decision == 'approve' else '拒绝'}（{place}），已通知居民。", "info")
     if request.form.get("back") == "household":
         return redirect(url_for("console.household", household_id=household.id))
@@ -71,10 +71,10 @@ def binding_end(household_id: int, binding_id: int):
     if binding.ended_at is not None or not reason:
         flash("请填写解除绑定的原因。" if not reason else "这条绑定已经解除。", "error")
         return redirect(url_for("console.household", household_id=household.id))
-    membership.end_binding(sess, binding, reason=reason, ended_by=actor(), render=render, now=now())
+    membership.end_binding(binding, reason=reason, ended_by=actor(), render=render, now=now(), session=sess)
     audit("binding.end", f"binding:{binding.id}",
           before={"resident_id": binding.resident_id, "role": binding.role, "household_id": household.id},
           after={"ended": True, "reason": reason}, community_id=household.community_id)
     sess.commit()
-    flash(f"已解除绑定（{membership.describe(sess, household)}），已通知居民。", "info")
+    flash(f"已解除绑定（{membership.describe(household, session=sess)}），已通知居民。", "info")
     return redirect(url_for("console.household", household_id=household.id))

@@ -16,8 +16,8 @@ from models.projects import ensure_project
 @roles_required("admin", "worker")
 def communities():
     sess = db.session()
-    rows = queries.communities_visible(sess, visible_community_ids())
-    counts = queries.community_counts(sess, [c.id for c in rows])
+    rows = queries.communities_visible(visible_community_ids(), session=sess)
+    counts = queries.community_counts([c.id for c in rows], session=sess)
     return render_template("console/communities.html", communities=rows, counts=counts)
 
 
@@ -37,7 +37,7 @@ def community_create():
                           hotline=request.form.get("hotline", "").strip()[:32])
     sess.add(community)
     sess.flush()
-    ensure_project(sess, community.id)
+    ensure_project(community.id, session=sess)
     audit("community.create", f"community:{community.id}", after={"name": name, "code": code},
           community_id=community.id)
     sess.commit()

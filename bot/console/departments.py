@@ -67,8 +67,8 @@ def departments():
 def list_page(spec: DepartmentSpec | None = None, status: int = 200):
     sess, settings = db.session(), current_app.config["LINLI"]
     order = (Department.retired_at.is_not(None), Department.name)
-    rows = [describe(sess, d) for d in sess.exec(select(Department).order_by(*order))]
-    return render_template("console/departments.html", rows=rows, gaps=routing.gaps(sess, settings), spec=spec,
+    rows = [describe(d, session=sess) for d in sess.exec(select(Department).order_by(*order))]
+    return render_template("console/departments.html", rows=rows, gaps=routing.gaps(settings, session=sess), spec=spec,
                            **choices()), status
 
 
@@ -77,7 +77,7 @@ def list_page(spec: DepartmentSpec | None = None, status: int = 200):
 def department_create():
     sess, spec = db.session(), spec_from_form(request.form)
     try:
-        department = create_department(sess, spec, settings=current_app.config["LINLI"])
+        department = create_department(spec, settings=current_app.config["LINLI"], session=sess)
     except DepartmentError as exc:
         sess.rollback()
         flash(str(exc), "error")
@@ -92,7 +92,7 @@ def department_create():
 @roles_required("admin")
 def department_edit(department_id: int):
     department = _department(department_id)
-    return render_template("console/department.html", d=department, spec=spec_of(db.session(), department),
+    return render_template("console/department.html", d=department, spec=spec_of(department, session=db.session()),
                            **choices())
 
 
@@ -100,9 +100,9 @@ def department_edit(department_id: int):
 @roles_required("admin")
 def department_update(department_id: int):
     sess, department = db.session(), _department(department_id)
-    before, spec = as_audit(spec_of(sess, department)), spec_from_form(request.form)
+    before, spec = as_audit(spec_of(department, session=sess)), spec_from_form(request.form)
     try:
-        update_department(sess, department, spec, settings=current_app.config["LINLI"])
+        update_department(department, spec, settings=current_app.config["LINLI"], session=sess)
     except DepartmentError as exc:
         sess.rollback()
         flash(str(exc), "error")
@@ -118,7 +118,7 @@ def department_update(department_id: int):
 def department_retire(department_id: int):
     sess, department = db.session(), _department(department_id)
     try:
-        retire_department(sess, department, now=now())
+        retire_department(department, now=now(), session=sess)
     except DepartmentError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.department_edit", department_id=department_id))
@@ -132,7 +132,7 @@ def department_retire(department_id: int):
 @roles_required("admin")
 def department_restore(department_id: int):
     sess, department = db.session(), _department(department_id)
-    restore_department(sess, department)
+    restore_department(department, session=sess)
     audit("department.restore", f"department:{department.id}", after={"name": department.name})
     sess.commit()
     flash(f"部门“{department.name}”已恢复。", "info")

@@ -25,13 +25,13 @@ MAX_ROWS = 300_000
 @roles_required("admin", "worker")
 def households_export():
     sess, f = db.session(), current_filter()
-    names = {c.id: c.name for c in queries.communities_visible(sess, f.community_ids)}
+    names = {c.id: c.name for c in queries.communities_visible(f.community_ids, session=sess)}
     book = Workbook(write_only=True)
     sheet = book.create_sheet("住户")
     append_row(sheet, HEADER)
     cursor, written = None, 0
     while written < MAX_ROWS:
-        page = queries.household_page(sess, f, after=cursor, size=5000, with_total=False)
+        page = queries.household_page(f, after=cursor, size=5000, with_total=False, session=sess)
         for h, building in page.rows:
             append_row(sheet, [names.get(h.community_id, ""), building, unit_room(h.unit, h.room),
                                mask_name(h.owner_name), mask_phone(h.phone), STATUS_LABELS.get(h.status, h.status),

@@ -35,9 +35,9 @@ def current_filter() -> queries.HouseholdFilter:
 def households():
     sess, f = db.session(), current_filter()
     size = int(current_app.config["LINLI"]["console"]["page_size"])
-    page = queries.household_page(sess, f, after=cursor_arg("after"), before=cursor_arg("before"), size=size)
-    communities = queries.communities_visible(sess, f.community_ids)
-    buildings = queries.buildings_of(sess, f.community_id) if f.community_id else []
+    page = queries.household_page(f, after=cursor_arg("after"), before=cursor_arg("before"), size=size, session=sess)
+    communities = queries.communities_visible(f.community_ids, session=sess)
+    buildings = queries.buildings_of(f.community_id, session=sess) if f.community_id else []
     names = {c.id: c.name for c in communities}
     args = {k: v for k, v in request.args.items() if k not in ("after", "before") and v}
     html = render_template("console/households.html", page=page, f=f, communities=communities,
@@ -79,8 +79,8 @@ def household(household_id: int, unmasked: bool = False, phone_error: str = ""):
     h = visible_household(household_id)
     page = render_template("console/household.html", h=h, building=sess.get(Building, h.building_id),
                            community=sess.get(Community, h.community_id),
-                           residents=queries.residents_of(sess, h.id), unmasked=unmasked,
-                           requests=queries.pending_requests(sess, None, household_id=h.id),
+                           residents=queries.residents_of(h.id, session=sess), unmasked=unmasked,
+                           requests=queries.pending_requests(None, household_id=h.id, session=sess),
                            statuses=STATUS_LABELS, policies=POLICY_LABELS, phone_error=phone_error)
     return (page, 400) if phone_error else page
 

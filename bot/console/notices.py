@@ -40,7 +40,8 @@ def page(asked: dict | None = None, status: int = 200):
     names = {c.id: c.name for c in mine}
     wanted = parse_int((asked or {}).get("scope", "").partition("|")[0] or request.args.get("community"))
     chosen = next((c for c in mine if c.id == wanted), mine[0] if mine else None)
-    options = [(f"{chosen.id}|{s}", f"{chosen.name} · {s}") for s in scope.choices(sess, chosen.id)] if chosen else []
+    options = [(f"{chosen.id}|{s}", f"{chosen.name} · {s}") for s in scope.choices(chosen.id,
+                                                                                   session=sess)] if chosen else []
     return render_template("console/notices.html", rows=figures.listing(notices, session=sess), names=names,
                            chosen=chosen, options=options, kinds=NOTICE_KINDS, asked=asked or {}, show=show), status
 

@@ -26,8 +26,8 @@ def masked_openid(openid: str) -> str:
 @roles_required("admin")
 def dead_letters():
     session = db.session()
-    rows = service.list_dead(session)
-    return render_template("console/outbox.html", counts=service.counts(session), rows=rows, mask=masked_openid)
+    rows = service.list_dead(session=session)
+    return render_template("console/outbox.html", counts=service.counts(session=session), rows=rows, mask=masked_openid)
 
 
 @bp.post("/<int:message_id>/retry")
@@ -35,11 +35,11 @@ def dead_letters():
 def retry(message_id: int):
     session = db.session()
     try:
-        row = service.retry(session, message_id, now=now())
+        row = service.retry(message_id, now=now(), session=session)
     except LookupError:
         abort(404)
-    record(session, actor=current_staff().username, action="outbox.retry", target=f"outbound_message:{row.id}",
-           after={"status": "pending"}, at=now())
+    record(actor=current_staff().username, action="outbox.retry", target=f"outbound_message:{row.id}",
+           after={"status": "pending"}, at=now(), session=session)
     session.commit()
     flash(f"消息 #{row.id} 已重新排队，将在几秒内投递。")
     return redirect(url_for("console_outbox.dead_letters"))

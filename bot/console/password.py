@@ -30,7 +30,7 @@ def password_change():
     if problem:
         flash(problem, "error")
         return render_template("console/password.html"), 400
-    change_password(sess, user, generate_password_hash(form["new"]))
+    change_password(user, generate_password_hash(form["new"]), session=sess)
     audit("staff.password", f"staff:{user.id}")
     sess.commit()
     login_user(principal(user))  # the new session key: the old cookie, and every copy of it, is dead

@@ -66,7 +66,7 @@ def project_page(community_id: int):
     buildings = service.building_names(community_id, session=sess)
     items = [service.item_dict(i, buildings, unmasked=True) for i in service.items_of(project.id, session=sess)]
     return render_template("console/project.html", community=community, project=project,
-                           stages=stages_of(sess, project.id), labels=STAGE_STATUS, items=items,
+                           stages=stages_of(project.id, session=sess), labels=STAGE_STATUS, items=items,
                            buildings=sorted(buildings.items(), key=lambda b: b[1]), categories=CATEGORIES,
                            scopes=SCOPES, item_status=ITEM_STATUS)
 

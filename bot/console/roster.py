@@ -41,7 +41,7 @@ def roster_submit():
         flash("只支持 .xlsx 或 .csv 文件。", "error")
         return redirect(url_for("console.roster_upload"))
     data, sess = upload.read(), db.session()
-    job = roster_jobs.create_job(sess, filename=upload.filename, actor=actor())
+    job = roster_jobs.create_job(filename=upload.filename, actor=actor(), session=sess)
     sess.commit()
     roster_jobs.start(current_app._get_current_object(), job.token, data, filename=upload.filename,
                       allowed=visible_community_ids(), actor=actor(),

@@ -28,7 +28,7 @@ def progress_table(app: Flask) -> dict[str, dict]:
     return app.extensions.setdefault("linli.roster_progress", {})
 
 
-def create_job(session: Session, *, filename: str, actor: str) -> ImportJob:
+def create_job(*, session: Session, filename: str, actor: str) -> ImportJob:
     job = ImportJob(token=secrets.token_urlsafe(12), filename=filename[:200], created_by=actor, status="queued")
     session.add(job)
     session.flush()
@@ -55,7 +55,7 @@ def run(app: Flask, token: str, data: bytes, filename: str, allowed: frozenset[i
 
     with app.app_context(), Session(app.extensions["linli.engine"], expire_on_commit=False) as session:
         now = runtime.now(app)
-        mark_running(session, token)
+        mark_running(token, session=session)
         try:
             result = import_roster(data, session=session, filename=filename, allowed_community_ids=allowed,
                                    create_communities=create_communities and allowed is None, progress=progress,
@@ -63,24 +63,24 @@ def run(app: Flask, token: str, data: bytes, filename: str, allowed: frozenset[i
         except Exception:
             log.exception("roster import %s crashed", token)
             session.rollback()
-            finish(session, token, "failed", None, [{"row": 0, "column": "", "message": "导入出错，请联系管理员"}], now)
+            finish(token, "failed", None, [{"row": 0, "column": "", "message": "导入出错，请联系管理员"}], now, session=session)
             return
         if not result.ok:
             session.rollback()
         errors = [e.to_dict() | {"text": str(e)} for e in result.errors[:MAX_ERRORS_KEPT]]
-        finish(session, token, "done" if result.ok else "failed", result.summary() | {
-            "error_count": len(result.errors)}, errors, now)
+        finish(token, "done" if result.ok else "failed", result.summary() | {
+            "error_count": len(result.errors)}, errors, now, session=session)
     live.pop(token, None)
 
 
-def mark_running(session: Session, token: str) -> None:
+def mark_running(token: str, *, session: Session) -> None:
     job = session.exec(select(ImportJob).where(ImportJob.token == token)).one()
     job.status = "running"
     session.add(job)
     session.commit()
 
 
-def finish(session: Session, token: str, status: str, summary: dict | None, errors: list, now: datetime) -> None:
+def finish(token: str, status: str, summary: dict | None, errors: list, now: datetime, *, session: Session) -> None:
     """Store the outcome in the same transaction as the import (commit once)."""
     job = session.exec(select(ImportJob).where(ImportJob.token == token)).one()
     job.status, job.result, job.errors, job.finished_at = status, summary, errors, now

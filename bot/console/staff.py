@@ -42,10 +42,10 @@ def staff_create():
     department_id = parse_int(form.get("department"))
     department = sess.get(Department, department_id) if department_id is not None else None
     try:
-        user = create_staff(sess, username=form.get("username", "").strip(), role=form.get("role", ""),
+        user = create_staff(username=form.get("username", "").strip(), role=form.get("role", ""),
                             password_hash=generate_password_hash(password), communities=names,
                             department=department.name if department else None,
-                            display_name=form.get("display_name", "").strip()[:64])
+                            display_name=form.get("display_name", "").strip()[:64], session=sess)
     except StaffError as exc:
         flash(str(exc), "error")
         return redirect(url_for("console.staff_list"))
@@ -67,7 +67,7 @@ def staff_toggle(staff_id: int):
         flash("不能停用自己的账号。", "error")
         return redirect(url_for("console.staff_list"))
     before = {"active": user.active}
-    set_active(sess, user, not user.active)
+    set_active(user, not user.active, session=sess)
     audit("staff.update", f"staff:{user.id}", before=before, after={"active": user.active})
     sess.commit()
     return redirect(url_for("console.staff_list"))

@@ -22,9 +22,9 @@ def notices():
     if resident_id is None:
         return render_template("h5/message.html", message="链接无效或已过期，请在公众号里回复“通知”获取新的链接"), 403
     session = db.session()
-    binding = active_binding(session, resident_id)
+    binding = active_binding(resident_id, session=session)
     household = binding and session.get(Household, binding.household_id)
     if household is None:
         return render_template("h5/message.html", message="请先在公众号里回复“绑定”绑定您家的门牌，再查看本楼的通知"), 403
-    rows = for_household(session, household, limit=PAGE_LIMIT)
+    rows = for_household(household, limit=PAGE_LIMIT, session=session)
     return render_template("h5/notices.html", rows=rows)

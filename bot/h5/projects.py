@@ -32,7 +32,7 @@ def _identify(token: str) -> tuple[int, Household]:
     """(resident id, household) from the signed link, or ProjectError."""
     secret = current_app.config["LINLI"]["app"]["secret_key"]
     resident_id = links.read_token(secret, token, now_s=now().timestamp())
-    binding = active_binding(db.session(), resident_id)
+    binding = active_binding(resident_id, session=db.session())
     household = binding and db.session().get(Household, binding.household_id)
     if household is None:
         raise service.ProjectError("请先在公众号里回复“绑定”绑定您家的门牌，再查看改造进度")
@@ -49,7 +49,7 @@ def project_page():
         return render_template("h5/message.html", message=str(exc)), 403
     project = service.current(household.community_id, session=session, now=now())
     session.commit()
-    stages = stages_of(session, project.id)
+    stages = stages_of(project.id, session=session)
     buildings = service.building_names(household.community_id, session=session)
     rows = service.items_of(project.id, session=session)
     mine = {i.id for i in service.items_of(project.id, session=session, building_id=household.building_id,
@@ -60,7 +60,8 @@ def project_page():
                   photos=[{"id": p.id, "caption": p.caption, "at": show_time(p.at, "%Y-%m-%d")} for p in photos[i.id]])
              for i in sorted(rows, key=lambda i: i.id not in mine)]
     community = session.get(Community, household.community_id)
-    resp = Response(render_template("h5/project.html", project=project, community=community, stages=stages, labels=STAGE_STATUS,
+    resp = Response(render_template("h5/project.html", project=project, community=community, stages=stages,
+                                    labels=STAGE_STATUS,
                                     current=service.current_stage(stages), items=items, token=token))
     resp.headers["Cache-Control"] = "private, no-store"
     return resp

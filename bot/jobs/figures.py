@@ -14,7 +14,7 @@ from models import InboundMessage, Resident, localtime
 from models.outbound import DailyFigures
 
 
-def take_snapshot(session: Session, *, day: date, now: datetime) -> DailyFigures:
+def take_snapshot(*, session: Session, day: date, now: datetime) -> DailyFigures:
     """Count ``day`` (a local date) into its row, creating or updating it (idempotent); flushes."""
     start = localtime.day_start(day)
     end = start + timedelta(days=1)
@@ -25,7 +25,7 @@ def take_snapshot(session: Session, *, day: date, now: datetime) -> DailyFigures
     row.inbound_messages = session.exec(select(func.count()).select_from(InboundMessage)
                                         .where(InboundMessage.received_at >= start,
                                                InboundMessage.received_at < end)).one()
-    counts = outbox.counts(session)
+    counts = outbox.counts(session=session)
     row.outbox_pending = counts["pending"] + counts["sending"]
     row.outbox_waiting, row.outbox_sent, row.outbox_dead = counts["waiting"], counts["sent"], counts["dead"]
     row.taken_at = now
@@ -39,7 +39,7 @@ def daily_snapshot() -> str:
     """Count today's residents, inbound messages and outbox states into daily_figures."""
     app = current_app
     now = runtime.now(app)
-    row = take_snapshot(db.session(), day=localtime.today(now), now=now)
+    row = take_snapshot(day=localtime.today(now), now=now, session=db.session())
     return (f"{row.day}: residents {row.residents}, inbound {row.inbound_messages}, "
             f"outbox pending {row.outbox_pending} waiting {row.outbox_waiting} sent {row.outbox_sent} "
             f"dead {row.outbox_dead}")

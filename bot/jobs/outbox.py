@@ -28,5 +28,5 @@ def build_delivery() -> delivery.Delivery:
 @job("outbox.deliver", trigger="interval", seconds=3, misfire_grace_time=10)
 def deliver() -> str | None:
     """Send due outbox messages to residents (customer-service, template fallback, or wait)."""
-    summary = delivery.run(build_delivery(), db.session())
+    summary = delivery.run(build_delivery(), session=db.session())
     return ", ".join(f"{key} {n}" for key, n in sorted(summary.items())) or None

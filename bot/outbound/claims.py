@@ -42,7 +42,7 @@ def new_run_id() -> str:
     return f"{HOST}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def claim(session: Session, run_id: str, now: datetime, limit: int) -> list[Claimed]:
+def claim(run_id: str, now: datetime, limit: int, *, session: Session) -> list[Claimed]:
     """Mark up to ``limit`` due rows as ``sending`` for ``run_id``; the caller commits."""
     query = (select(OutboundMessage.id).where(OutboundMessage.status == "pending",
                                                OutboundMessage.next_attempt_at <= now)
@@ -62,7 +62,7 @@ def claim(session: Session, run_id: str, now: datetime, limit: int) -> list[Clai
     return [Claimed(*row) for row in rows]
 
 
-def release(session: Session, run_id: str, ids: list[int]) -> None:
+def release(run_id: str, ids: list[int], *, session: Session) -> None:
     """Give back claimed rows untouched (the run stops early); no attempt is counted."""
     if ids:
         session.execute(update(OutboundMessage).where(OutboundMessage.id.in_(ids),
@@ -70,7 +70,7 @@ def release(session: Session, run_id: str, ids: list[int]) -> None:
                         .values(status="pending", claimed_by=None, claimed_at=None))
 
 
-def reclaim_abandoned(session: Session, now: datetime, timeout_s: float) -> int:
+def reclaim_abandoned(now: datetime, timeout_s: float, *, session: Session) -> int:
     """Return to ``pending`` the rows of runs that died or overran ``timeout_s``; the caller commits."""
     owners = session.execute(select(OutboundMessage.claimed_by).where(OutboundMessage.status == "sending")
                              .distinct()).scalars().all()

@@ -44,39 +44,40 @@ class Delivery:
         return max(1, min(int(self.settings["batch_size"]), int(float(self.settings["rate_per_s"]) * 10)))
 
 
-def run(delivery: Delivery, session: Session) -> Counter:
+def run(delivery: Delivery, *, session: Session) -> Counter:
     """Deliver due rows until none are left, WeChat stops us, or ``send_timeout_s`` passes."""
     summary: Counter = Counter()
     run_id, started = claims.new_run_id(), time.monotonic()
-    summary["reclaimed"] = claims.reclaim_abandoned(session, delivery.now(), delivery.settings["claim_timeout_s"])
+    summary["reclaimed"] = claims.reclaim_abandoned(delivery.now(), delivery.settings["claim_timeout_s"],
+                                                    session=session)
     session.commit()
     while time.monotonic() - started < float(delivery.settings["send_timeout_s"]):
-        batch = claims.claim(session, run_id, delivery.now(), delivery.claim_size)
+        batch = claims.claim(run_id, delivery.now(), delivery.claim_size, session=session)
         session.commit()
-        if not batch or not deliver_batch(delivery, session, run_id, batch, summary):
+        if not batch or not deliver_batch(delivery, run_id, batch, summary, session=session):
             break
     return +summary
 
 
-def deliver_batch(delivery: Delivery, session: Session, run_id: str, batch: list[claims.Claimed],
-                  summary: Counter) -> bool:
+def deliver_batch(delivery: Delivery, run_id: str, batch: list[claims.Claimed],
+                  summary: Counter, *, session: Session) -> bool:
     """Send a claimed batch, marking rows as their answers arrive; False when the run should stop."""
     unsent, keep_going = [], True
     for arrived in lanes.send_in_lanes(batch, lambda msg: send_one(delivery, msg),
                                        int(delivery.settings["concurrency"])):
         unsent += [msg.id for msg, outcome in arrived if outcome is None]
         answered = [(msg, outcome) for msg, outcome in arrived if outcome is not None]
-        mark_sent(session, run_id, [(m, o) for m, o in answered if o.status == "sent"], delivery.now())
+        mark_sent(run_id, [(m, o) for m, o in answered if o.status == "sent"], delivery.now(), session=session)
         for msg, outcome in answered:
             summary[outcome.status] += 1
             if outcome.stop and keep_going:
                 log.warning("outbox: WeChat refused (%s); this run stops and the rest waits", outcome.error)
             keep_going = keep_going and not outcome.stop
             if outcome.status != "sent":
-                mark(session, run_id, msg, outcome, delivery)
+                mark(run_id, msg, outcome, delivery, session=session)
         session.commit()
     if unsent:
-        claims.release(session, run_id, unsent)
+        claims.release(run_id, unsent, session=session)
         session.commit()
     return keep_going
 
@@ -86,8 +87,8 @@ def send_one(delivery: Delivery, msg: claims.Claimed) -> channels.Outcome:
     return channels.deliver_one(delivery.api, msg, now=delivery.now(), settings=delivery.settings)
 
 
-def mark_sent(session: Session, run_id: str, sent: list[tuple[claims.Claimed, channels.Outcome]],
-              now: datetime) -> None:
+def mark_sent(run_id: str, sent: list[tuple[claims.Claimed, channels.Outcome]],
+              now: datetime, *, session: Session) -> None:
     """One UPDATE per channel for the rows WeChat accepted."""
     for channel in {outcome.channel for _msg, outcome in sent}:
         ids = [msg.id for msg, outcome in sent if outcome.channel == channel]
@@ -96,7 +97,7 @@ def mark_sent(session: Session, run_id: str, sent: list[tuple[claims.Claimed, ch
             claimed_by=None, claimed_at=None))
 
 
-def mark(session: Session, run_id: str, msg: claims.Claimed, outcome: channels.Outcome, delivery: Delivery) -> None:
+def mark(run_id: str, msg: claims.Claimed, outcome: channels.Outcome, delivery: Delivery, *, session: Session) -> None:
     """A row not sent this time: waiting, retried later, or dead."""
     now, settings = delivery.now(), delivery.settings
     values: dict = {"claimed_by": None, "claimed_at": None, "last_error": outcome.error}
@@ -111,10 +112,10 @@ def mark(session: Session, run_id: str, msg: claims.Claimed, outcome: channels.O
                       next_attempt_at=now + timedelta(seconds=backoff_s(msg.attempts + 1, settings)))
     session.execute(TABLE.update().where(TABLE.c.id == msg.id, TABLE.c.claimed_by == run_id).values(**values))
     if outcome.status == "waiting":
-        wake_if_interacted(session, msg)
+        wake_if_interacted(msg, session=session)
 
 
-def wake_if_interacted(session: Session, msg: claims.Claimed) -> None:
+def wake_if_interacted(msg: claims.Claimed, *, session: Session) -> None:
     """The resident may have written while we were sending: then the window is open again."""
     since = msg.last_interaction_at or datetime(1970, 1, 1, tzinfo=timezone.utc)
     interacted = select(Resident.id).where(Resident.openid == msg.openid, Resident.last_interaction_at > since)

@@ -12,14 +12,14 @@ from models.base import utcnow
 STATUSES = ("pending", "sending", "sent", "waiting", "dead")
 
 
-def list_dead(session: Session, *, limit: int = 200) -> list[OutboundMessage]:
+def list_dead(*, session: Session, limit: int = 200) -> list[OutboundMessage]:
     """Dead letters, newest first."""
     query = (select(OutboundMessage).where(OutboundMessage.status == "dead")
              .order_by(OutboundMessage.id.desc()).limit(limit))
     return list(session.exec(query))
 
 
-def retry(session: Session, message_id: int, *, now: datetime | None = None) -> OutboundMessage:
+def retry(message_id: int, *, session: Session, now: datetime | None = None) -> OutboundMessage:
     """Send a dead (or waiting) message again from scratch; LookupError if there is none to retry."""
     row = session.get(OutboundMessage, message_id)
     if row is None or row.status not in ("dead", "waiting"):
@@ -31,7 +31,7 @@ def retry(session: Session, message_id: int, *, now: datetime | None = None) -> 
     return row
 
 
-def wake_waiting(session: Session, openid: str, now: datetime) -> int:
+def wake_waiting(openid: str, now: datetime, *, session: Session) -> int:
     """The resident interacted: messages waiting for a window become due now."""
     result = session.execute(update(OutboundMessage)
                              .where(OutboundMessage.openid == openid, OutboundMessage.status == "waiting")
@@ -39,7 +39,7 @@ def wake_waiting(session: Session, openid: str, now: datetime) -> int:
     return result.rowcount or 0
 
 
-def counts(session: Session) -> dict[str, int]:
+def counts(*, session: Session) -> dict[str, int]:
     """Rows per status (every status present, zero when none)."""
     rows = session.execute(select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)).all()
     found = {status: n for status, n in rows}

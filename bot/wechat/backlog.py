@@ -54,7 +54,7 @@ def send_later(sess: Session, openid: str, reply: replies.Reply, dedup_key: str 
     """Queue ``reply`` as a customer-service message (nothing for ``success``)."""
     payload = payload_of(reply)
     if payload is not None:
-        enqueue(sess, openid=openid, payload=payload, kind="reply", dedup_key=dedup_key)
+        enqueue(openid=openid, payload=payload, kind="reply", dedup_key=dedup_key, session=sess)
 
 
 def payload_of(reply: replies.Reply) -> dict[str, Any] | None:

@@ -180,7 +180,7 @@ def build_context(sess: Session, message: Inbound, when: datetime, known: Known 
     if interacted and (last is None or when - last >= INTERACTION_PRECISION or when < last):
         resident.last_interaction_at = when
         sess.add(resident)
-        outbox.wake_waiting(sess, message.openid, when)  # the 48-hour window is open again
+        outbox.wake_waiting(message.openid, when, session=sess)  # the 48-hour window is open again
     app = current_app
     prefetched = {"conversation": known.conversation, **known.probes} if known is not None else {}
     return Context(session=sess, settings=app.config["LINLI"], now=when, render=render,

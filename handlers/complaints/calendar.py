@@ -29,7 +29,7 @@ def load_file(path: str | Path | None = None) -> dict[date, bool]:
     return days
 
 
-def seed(session: Session, path: str | Path | None = None) -> int:
+def seed(path: str | Path | None = None, *, session: Session) -> int:
     """Insert the file's days the table does not have yet; returns how many."""
     known = set(session.exec(select(WorkCalendarDay.day)).all())
     added = 0
@@ -48,7 +48,7 @@ class WorkCalendar:
         self.exceptions = exceptions
 
     @classmethod
-    def from_session(cls, session: Session, path: str | Path | None = None) -> "WorkCalendar":
+    def from_session(cls, path: str | Path | None = None, *, session: Session) -> "WorkCalendar":
         exceptions = load_file(path)
         exceptions.update({row.day: row.workday for row in session.exec(select(WorkCalendarDay)).all()})
         return cls(exceptions)

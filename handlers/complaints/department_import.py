@@ -54,7 +54,7 @@ def import_departments(source: str | Path | BinaryIO | bytes, *, session: Sessio
         return result
     for number, values in table.rows:
         try:
-            _save(session, _spec(columns, values), settings, result)
+            _save(_spec(columns, values), settings, result, session=session)
         except DepartmentError as exc:
             result.errors.append(f"第{number}行：{exc}")
     return result
@@ -72,11 +72,11 @@ def _spec(columns: dict[str, int], values: list) -> DepartmentSpec:
                           phone_public=cell("phone_public").lower() in _YES, hours=cell("hours"))
 
 
-def _save(session: Session, spec: DepartmentSpec, settings: dict, result: DepartmentImport) -> None:
-    existing = find(session, spec.name) if spec.name.strip() else None
+def _save(spec: DepartmentSpec, settings: dict, result: DepartmentImport, *, session: Session) -> None:
+    existing = find(spec.name, session=session) if spec.name.strip() else None
     if existing is None:
-        create_department(session, spec, settings=settings)
+        create_department(spec, settings=settings, session=session)
         result.created += 1
     else:
-        update_department(session, existing, spec, settings=settings)
+        update_department(existing, spec, settings=settings, session=session)
         result.updated += 1

@@ -38,23 +38,23 @@ class DepartmentSpec:
     hours: str = ""
 
 
-def create_department(session: Session, spec: DepartmentSpec, *, settings: dict) -> Department:
+def create_department(spec: DepartmentSpec, *, session: Session, settings: dict) -> Department:
     """A new department from ``spec``; raises DepartmentError and writes nothing when something is wrong."""
     department = Department(name="")
-    _apply(session, department, spec, settings)
+    _apply(department, spec, settings, session=session)
     return department
 
 
-def update_department(session: Session, department: Department, spec: DepartmentSpec, *,
-                      settings: dict) -> Department:
+def update_department(department: Department, spec: DepartmentSpec, *,
+                      session: Session, settings: dict) -> Department:
     """Replace what the department receives and who supervises it."""
     if department.retired_at is not None:
         raise DepartmentError(f"部门“{department.name}”已撤销，不能修改")
-    _apply(session, department, spec, settings)
+    _apply(department, spec, settings, session=session)
     return department
 
 
-def retire_department(session: Session, department: Department, *, now: datetime) -> None:
+def retire_department(department: Department, *, session: Session, now: datetime) -> None:
     """Retire (kept for history, receives nothing new); refused while complaints assigned to it are open."""
     if department.retired_at is not None:
         return
@@ -68,14 +68,14 @@ def retire_department(session: Session, department: Department, *, now: datetime
     session.flush()
 
 
-def restore_department(session: Session, department: Department) -> None:
+def restore_department(department: Department, *, session: Session) -> None:
     """Take a retired department back into service."""
     department.retired_at = None
     session.add(department)
     session.flush()
 
 
-def find(session: Session, name: str) -> Department | None:
+def find(name: str, *, session: Session) -> Department | None:
     return session.exec(select(Department).where(Department.name == name.strip())).first()
 
 
@@ -92,7 +92,7 @@ def category_codes(values: list[str], settings: dict) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
-def describe(session: Session, department: Department) -> dict:
+def describe(department: Department, *, session: Session) -> dict:
     """The department as operators and pages read it (JSON-ready)."""
     communities = session.exec(select(Community.name).join(
         DepartmentCommunity, DepartmentCommunity.community_id == Community.id)
@@ -109,16 +109,16 @@ def describe(session: Session, department: Department) -> dict:
             "retired": department.retired_at is not None}
 
 
-def describe_all(session: Session, *, include_retired: bool = False) -> list[dict]:
+def describe_all(*, session: Session, include_retired: bool = False) -> list[dict]:
     query = select(Department).order_by(Department.id)
     if not include_retired:
         query = query.where(Department.retired_at.is_(None))
-    return [describe(session, d) for d in session.exec(query).all()]
+    return [describe(d, session=session) for d in session.exec(query).all()]
 
 
-def spec_of(session: Session, department: Department) -> DepartmentSpec:
+def spec_of(department: Department, *, session: Session) -> DepartmentSpec:
     """The spec that would save the department unchanged (the edit form starts from it)."""
-    found = describe(session, department)
+    found = describe(department, session=session)
     return DepartmentSpec(name=department.name, categories=found["categories"], communities=found["communities"],
                           supervisors=found["supervisors"], phone=department.phone,
                           phone_public=department.phone_public, hours=department.hours)
@@ -128,16 +128,16 @@ def as_audit(spec: DepartmentSpec) -> dict:
     return asdict(spec)
 
 
-def _apply(session: Session, department: Department, spec: DepartmentSpec, settings: dict) -> None:
+def _apply(department: Department, spec: DepartmentSpec, settings: dict, *, session: Session) -> None:
     name = spec.name.strip()
     if not name or len(name) > 64:
         raise DepartmentError("请填写部门名称（不超过64个字）")
-    same = find(session, name)
+    same = find(name, session=session)
     if same is not None and same.id != department.id:
         raise DepartmentError(f"部门名称“{name}”已存在" + ("（已撤销的部门）" if same.retired_at else ""))
     codes = category_codes(spec.categories, settings)
-    communities = _communities(session, spec.communities)
-    supervisors = _supervisors(session, spec.supervisors)
+    communities = _communities(spec.communities, session=session)
+    supervisors = _supervisors(spec.supervisors, session=session)
     phone = spec.phone.strip()
     if phone and not _PHONE.match(phone):
         raise DepartmentError("联系电话格式不对（数字、短横线、括号，3–32位）")
@@ -145,11 +145,11 @@ def _apply(session: Session, department: Department, spec: DepartmentSpec, setti
     department.phone_public, department.hours = bool(spec.phone_public and phone), spec.hours.strip()[:100]
     session.add(department)
     session.flush()
-    _relink(session, department.id, DepartmentCommunity, "community_id", [c.id for c in communities])
-    _relink(session, department.id, DepartmentSupervisor, "staff_id", [s.id for s in supervisors])
+    _relink(department.id, DepartmentCommunity, "community_id", [c.id for c in communities], session=session)
+    _relink(department.id, DepartmentSupervisor, "staff_id", [s.id for s in supervisors], session=session)
 
 
-def _communities(session: Session, names: list[str]) -> list[Community]:
+def _communities(names: list[str], *, session: Session) -> list[Community]:
     wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
     found = {c.name: c for c in session.exec(select(Community).where(Community.name.in_(wanted or [""])))}
     missing = [n for n in wanted if n not in found]
@@ -158,7 +158,7 @@ def _communities(session: Session, names: list[str]) -> list[Community]:
     return [found[n] for n in wanted]
 
 
-def _supervisors(session: Session, usernames: list[str]) -> list[StaffUser]:
+def _supervisors(usernames: list[str], *, session: Session) -> list[StaffUser]:
     wanted = list(dict.fromkeys(u.strip() for u in usernames if u.strip()))
     found = {s.username: s for s in session.exec(select(StaffUser).where(StaffUser.username.in_(wanted or [""]),
                                                                          StaffUser.active == True))}  # noqa: E712
@@ -168,7 +168,7 @@ def _supervisors(session: Session, usernames: list[str]) -> list[StaffUser]:
     return [found[u] for u in wanted]
 
 
-def _relink(session: Session, department_id: int, table, column: str, ids: list[int]) -> None:
+def _relink(department_id: int, table, column: str, ids: list[int], *, session: Session) -> None:
     session.execute(delete(table).where(table.department_id == department_id))
     session.add_all(table(department_id=department_id, **{column: i}) for i in ids)
     session.flush()

@@ -68,9 +68,9 @@ def _accept(c: Complaint, *, env: Env, category: str | None = None, **_):
 
 @effect("dispatch")
 def _dispatch(c: Complaint, *, env: Env, department_id: int | None = None, **_):
-    suggested = routing.department_for(env.session, c.category, c.community_id, env.settings)
+    suggested = routing.department_for(c.category, c.community_id, env.settings, session=env.session)
     chosen = int(department_id) if department_id else (suggested.id if suggested else None)
-    department = routing.get_department(env.session, chosen)
+    department = routing.get_department(chosen, session=env.session)
     if department is None:
         raise EffectError("请选择承办部门（该类别在本小区没有默认承办部门，请管理员在“部门”中设置）")
     if department.retired_at is not None:

@@ -47,7 +47,7 @@ class Env:
     @property
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:
-            self._calendar = WorkCalendar.from_session(self.session, self.cfg.calendar_file or None)
+            self._calendar = WorkCalendar.from_session(self.cfg.calendar_file or None, session=self.session)
         return self._calendar
 
     def url(self, kind: str, complaint, **kw) -> str:

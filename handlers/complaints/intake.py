@@ -41,7 +41,7 @@ def community_of(resident: Resident, *, session: Session) -> int | None:
     """The community the resident chose (QR code), else the one of a household they are bound to."""
     if resident.community_id is not None:
         return resident.community_id
-    binding = active_binding(session, resident.id)
+    binding = active_binding(resident.id, session=session)
     household = session.get(Household, binding.household_id) if binding else None
     return household.community_id if household else None
 

@@ -53,12 +53,12 @@ def tell(complaint: Complaint, event: ComplaintEvent, env: Env) -> None:
     for n, openid in enumerate(dict.fromkeys(recipients)):
         key = f"complaint:{complaint.id}:{event.id}" + (f":f{n}" if n else "")
         values["follower"] = openid != complaint.openid
-        enqueue(env.session, openid=openid, kind="complaint", payload=payload_for(event, values, env),
-                dedup_key=key, not_before=env.now)
+        enqueue(openid=openid, kind="complaint", payload=payload_for(event, values, env),
+                dedup_key=key, not_before=env.now, session=env.session)
         if event.action == "resolve" and not values["follower"]:
             text = env.render("wechat/complaint_rate_request.txt", **values).strip()
-            enqueue(env.session, openid=openid, kind="complaint", payload={"text": text},
-                    dedup_key=key + ":rate", not_before=env.now)
+            enqueue(openid=openid, kind="complaint", payload={"text": text},
+                    dedup_key=key + ":rate", not_before=env.now, session=env.session)
 
 
 def payload_for(event: ComplaintEvent, values: dict, env: Env) -> dict:
@@ -76,5 +76,5 @@ def payload_for(event: ComplaintEvent, values: dict, env: Env) -> dict:
 def tell_staff(openid: str | None, template: str, key: str, env: Env, **values) -> None:
     """A notice to a staff member's WeChat (supervisor escalations); skipped without openid."""
     if openid:
-        enqueue(env.session, openid=openid, kind="complaint_staff", dedup_key=key, not_before=env.now,
-                payload={"text": env.render(template, **values).strip()})
+        enqueue(openid=openid, kind="complaint_staff", dedup_key=key, not_before=env.now,
+                payload={"text": env.render(template, **values).strip()}, session=env.session)

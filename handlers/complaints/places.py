@@ -37,7 +37,7 @@ class Spot:
         return self.latitude is not None and self.longitude is not None
 
 
-def spots_of(session: Session, community_id: int) -> list[Spot]:
+def spots_of(community_id: int, *, session: Session) -> list[Spot]:
     """The community's buildings with their positions (any set or not)."""
     rows = session.exec(select(Building).where(Building.community_id == community_id)
                         .order_by(Building.sort_key, Building.name)).all()
@@ -65,7 +65,7 @@ def nearest_building(lat: Optional[float], lng: Optional[float], spots: list[Spo
     return best[1] if best and best[0] <= near_m else None
 
 
-def reporter_buildings(session: Session, resident_ids: Iterable[int], community_id: int) -> dict[int, int]:
+def reporter_buildings(resident_ids: Iterable[int], community_id: int, *, session: Session) -> dict[int, int]:
     """resident id → building of their current household in this community (one query)."""
     ids = sorted({r for r in resident_ids if r is not None})
     if not ids:
@@ -78,10 +78,10 @@ def reporter_buildings(session: Session, resident_ids: Iterable[int], community_
     return {resident_id: building_id for resident_id, building_id in rows}
 
 
-def place_all(session: Session, complaints: list[Complaint], spots: list[Spot], community_id: int,
-              *, near_m: float) -> dict[int, Optional[int]]:
+def place_all(complaints: list[Complaint], spots: list[Spot], community_id: int,
+              *, session: Session, near_m: float) -> dict[int, Optional[int]]:
     """complaint id → building id (or None) for every complaint given."""
-    homes = reporter_buildings(session, (c.resident_id for c in complaints), community_id)
+    homes = reporter_buildings((c.resident_id for c in complaints), community_id, session=session)
     placed = {}
     for c in complaints:
         words = f"{c.location_label} {c.description}"

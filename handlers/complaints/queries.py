@@ -66,7 +66,7 @@ def filtered(query, filters: Filters, now: datetime):
     return query
 
 
-def page(session: Session, scope: Scope, filters: Filters, now: datetime, *, offset: int = 0,
+def page(scope: Scope, filters: Filters, now: datetime, *, session: Session, offset: int = 0,
          limit: int = 50) -> tuple[list[Complaint], int]:
     """One page, newest first, and the total count."""
     base = filtered(scoped(select(Complaint), scope), filters, now)
@@ -76,6 +76,6 @@ def page(session: Session, scope: Scope, filters: Filters, now: datetime, *, off
     return list(rows), total
 
 
-def all_matching(session: Session, scope: Scope, filters: Filters, now: datetime, *, limit: int = 50_000):
+def all_matching(scope: Scope, filters: Filters, now: datetime, *, session: Session, limit: int = 50_000):
     base = filtered(scoped(select(Complaint), scope), filters, now)
     return session.exec(base.order_by(Complaint.created_at.desc()).limit(limit)).all()

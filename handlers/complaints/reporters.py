@@ -31,7 +31,7 @@ class Reporter:
                        phone=mask_phone(self.phone) if self.phone else "")
 
 
-def reporters(session: Session, complaints: Iterable[Complaint]) -> dict[int, Reporter]:
+def reporters(complaints: Iterable[Complaint], *, session: Session) -> dict[int, Reporter]:
     """complaint id → its reporter (empty for complaints without a resident), in three queries."""
     by_resident = {c.id: c.resident_id for c in complaints if c.resident_id}
     ids = set(by_resident.values()) or {-1}
@@ -44,15 +44,15 @@ def reporters(session: Session, complaints: Iterable[Complaint]) -> dict[int, Re
     found = {}
     for complaint_id, resident_id in by_resident.items():
         binding = bindings.get(resident_id)
-        found[complaint_id] = _reporter(session, people.get(resident_id), binding,
-                                        homes.get(binding.household_id) if binding else None)
+        found[complaint_id] = _reporter(people.get(resident_id), binding,
+                                        homes.get(binding.household_id) if binding else None, session=session)
     return found
 
 
-def _reporter(session: Session, resident: Resident | None, binding: Binding | None,
-              home: Household | None) -> Reporter:
+def _reporter(resident: Resident | None, binding: Binding | None,
+              home: Household | None, *, session: Session) -> Reporter:
     owner = home is not None and binding is not None and binding.role == "owner"
     name = (resident.name if resident else "") or (home.owner_name if owner else "")
     phone = (resident.phone if resident else "") or (home.phone if owner else "")
-    return Reporter(name=name or "", phone=phone or "", household=describe(session, home) if home else "",
+    return Reporter(name=name or "", phone=phone or "", household=describe(home, session=session) if home else "",
                     role=ROLE_LABELS.get(binding.role, "") if binding else "")

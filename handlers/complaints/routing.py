@@ -37,7 +37,7 @@ class Routes:
         return (specific or general or [None])[0]
 
 
-def load_routes(session: Session) -> Routes:
+def load_routes(*, session: Session) -> Routes:
     departments = tuple(session.exec(select(Department).where(Department.retired_at.is_(None))
                                      .order_by(Department.id)).all())
     served: dict[int, set[int]] = {}
@@ -46,13 +46,13 @@ def load_routes(session: Session) -> Routes:
     return Routes(departments, {k: frozenset(v) for k, v in served.items()})
 
 
-def department_for(session: Session, category: str | None, community_id: int | None = None,
-                   settings: dict | None = None) -> Department | None:
+def department_for(category: str | None, community_id: int | None = None,
+                   settings: dict | None = None, *, session: Session) -> Department | None:
     """The active department that receives ``category`` in ``community_id``, if any."""
-    return load_routes(session).serving(category, community_id, settings or {})
+    return load_routes(session=session).serving(category, community_id, settings or {})
 
 
-def get_department(session: Session, department_id: int | None) -> Department | None:
+def get_department(department_id: int | None, *, session: Session) -> Department | None:
     return session.get(Department, department_id) if department_id else None
 
 
@@ -66,14 +66,14 @@ class Gap:
     waiting: int  # complaints of this category there, waiting to be dispatched
 
 
-def gaps(session: Session, settings: dict, community_ids: frozenset[int] | None = None) -> list[Gap]:
+def gaps(settings: dict, community_ids: frozenset[int] | None = None, *, session: Session) -> list[Gap]:
     """Categories without a department in the given communities (None: every community)."""
-    routes = load_routes(session)
+    routes = load_routes(session=session)
     query = select(Community.id, Community.name).order_by(Community.name)
     if community_ids is not None:
         query = query.where(Community.id.in_(community_ids or {-1}))
     communities = session.exec(query).all()
-    waiting = _waiting(session, [cid for cid, _ in communities])
+    waiting = _waiting([cid for cid, _ in communities], session=session)
     found = []
     for category in all_categories(settings):
         missing = [(cid, name) for cid, name in communities if routes.serving(category.code, cid, settings) is None]
@@ -83,7 +83,7 @@ def gaps(session: Session, settings: dict, community_ids: frozenset[int] | None 
     return found
 
 
-def _waiting(session: Session, community_ids: list[int]) -> dict[tuple[str, int], int]:
+def _waiting(community_ids: list[int], *, session: Session) -> dict[tuple[str, int], int]:
     rows = session.exec(select(Complaint.category, Complaint.community_id, func.count())
                         .where(Complaint.state.in_(WAITING_STATES), Complaint.department_id.is_(None),
                                Complaint.community_id.in_(community_ids or [-1]))

@@ -39,7 +39,7 @@ class Row:
         return self.satisfied / self.rated if self.rated else None
 
 
-def by(session: Session, dimension: str, scope: Scope, since: datetime | None, labels: dict) -> list[Row]:
+def by(dimension: str, scope: Scope, since: datetime | None, labels: dict, *, session: Session) -> list[Row]:
     column = DIMENSIONS[dimension]
     query = select(column, func.count(), func.count(Complaint.resolved_at),
                    func.sum(case((Complaint.resolved_on_time == True, 1), else_=0)),  # noqa: E712
@@ -55,7 +55,7 @@ def by(session: Session, dimension: str, scope: Scope, since: datetime | None, l
     return sorted(rows, key=lambda r: -r.total)
 
 
-def label_maps(session: Session, category_names: dict[str, str]) -> dict[str, dict]:
+def label_maps(category_names: dict[str, str], *, session: Session) -> dict[str, dict]:
     return {"category": category_names,
             "department": dict(session.exec(select(Department.id, Department.name)).all()),
             "community": dict(session.exec(select(Community.id, Community.name)).all())}

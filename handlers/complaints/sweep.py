@@ -43,7 +43,7 @@ def escalate(*, env: Env) -> int:
     for c in rows:
         c.escalated_at = c.warned_at = c.escalated_at or env.now
         department = env.session.get(Department, c.department_id) if c.department_id else None
-        supervisors = supervisors_of(env.session, department.id) if department else []
+        supervisors = supervisors_of(department.id, session=env.session) if department else []
         names = "、".join(s.display_name or s.username for s in supervisors)
         event = _event(c, "escalated", env, "已超时，督办" + (f"：{names}" if names else "（未设负责人）"),
                        {"supervisor_ids": [s.id for s in supervisors]})
@@ -55,7 +55,7 @@ def escalate(*, env: Env) -> int:
     return len(rows)
 
 
-def supervisors_of(session, department_id: int) -> list[StaffUser]:
+def supervisors_of(department_id: int, *, session) -> list[StaffUser]:
     """The department's active supervisors (escalations go to each of them)."""
     link = DepartmentSupervisor
     return list(session.exec(select(StaffUser).join(link, link.staff_id == StaffUser.id)

@@ -28,19 +28,19 @@ OUTSIDE_LIMIT = 5000
 _MAKING = threading.Lock()  # two first questions at once make one cache
 
 
-def version_key(session: Session) -> tuple:
+def version_key(*, session: Session) -> tuple:
     version = session.exec(select(FaqVersion.version).where(FaqVersion.id == 1)).first() or 0
     count, latest = session.exec(select(func.count(FaqEntry.id), func.max(FaqEntry.updated_at))).one()
     return version, count, str(latest)
 
 
-def load_docs(session: Session) -> list[Doc]:
+def load_docs(*, session: Session) -> list[Doc]:
     rows = session.exec(select(FaqEntry).where(FaqEntry.active == True).order_by(FaqEntry.id)).all()  # noqa: E712
     return [Doc(row.id, row.question, tuple(row.alternatives or ()), row.answer, row.category, row.article_id)
             for row in rows]
 
 
-def load_outside(session: Session) -> list[str]:
+def load_outside(*, session: Session) -> list[str]:
     """The shipped questions known to be outside the FAQ and the ones admins marked so
     (the latest ``OUTSIDE_LIMIT``)."""
     marked = session.exec(select(UnansweredQuestion.text).where(UnansweredQuestion.status == "outside")
@@ -48,8 +48,8 @@ def load_outside(session: Session) -> list[str]:
     return [*learned.outside_questions(), *marked]
 
 
-def build(session: Session) -> Index:
-    return Index.build(load_docs(session), outside=load_outside(session))
+def build(*, session: Session) -> Index:
+    return Index.build(load_docs(session=session), outside=load_outside(session=session))
 
 
 class IndexCache:
@@ -63,29 +63,29 @@ class IndexCache:
         self._lock = threading.Lock()
         self._rebuilding = False
 
-    def get(self, session: Session) -> Index:
+    def get(self, *, session: Session) -> Index:
         if self.index is None or self.clock() - self.checked_at >= CHECK_EVERY_S:
-            self._refresh(session)
+            self._refresh(session=session)
         return self.index
 
     def invalidate(self) -> None:
         """Check the version on the next question (an edit made in this process)."""
         self.checked_at = float("-inf")
 
-    def _refresh(self, session: Session) -> None:
-        key = version_key(session)
+    def _refresh(self, *, session: Session) -> None:
+        key = version_key(session=session)
         self.checked_at = self.clock()
         if key == self.key:
             return
         if self.index is None:
-            self.index, self.key = build(session), key
+            self.index, self.key = build(session=session), key
             return
         with self._lock:
             if self._rebuilding:
                 return
             self._rebuilding = True
         try:  # read here, in the request's session; the thread only computes
-            docs, outside = load_docs(session), load_outside(session)
+            docs, outside = load_docs(session=session), load_outside(session=session)
         except Exception:
             self._rebuilding = False
             raise
@@ -108,14 +108,14 @@ class IndexCache:
         build of seconds inside one would make every other process's writes wait.
         """
         with open_session() as session:
-            key, docs, outside = version_key(session), load_docs(session), load_outside(session)
+            key, docs, outside = version_key(session=session), load_docs(session=session), load_outside(session=session)
         index = Index.build(docs, outside=outside)
         self.index, self.key, self.checked_at = index, key, self.clock()
         return index
 
-    def rebuild_now(self, session: Session) -> Index:
+    def rebuild_now(self, *, session: Session) -> Index:
         """Build synchronously (console "try a question" right after an edit)."""
-        self.index, self.key = build(session), version_key(session)
+        self.index, self.key = build(session=session), version_key(session=session)
         self.checked_at = self.clock()
         return self.index
 

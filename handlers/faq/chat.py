@@ -51,7 +51,7 @@ def answer_question(inbound: Inbound, ctx: Context) -> replies.Reply | None:
     text = (inbound.text or "").strip()
     if not text:
         return None
-    decision = understand(cache_for(ctx.services).get(ctx.session), text)
+    decision = understand(cache_for(ctx.services).get(session=ctx.session), text)
     return reply_for(decision, text, ctx)
 
 

@@ -21,7 +21,7 @@ ARTICLES = (
 )
 
 
-def load(session: Session) -> list[str]:
+def load(*, session: Session) -> list[str]:
     if session.exec(select(FaqEntry.id).limit(1)).first() is not None:
         return ["政策问答已有内容，未加载示例"]  # never overwrite a community's own edits
     result = transfer.import_file(SAMPLE_FAQ, actor=transfer.SAMPLE_ACTOR, session=session, use_ids=False)

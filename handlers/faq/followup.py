@@ -51,7 +51,7 @@ def log_asked(text: str, *, openid: str, community_id: int | None, candidates: l
     """The open question for this text in this community (created when new), with the asker
     counted once; flushes."""
     key = open_key(community_id, text)
-    row = _open_row(key, session)
+    row = _open_row(key, session=session)
     if row is None:
         try:
             with session.begin_nested():  # a neighbour asking at the same moment wins the insert
@@ -59,19 +59,19 @@ def log_asked(text: str, *, openid: str, community_id: int | None, candidates: l
                                          asked_at=now, candidates=candidates, open_key=key)
                 session.add(row)
         except IntegrityError:
-            row = _open_row(key, session)
+            row = _open_row(key, session=session)
     else:
         row.candidates = candidates
         session.add(row)
-    _count_asker(row, openid, now, session)
+    _count_asker(row, openid, now, session=session)
     return row
 
 
-def _open_row(key: str, session: Session) -> UnansweredQuestion | None:
+def _open_row(key: str, *, session: Session) -> UnansweredQuestion | None:
     return session.exec(select(UnansweredQuestion).where(UnansweredQuestion.open_key == key)).first()
 
 
-def _count_asker(row: UnansweredQuestion, openid: str, now: datetime, session: Session) -> None:
+def _count_asker(row: UnansweredQuestion, openid: str, now: datetime, *, session: Session) -> None:
     asker = session.exec(select(UnansweredAsker).where(UnansweredAsker.question_id == row.id,
                                                        UnansweredAsker.openid == openid)).first()
     if asker is None:
@@ -109,8 +109,8 @@ def forward_answer(row: UnansweredQuestion, answer: str, *, render: Renderer, no
             continue
         text = render("wechat/faq_followup.txt", asked=quoted, answer=answer.strip(), by_worker=by_worker).strip()
         payload = {"text": text, "template": {"kind": KIND, "data": _template_data(quoted, answer)}}
-        enqueue(session, openid=asker.openid, payload=payload, kind=KIND, dedup_key=f"{KIND}:{row.id}:{asker.openid}",
-                not_before=now)
+        enqueue(openid=asker.openid, payload=payload, kind=KIND, dedup_key=f"{KIND}:{row.id}:{asker.openid}",
+                not_before=now, session=session)
         asker.answered_at = now
         session.add(asker)
         sent += 1
@@ -157,14 +157,14 @@ def answer_matched(decide: Decide, entry_ids: set[int], *, actor: str, render: R
         kind, best = decide(row.text)
         if kind != "answer" or best not in entry_ids:
             continue
-        close(row, "matched", best, actor, now, session)
+        close(row, "matched", best, actor, now, session=session)
         forward_answer(row, entry_answer(best, session=session), render=render, now=now, session=session,
                        by_worker=False)
         closed.append(row)
     return closed
 
 
-def close(row: UnansweredQuestion, status: str, entry_id: int | None, actor: str, now: datetime,
+def close(row: UnansweredQuestion, status: str, entry_id: int | None, actor: str, now: datetime, *,
           session: Session) -> UnansweredQuestion:
     """Resolve ``row``: a new question with the same words opens a new row from now on."""
     row.status, row.entry_id, row.resolved_by, row.resolved_at = status, entry_id, actor, now

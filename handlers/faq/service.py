@@ -64,7 +64,7 @@ def save_entry(values: dict[str, Any], *, actor: str, session: Session, entry_id
     entry.updated_by, entry.updated_at = actor, now or utcnow()
     session.add(entry)
     session.flush()
-    bump_version(session)
+    bump_version(session=session)
     return entry
 
 
@@ -131,18 +131,18 @@ def resolve_as_alternative(question_id: int, entry_id: int, *, actor: str, sessi
                            now: datetime | None = None) -> UnansweredQuestion:
     """The question becomes another phrasing of an existing entry (personal data masked out
     of it); with ``render``, its askers are sent the entry's answer."""
-    row = _open_question(question_id, session)
+    row = _open_question(question_id, session=session)
     add_alternative(entry_id, text or mask_contacts(row.text), actor=actor, session=session)
-    return _close(row, "alternative", entry_id, actor, session, render, now)
+    return _close(row, "alternative", entry_id, actor, render, now, session=session)
 
 
 def resolve_as_new_entry(question_id: int, values: dict[str, Any], *, actor: str, session: Session,
                          render: Renderer | None = None, now: datetime | None = None) -> UnansweredQuestion:
     """The question becomes a new entry (its text is the question unless given); with
     ``render``, its askers are sent the new answer."""
-    row = _open_question(question_id, session)
+    row = _open_question(question_id, session=session)
     entry = save_entry({"question": mask_contacts(row.text), **values}, actor=actor, session=session)
-    return _close(row, "new_entry", entry.id, actor, session, render, now)
+    return _close(row, "new_entry", entry.id, actor, render, now, session=session)
 
 
 def resolve_with_answer(question_id: int, answer: str, *, actor: str, session: Session, render: Renderer,
@@ -153,9 +153,9 @@ def resolve_with_answer(question_id: int, answer: str, *, actor: str, session: S
         raise FaqError("答复不能为空")
     if len(answer) > 1000:
         raise FaqError("答复不能超过1000字")
-    row = _open_question(question_id, session)
+    row = _open_question(question_id, session=session)
     row.answer = answer
-    followup.close(row, "answered", None, actor, now or utcnow(), session)
+    followup.close(row, "answered", None, actor, now or utcnow(), session=session)
     followup.forward_answer(row, answer, render=render, now=row.resolved_at, session=session, by_worker=True)
     return row
 
@@ -163,16 +163,16 @@ def resolve_with_answer(question_id: int, answer: str, *, actor: str, session: S
 def mark_outside(question_id: int, *, actor: str, session: Session) -> UnansweredQuestion:
     """Not a question for the FAQ (房产证加名字): the matcher counts it among the questions
     known to be outside, and says "no match" more readily to ones like it."""
-    row = _close(_open_question(question_id, session), "outside", None, actor, session)
-    bump_version(session)
+    row = _close(_open_question(question_id, session=session), "outside", None, actor, session=session)
+    bump_version(session=session)
     return row
 
 
 def dismiss(question_id: int, *, actor: str, session: Session) -> UnansweredQuestion:
-    return _close(_open_question(question_id, session), "dismissed", None, actor, session)
+    return _close(_open_question(question_id, session=session), "dismissed", None, actor, session=session)
 
 
-def _open_question(question_id: int, session: Session) -> UnansweredQuestion:
+def _open_question(question_id: int, *, session: Session) -> UnansweredQuestion:
     row = session.get(UnansweredQuestion, question_id)
     if row is None:
         raise FaqError(f"没有编号为 {question_id} 的未答问题")
@@ -182,8 +182,8 @@ def _open_question(question_id: int, session: Session) -> UnansweredQuestion:
 
 
 def _close(row: UnansweredQuestion, status: str, entry_id: int | None, actor: str,
-           session: Session, render: Renderer | None = None, now: datetime | None = None) -> UnansweredQuestion:
-    followup.close(row, status, entry_id, actor, now or utcnow(), session)
+           render: Renderer | None = None, now: datetime | None = None, *, session: Session) -> UnansweredQuestion:
+    followup.close(row, status, entry_id, actor, now or utcnow(), session=session)
     if render is not None and entry_id is not None:
         followup.forward_answer(row, followup.entry_answer(entry_id, session=session), render=render,
                                 now=row.resolved_at, session=session, by_worker=False)

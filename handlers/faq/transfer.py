@@ -141,11 +141,11 @@ def import_file(path: str | Path, *, actor: str, session: Session, data: bytes |
     if not rows:
         return ImportResult(errors=[(0, "文件里没有数据行")])
     result = ImportResult()
-    samples = {} if actor == SAMPLE_ACTOR else _untouched_samples(session)
+    samples = {} if actor == SAMPLE_ACTOR else _untouched_samples(session=session)
     for _, values in rows:
         if not use_ids:
             values.pop("id", None)
-        existing = _existing(values, session, samples)
+        existing = _existing(values, samples, session=session)
         entry = service.save_entry(_entry_values(values), actor=actor, session=session,
                                    entry_id=existing.id if existing else None)
         result.entry_ids.append(entry.id)
@@ -158,14 +158,14 @@ def import_file(path: str | Path, *, actor: str, session: Session, data: bytes |
     return result
 
 
-def _untouched_samples(session: Session) -> dict[int, FaqEntry]:
+def _untouched_samples(*, session: Session) -> dict[int, FaqEntry]:
     """The active sample entries nobody has edited since the demo loaded them."""
     found = session.exec(select(FaqEntry).where(FaqEntry.updated_by == SAMPLE_ACTOR,
                                                 FaqEntry.active == True)).all()  # noqa: E712
     return {e.id: e for e in found}
 
 
-def _existing(values: dict, session: Session, samples: dict[int, FaqEntry]) -> FaqEntry | None:
+def _existing(values: dict, samples: dict[int, FaqEntry], *, session: Session) -> FaqEntry | None:
     """The entry a row updates: by ``id`` (never a sample entry's: another FAQ's numbering
     means nothing here), else by the same question."""
     if values.get("id") and int(values["id"]) not in samples:
@@ -183,7 +183,7 @@ def _entry_values(values: dict) -> dict:
     return out
 
 
-def export_rows(session: Session, chinese: bool = False) -> list[list[str]]:
+def export_rows(chinese: bool = False, *, session: Session) -> list[list[str]]:
     """A header and one row per entry (hidden ones too, marked in ``active``)."""
     keys = ["id", "question", "alternatives", "answer", "category", "tags", "source", "active"]
     rows = [[CHINESE[k] if chinese else k for k in keys]]

@@ -29,8 +29,8 @@ CANCEL_WORDS = {"取消", "退出", "算了", "cancel", "quit"}
 def start(inbound: Inbound, ctx: Context) -> replies.Reply:
     if wrong_answers(ctx) >= MAX_WRONG_ANSWERS:
         return ctx.say("wechat/binding_result.txt", outcome="locked", hours=int(LOCK_PERIOD.total_seconds() // 3600))
-    current = membership.current_household(ctx.session, ctx.resident.id)
-    previous = membership.describe(ctx.session, current) if current else None
+    current = membership.current_household(ctx.resident.id, session=ctx.session)
+    previous = membership.describe(current, session=ctx.session) if current else None
     community = ctx.session.get(Community, ctx.resident.community_id) if ctx.resident.community_id else None
     if community is None:
         communities = ctx.session.exec(select(Community).order_by(Community.name)).all()
@@ -59,8 +59,8 @@ def resume(inbound: Inbound, ctx: Context) -> replies.Reply | None:
 
 @registry.keyword("解绑", "解除绑定", "取消绑定", "unbind")
 def unbind(inbound: Inbound, ctx: Context) -> replies.Reply:
-    household = membership.unbind(ctx.session, resident=ctx.resident, now=ctx.now)
+    household = membership.unbind(resident=ctx.resident, now=ctx.now, session=ctx.session)
     if household is None:
         return ctx.say("wechat/binding_result.txt", outcome="not_bound")
     return ctx.say("wechat/binding_result.txt", outcome="unbound",
-                   household=membership.describe(ctx.session, household))
+                   household=membership.describe(household, session=ctx.session))

@@ -123,7 +123,7 @@ def choose_unit(ctx: Context, conv: Conversation, text: str) -> replies.Reply:
 
 def ask_role(ctx: Context, household: Household) -> replies.Reply:
     return ask(ctx, {"step": "role", "household_id": household.id},
-               household=membership.describe(ctx.session, household))
+               household=membership.describe(household, session=ctx.session))
 
 
 @step("role")
@@ -131,11 +131,11 @@ def choose_role(ctx: Context, conv: Conversation, text: str) -> replies.Reply:
     household = ctx.session.get(Household, conv.state["household_id"])
     index = pick_number(text, len(ROLES))
     if index is None:
-        return ask(ctx, dict(conv.state), household=membership.describe(ctx.session, household), retry=True)
+        return ask(ctx, dict(conv.state), household=membership.describe(household, session=ctx.session), retry=True)
     if not has_roster_identity(household):
         return send_to_worker(ctx, household, ROLES[index], claimed="", reason="no_roster")
     return ask(ctx, {"step": "verify", "household_id": household.id, "role": ROLES[index]},
-               household=membership.describe(ctx.session, household))
+               household=membership.describe(household, session=ctx.session))
 
 
 @step("verify")
@@ -165,15 +165,16 @@ def verify_phone(ctx: Context, conv: Conversation, text: str) -> replies.Reply:
 
 def accept(ctx: Context, household: Household, role: str, proof: str, claimed: str) -> replies.Reply:
     """The answer matched the roster: bind now, ask an owner for stronger proof, or leave it to a worker."""
-    reason = owner_claims.worker_reason(ctx.session, ctx.resident, household, proof) if role == "owner" else None
+    reason = owner_claims.worker_reason(ctx.resident, household, proof,
+                                        session=ctx.session) if role == "owner" else None
     if reason == "name_only" and len(phone_digits(household)) >= 4:
         return ask(ctx, {"step": "verify_phone", "household_id": household.id, "claimed": claimed[:64]},
-                   household=membership.describe(ctx.session, household))
+                   household=membership.describe(household, session=ctx.session))
     if reason:
         return send_to_worker(ctx, household, role, claimed=claimed, reason=reason, proof=proof)
-    membership.bind(ctx.session, resident=ctx.resident, household=household, role=role, verified_by="roster",
-                    now=ctx.now)
-    return finish(ctx, "bound", household=membership.describe(ctx.session, household),
+    membership.bind(resident=ctx.resident, household=household, role=role, verified_by="roster",
+                    now=ctx.now, session=ctx.session)
+    return finish(ctx, "bound", household=membership.describe(household, session=ctx.session),
                   role=membership.ROLE_LABELS[role])
 
 
@@ -184,7 +185,8 @@ def wrong_answer(ctx: Context, conv: Conversation, household: Household, answer:
     left = MAX_WRONG_ANSWERS - wrong_answers(ctx)
     if left <= 0:
         return finish(ctx, "locked", hours=int(LOCK_PERIOD.total_seconds() // 3600))
-    return ask(ctx, {**conv.state, "last_answer": answer[:64]}, household=membership.describe(ctx.session, household),
+    return ask(ctx, {**conv.state, "last_answer": answer[:64]}, household=membership.describe(household,
+                                                                                              session=ctx.session),
                mismatch=True, left=left)
 
 
@@ -192,10 +194,11 @@ def send_to_worker(ctx: Context, household: Household, role: str, claimed: str, 
                    proof: str = "") -> replies.Reply:
     """A request for a worker; an owner claim also tells the household's bound owners."""
     if role != "owner":
-        membership.request_binding(ctx.session, resident=ctx.resident, household=household, role=role,
-                                   claimed_name=claimed, reason=reason, proof=proof, now=ctx.now)
-        return finish(ctx, "requested", household=membership.describe(ctx.session, household))
-    request = owner_claims.file_claim(ctx.session, resident=ctx.resident, household=household, reason=reason,
-                                      proof=proof, claimed_name=claimed, render=ctx.render, now=ctx.now)
-    return finish(ctx, "owner_pending", household=membership.describe(ctx.session, household),
+        membership.request_binding(resident=ctx.resident, household=household, role=role,
+                                   claimed_name=claimed, reason=reason, proof=proof, now=ctx.now, session=ctx.session)
+        return finish(ctx, "requested", household=membership.describe(household, session=ctx.session))
+    request = owner_claims.file_claim(resident=ctx.resident, household=household, reason=reason,
+                                      proof=proof, claimed_name=claimed, render=ctx.render, now=ctx.now,
+                                      session=ctx.session)
+    return finish(ctx, "owner_pending", household=membership.describe(household, session=ctx.session),
                   second_owner=request.reason == "second_owner")

@@ -25,29 +25,29 @@ def _resident_id(resident: Resident | int) -> int:
     return resident if isinstance(resident, int) else resident.id
 
 
-def current_household(session: Session, resident_id: int) -> Household | None:
+def current_household(resident_id: int, *, session: Session) -> Household | None:
     """The household the resident is bound to now, or None."""
-    binding = active_binding(session, resident_id)
+    binding = active_binding(resident_id, session=session)
     return session.get(Household, binding.household_id) if binding else None
 
 
-def may_vote(session: Session, resident: Resident | int, household: Household) -> bool:
+def may_vote(resident: Resident | int, household: Household, *, session: Session) -> bool:
     """Whether the resident may answer for the household (the one rule: ``surveys.ballots.voter_refusal``)."""
-    return voter_refusal(active_binding(session, _resident_id(resident)), household) is None
+    return voter_refusal(active_binding(_resident_id(resident), session=session), household) is None
 
 
-def describe(session: Session, household: Household) -> str:
+def describe(household: Household, *, session: Session) -> str:
     """``1号楼2单元301`` — how residents and workers name a household."""
     building = session.get(Building, household.building_id)
     unit = f"{household.unit}单元" if household.unit and household.unit.isdigit() else household.unit
     return f"{building.name if building else ''}{unit}{household.room}"
 
 
-def bind(session: Session, *, resident: Resident, household: Household, role: str, verified_by: str,
+def bind(*, session: Session, resident: Resident, household: Household, role: str, verified_by: str,
          now: datetime | None = None) -> Binding:
     """Bind now; an earlier active binding of the resident is ended (kept as history)."""
     now = now or utcnow()
-    current = active_binding(session, resident.id)
+    current = active_binding(resident.id, session=session)
     if current is not None and current.household_id == household.id and current.role == role:
         return current
     if current is not None:
@@ -63,9 +63,9 @@ def bind(session: Session, *, resident: Resident, household: Household, role: st
     return binding
 
 
-def unbind(session: Session, *, resident: Resident, now: datetime | None = None) -> Household | None:
+def unbind(*, session: Session, resident: Resident, now: datetime | None = None) -> Household | None:
     """End the resident's active binding; returns the household they left, or None."""
-    current = active_binding(session, resident.id)
+    current = active_binding(resident.id, session=session)
     if current is None:
         return None
     current.ended_at = now or utcnow()
@@ -74,7 +74,7 @@ def unbind(session: Session, *, resident: Resident, now: datetime | None = None)
     return session.get(Household, current.household_id)
 
 
-def request_binding(session: Session, *, resident: Resident, household: Household, role: str, claimed_name: str,
+def request_binding(*, session: Session, resident: Resident, household: Household, role: str, claimed_name: str,
                     reason: str = "mismatch", proof: str = "", now: datetime | None = None) -> BindingRequest:
     """A pending request for a worker (one per resident and household: a repeat updates it).
 
@@ -93,7 +93,7 @@ def request_binding(session: Session, *, resident: Resident, household: Househol
     return request
 
 
-def decide_request(session: Session, request: BindingRequest, *, approve: bool, decided_by: str,
+def decide_request(request: BindingRequest, *, session: Session, approve: bool, decided_by: str,
                    render: Renderer, note: str = "", now: datetime | None = None) -> Binding | None:
     """Approve (bind) or reject a pending request; the resident is told through the outbox."""
     if request.status != "pending":
@@ -104,17 +104,17 @@ def decide_request(session: Session, request: BindingRequest, *, approve: bool, 
     request.status = "approved" if approve else "rejected"
     request.decided_by, request.decided_at, request.note = decided_by, now, note[:200]
     session.add(request)
-    binding = bind(session, resident=resident, household=household, role=request.role, verified_by=decided_by,
-                   now=now) if approve else None
+    binding = bind(resident=resident, household=household, role=request.role, verified_by=decided_by,
+                   now=now, session=session) if approve else None
     template = "wechat/binding_approved.txt" if approve else "wechat/binding_rejected.txt"
-    text = render(template, household=describe(session, household), note=note).strip()
-    enqueue_text(session, openid=resident.openid, text=text, kind="binding",
-                 dedup_key=f"binding-request:{request.id}:{request.status}")
+    text = render(template, household=describe(household, session=session), note=note).strip()
+    enqueue_text(openid=resident.openid, text=text, kind="binding",
+                 dedup_key=f"binding-request:{request.id}:{request.status}", session=session)
     session.flush()
     return binding
 
 
-def end_binding(session: Session, binding: Binding, *, reason: str, ended_by: str, render: Renderer,
+def end_binding(binding: Binding, *, session: Session, reason: str, ended_by: str, render: Renderer,
                 now: datetime | None = None) -> Household:
     """A worker ends a binding (kept as history, with who and why); the resident is told."""
     if binding.ended_at is not None:
@@ -123,8 +123,8 @@ def end_binding(session: Session, binding: Binding, *, reason: str, ended_by: st
     session.add(binding)
     household = session.get(Household, binding.household_id)
     resident = session.get(Resident, binding.resident_id)
-    text = render("wechat/binding_ended.txt", household=describe(session, household), reason=binding.end_reason)
-    enqueue_text(session, openid=resident.openid, text=text.strip(), kind="binding",
-                 dedup_key=f"binding-ended:{binding.id}")
+    text = render("wechat/binding_ended.txt", household=describe(household, session=session), reason=binding.end_reason)
+    enqueue_text(openid=resident.openid, text=text.strip(), kind="binding",
+                 dedup_key=f"binding-ended:{binding.id}", session=session)
     session.flush()
     return household

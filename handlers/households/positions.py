@@ -30,7 +30,7 @@ class PositionRow:
     longitude: str = ""
 
 
-def buildings_of(session: Session, community_id: int) -> list[Building]:
+def buildings_of(community_id: int, *, session: Session) -> list[Building]:
     """The community's buildings in roster order."""
     return list(session.exec(select(Building).where(Building.community_id == community_id)
                              .order_by(Building.sort_key, Building.name)).all())
@@ -59,9 +59,9 @@ def _pair(row: PositionRow, first: str, second: str, label: str, limits) -> tupl
     return values, ""
 
 
-def save_positions(session: Session, community_id: int, rows: list[PositionRow]) -> list[str]:
+def save_positions(community_id: int, rows: list[PositionRow], *, session: Session) -> list[str]:
     """Set the positions of the community's buildings; returns errors (nothing saved when there are any)."""
-    buildings = {b.id: b for b in buildings_of(session, community_id)}
+    buildings = {b.id: b for b in buildings_of(community_id, session=session)}
     errors, updates = [], []
     for row in rows:
         building = buildings.get(row.building_id)

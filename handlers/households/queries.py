@@ -76,7 +76,7 @@ def phone_term(term: str) -> str | None:
     return digits if digits.isascii() and digits.isdigit() and 7 <= len(digits) <= 15 else None
 
 
-def household_page(session: Session, f: HouseholdFilter, *, after: Cursor | None = None,
+def household_page(f: HouseholdFilter, *, session: Session, after: Cursor | None = None,
                    before: Cursor | None = None, size: int = 50, with_total: bool = True) -> HouseholdPage:
     """One page of households in list order, after (or before) a cursor."""
     key = _key()
@@ -124,14 +124,14 @@ def decode_cursor(text: str | None) -> Cursor | None:
     return ids[0], ids[1], parts[2], parts[3]
 
 
-def communities_visible(session: Session, ids: frozenset[int] | None) -> list[Community]:
+def communities_visible(ids: frozenset[int] | None, *, session: Session) -> list[Community]:
     query = select(Community).order_by(Community.name)
     if ids is not None:
         query = query.where(Community.id.in_(list(ids) or [-1]))
     return list(session.exec(query))
 
 
-def community_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, int]]:
+def community_counts(ids: list[int], *, session: Session) -> dict[int, tuple[int, int]]:
     """(buildings, households) per community."""
     buildings = dict(session.exec(select(Building.community_id, func.count()).where(
         Building.community_id.in_(ids)).group_by(Building.community_id)).all())
@@ -140,12 +140,12 @@ def community_counts(session: Session, ids: list[int]) -> dict[int, tuple[int, i
     return {cid: (buildings.get(cid, 0), households.get(cid, 0)) for cid in ids}
 
 
-def buildings_of(session: Session, community_id: int) -> list[Building]:
+def buildings_of(community_id: int, *, session: Session) -> list[Building]:
     return list(session.exec(select(Building).where(Building.community_id == community_id)
                              .order_by(Building.sort_key, Building.name)))
 
 
-def residents_of(session: Session, household_id: int, *, include_ended: bool = True
+def residents_of(household_id: int, *, session: Session, include_ended: bool = True
                  ) -> list[tuple[Binding, Resident]]:
     query = select(Binding, Resident).join(Resident, Resident.id == Binding.resident_id).where(
         Binding.household_id == household_id)
@@ -154,8 +154,9 @@ def residents_of(session: Session, household_id: int, *, include_ended: bool = T
     return list(session.exec(query.order_by(Binding.ended_at.is_not(None), Binding.created_at.desc())))
 
 
-def pending_requests(session: Session, ids: frozenset[int] | None, limit: int = 200, *,
-                     household_id: int | None = None) -> list[tuple[BindingRequest, Household, Resident]]:
+def pending_requests(ids: frozenset[int] | None, limit: int = 200, *,
+                     session: Session, household_id: int | None = None) -> list[tuple[BindingRequest, Household,
+                                                                                      Resident]]:
     """Requests waiting for a worker, oldest first, in the visible communities (or of one household)."""
     query = (select(BindingRequest, Household, Resident)
              .join(Household, Household.id == BindingRequest.household_id)

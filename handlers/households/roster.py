@@ -62,21 +62,21 @@ def import_roster(source: str | Path | BinaryIO | bytes, *, session: Session, fi
         return ImportResult(ok=False, errors=[RowError(0, "", str(exc))])
     rows, errors = check_rows(table, lambda done, total: progress("check", done, total), id_key=id_key)
     progress("check", len(table.rows), len(table.rows))
-    communities, scope_errors = resolve_communities(session, rows, allowed_community_ids, create_communities)
+    communities, scope_errors = resolve_communities(rows, allowed_community_ids, create_communities, session=session)
     errors += scope_errors
     if errors:
         return ImportResult(ok=False, total=len(table.rows), errors=sorted(errors, key=lambda e: e.row))
     result = ImportResult(ok=True, total=len(rows),
                           communities_created=sum(1 for c in communities.values() if c.id is None))
-    write_rows(session, rows, communities, result, progress, now or utcnow())
-    record(session, actor=actor, action="roster.import", target=f"roster:{filename or ''}"[:128],
+    write_rows(rows, communities, result, progress, now or utcnow(), session=session)
+    record(actor=actor, action="roster.import", target=f"roster:{filename or ''}"[:128],
            after=result.summary(), community_id=next(iter(communities.values())).id if len(communities) == 1 else None,
-           at=now)
+           at=now, session=session)
     return result
 
 
-def resolve_communities(session: Session, rows: list[RosterRow], allowed: frozenset[int] | None,
-                        create: bool) -> tuple[dict[str, Community], list[RowError]]:
+def resolve_communities(rows: list[RosterRow], allowed: frozenset[int] | None,
+                        create: bool, *, session: Session) -> tuple[dict[str, Community], list[RowError]]:
     first_row: dict[str, int] = {}
     counts = Counter(row.community for row in rows)
     for row in rows:
@@ -94,15 +94,15 @@ def resolve_communities(session: Session, rows: list[RosterRow], allowed: frozen
     return found, errors
 
 
-def write_rows(session: Session, rows: list[RosterRow], communities: dict[str, Community], result: ImportResult,
-               progress: Progress, now: datetime) -> None:
+def write_rows(rows: list[RosterRow], communities: dict[str, Community], result: ImportResult,
+               progress: Progress, now: datetime, *, session: Session) -> None:
     new = [c for c in communities.values() if c.id is None]
     session.add_all(new)
     session.flush()
     for community in new:
-        ensure_project(session, community.id)
-    buildings = ensure_buildings(session, rows, communities, result)
-    inserts, updates = plan_households(session, rows, communities, buildings, now)
+        ensure_project(community.id, session=session)
+    buildings = ensure_buildings(rows, communities, result, session=session)
+    inserts, updates = plan_households(rows, communities, buildings, now, session=session)
     result.created, result.updated = len(inserts), len(updates)
     result.unchanged = len(rows) - len(inserts) - len(updates)
     conn, done, total = session.connection(), 0, len(inserts) + len(updates)
@@ -118,8 +118,8 @@ def write_rows(session: Session, rows: list[RosterRow], communities: dict[str, C
     progress("write", total, total)
 
 
-def ensure_buildings(session: Session, rows: list[RosterRow], communities: dict[str, Community],
-                     result: ImportResult) -> dict[tuple[int, str], int]:
+def ensure_buildings(rows: list[RosterRow], communities: dict[str, Community],
+                     result: ImportResult, *, session: Session) -> dict[tuple[int, str], int]:
     ids = [c.id for c in communities.values()]
     query = select(Building.id, Building.community_id, Building.name).where(Building.community_id.in_(ids))
     known = {(cid, name): bid for bid, cid, name in session.exec(query)}
@@ -138,8 +138,9 @@ def sort_key(building_name: str) -> int:
     return int(digits[:9]) if digits else 0
 
 
-def plan_households(session: Session, rows: list[RosterRow], communities: dict[str, Community],
-                    buildings: dict[tuple[int, str], int], now: datetime) -> tuple[list[dict], list[dict]]:
+def plan_households(rows: list[RosterRow], communities: dict[str, Community],
+                    buildings: dict[tuple[int, str], int], now: datetime, *, session: Session) -> tuple[list[dict],
+                                                                                                        list[dict]]:
     ids = [c.id for c in communities.values()]
     query = select(Household.id, Household.building_id, Household.unit, Household.room, Household.status,
                    Household.owner_name, Household.phone, Household.floor_area, Household.owner_key

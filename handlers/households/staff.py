@@ -20,7 +20,7 @@ def revoke_sessions(user: StaffUser) -> None:
     user.session_generation = (user.session_generation or 0) + 1
 
 
-def change_password(session: Session, user: StaffUser, password_hash: str) -> None:
+def change_password(user: StaffUser, password_hash: str, *, session: Session) -> None:
     """Set a new password; every session opened with the old one ends."""
     user.password_hash = password_hash
     revoke_sessions(user)
@@ -28,7 +28,7 @@ def change_password(session: Session, user: StaffUser, password_hash: str) -> No
     session.flush()
 
 
-def set_active(session: Session, user: StaffUser, active: bool) -> None:
+def set_active(user: StaffUser, active: bool, *, session: Session) -> None:
     """Enable or disable an account; disabling ends its sessions, so enabling again does not revive them."""
     user.active = active
     if not active:
@@ -37,7 +37,7 @@ def set_active(session: Session, user: StaffUser, active: bool) -> None:
     session.flush()
 
 
-def create_staff(session: Session, *, username: str, password_hash: str, role: str,
+def create_staff(*, session: Session, username: str, password_hash: str, role: str,
                  communities: list[str] | tuple[str, ...] = (), department: str | None = None,
                  display_name: str = "") -> StaffUser:
     """Create an account serving the named communities (workers) or department (department staff)."""

@@ -19,7 +19,7 @@ from models.localtime import show
 CHAT_LIMIT = 3
 
 
-def for_household(session: Session, household: Household, *, limit: int = 20) -> list[dict]:
+def for_household(household: Household, *, session: Session, limit: int = 20) -> list[dict]:
     """Sent notices whose scope holds the household, newest first: {"notice", "scope", "when"}."""
     query = (select(Notice).where(Notice.community_id == household.community_id, Notice.status == "sent",
                                   or_(Notice.building_id.is_(None), Notice.building_id == household.building_id))
@@ -27,13 +27,13 @@ def for_household(session: Session, household: Household, *, limit: int = 20) ->
     rows = []
     for notice in session.exec(query.limit(limit * 4)).all():
         if scopes.in_scope(notice.building_id, notice.unit, household) and len(rows) < limit:
-            rows.append({"notice": notice, "scope": scopes.label(session, notice.building_id, notice.unit),
+            rows.append({"notice": notice, "scope": scopes.label(notice.building_id, notice.unit, session=session),
                          "when": show(notice.sent_at, "%m月%d日")})
     return rows
 
 
 def household_of(ctx: Context) -> Household | None:
-    binding = active_binding(ctx.session, ctx.resident.id)
+    binding = active_binding(ctx.resident.id, session=ctx.session)
     return binding and ctx.session.get(Household, binding.household_id)
 
 
@@ -45,5 +45,5 @@ def latest(inbound: Inbound, ctx: Context) -> replies.Reply:
     token = links.make_token(ctx.settings["app"]["secret_key"], resident_id=ctx.resident.id,
                              now_s=ctx.now.timestamp())
     link = links.notices_url(ctx.settings["app"]["public_base_url"], token)
-    return ctx.say("wechat/notice_list.txt", rows=for_household(ctx.session, household, limit=CHAT_LIMIT),
+    return ctx.say("wechat/notice_list.txt", rows=for_household(household, limit=CHAT_LIMIT, session=ctx.session),
                    link=link)

@@ -28,5 +28,5 @@ def of(notice_id: int, *, session: Session) -> dict[str, int]:
 
 def listing(notices: Iterable[Notice], *, session: Session) -> list[dict]:
     """Rows for the console and ``notice list --json``: the notice, its scope and its figures."""
-    return [{"notice": n, "scope": scopes.label(session, n.building_id, n.unit), **of(n.id, session=session)}
+    return [{"notice": n, "scope": scopes.label(n.building_id, n.unit, session=session), **of(n.id, session=session)}
             for n in notices]

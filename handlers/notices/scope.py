@@ -32,7 +32,7 @@ def unit_names(unit: str) -> tuple[str, ...]:
     return (bare, f"{bare}单元") if bare else ()
 
 
-def find_building(session: Session, community_id: int, name: str) -> Building | None:
+def find_building(community_id: int, name: str, *, session: Session) -> Building | None:
     name = name.strip()
     names = {name, name.removesuffix("号楼"), name.removesuffix("栋"), f"{name}号楼"}
     rows = session.exec(select(Building).where(Building.community_id == community_id,
@@ -41,13 +41,13 @@ def find_building(session: Session, community_id: int, name: str) -> Building | 
     return (exact or rows or [None])[0]
 
 
-def parse(session: Session, community_id: int, text: str | None) -> Scope:
+def parse(community_id: int, text: str | None, *, session: Session) -> Scope:
     """``""``/``全小区`` → the community; ``3号楼`` → a building; ``3号楼/2单元`` → a stairwell."""
     text = (text or "").strip()
     if not text or text == WHOLE:
         return Scope()
     building_name, _, unit = text.replace("／", "/").partition("/")
-    building = find_building(session, community_id, building_name)
+    building = find_building(community_id, building_name, session=session)
     if building is None:
         raise ScopeError(f"本小区没有这栋楼: {building_name.strip()}")
     if not unit.strip():
@@ -59,7 +59,7 @@ def parse(session: Session, community_id: int, text: str | None) -> Scope:
     return Scope(building.id, found)
 
 
-def label(session: Session, building_id: int | None, unit: str) -> str:
+def label(building_id: int | None, unit: str, *, session: Session) -> str:
     """How people read a scope: 全小区, 3号楼, 3号楼/2单元."""
     if building_id is None:
         return WHOLE
@@ -70,7 +70,7 @@ def label(session: Session, building_id: int | None, unit: str) -> str:
     return f"{name}/{unit if unit.endswith('单元') else unit + '单元'}"
 
 
-def recipients(session: Session, community_id: int, scope: Scope) -> list[str]:
+def recipients(community_id: int, scope: Scope, *, session: Session) -> list[str]:
     """The openids of every active resident bound (binding not ended) to a household in scope."""
     return sorted(session.exec(recipients_query(community_id, scope)).all())
 
@@ -94,7 +94,7 @@ def in_scope(building_id: int | None, unit: str, household: Household) -> bool:
     return building_id == household.building_id and (not unit or household.unit in unit_names(unit))
 
 
-def choices(session: Session, community_id: int) -> list[str]:
+def choices(community_id: int, *, session: Session) -> list[str]:
     """Every scope a worker may pick: 全小区, each building, each building's stairwells (roster order)."""
     rows = session.exec(select(Building.sort_key, Building.name, Household.unit)
                         .join(Household, Household.building_id == Building.id)

@@ -43,7 +43,7 @@ def create(*, session: Session, community: Community, title: str, body: str, sco
            source: str | None = None) -> Notice:
     """Store a notice (``scheduled`` when ``send_at`` is later than ``now``); raises NoticeError/ScopeError."""
     check(title, body, kind)
-    where = scopes.parse(session, community.id, scope)
+    where = scopes.parse(community.id, scope, session=session)
     notice = Notice(community_id=community.id, building_id=where.building_id, unit=where.unit,
                     title=title.strip(), body=body.strip(), kind=kind, status="scheduled",
                     send_at=send_at or now, source=source, created_by=actor, created_at=now)
@@ -54,7 +54,7 @@ def create(*, session: Session, community: Community, title: str, body: str, sco
 
 def payload(notice: Notice, *, session: Session, render: Renderer) -> tuple[str, dict]:
     """The text residents read and its template fallback (fields: title, scope, time, content)."""
-    where = scopes.label(session, notice.building_id, notice.unit)
+    where = scopes.label(notice.building_id, notice.unit, session=session)
     text = render("wechat/notice.txt", notice=notice, scope=where).strip()
     data = {"title": notice.title, "scope": where, "time": show(notice.send_at), "content": notice.body}
     return text, {"kind": "notice", "data": data}
@@ -69,8 +69,8 @@ def fan_out(notice: Notice, *, session: Session, now: datetime, render: Renderer
     session.flush()
     openids = scopes.recipients_query(notice.community_id, scopes.Scope(notice.building_id, notice.unit))
     text, template = payload(notice, session=session, render=render)
-    added = enqueue_selected(session, openids, key_prefix=dedup_key(notice.id, ""),
-                             payload={"text": text, "template": template}, kind="notice", now=now)
+    added = enqueue_selected(openids, key_prefix=dedup_key(notice.id, ""),
+                             payload={"text": text, "template": template}, kind="notice", now=now, session=session)
     notice.status, notice.sent_at = "sent", notice.sent_at or now
     notice.recipients = notice.recipients + added
     session.add(notice)

@@ -18,12 +18,12 @@ LISTED = 8
 
 @registry.keyword("进度", "改造进度", "项目进度", "工程进度")
 def progress(inbound: Inbound, ctx: Context) -> replies.Reply:
-    binding = active_binding(ctx.session, ctx.resident.id)
+    binding = active_binding(ctx.resident.id, session=ctx.session)
     household = binding and ctx.session.get(Household, binding.household_id)
     if household is None:
         return ctx.say("wechat/progress_unbound.txt")
     project = service.current(household.community_id, session=ctx.session, now=ctx.now)
-    stages = stages_of(ctx.session, project.id)
+    stages = stages_of(project.id, session=ctx.session)
     stage = service.current_stage(stages)
     buildings = service.building_names(household.community_id, session=ctx.session)
     items = service.items_of(project.id, session=ctx.session, building_id=household.building_id,

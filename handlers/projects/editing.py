@@ -48,7 +48,7 @@ def update_stage(stage: ProjectStage, *, session: Session, status: str | None = 
     if note is not None:
         stage.note = note[:200]
     if status == "active":
-        for earlier in stages_of(session, stage.project_id):
+        for earlier in stages_of(stage.project_id, session=session):
             if earlier.order < stage.order and earlier.status != "done":
                 earlier.status, earlier.actual_end = "done", earlier.actual_end or stage.actual_start
     if status is not None:
@@ -100,11 +100,12 @@ def tell_followers(item: ProjectItem, *, session: Session, now: datetime, render
     text = render("wechat/progress_item_moved.txt", item=item, place=place,
                   status=ITEM_STATUS.get(item.status, item.status)).strip()
     stamp = int(now.timestamp())
-    followers = session.exec(select(Resident.id, Resident.openid).join(ItemFollow, ItemFollow.resident_id == Resident.id)
+    followers = session.exec(select(Resident.id, Resident.openid).join(ItemFollow,
+                                                                       ItemFollow.resident_id == Resident.id)
                              .where(ItemFollow.item_id == item.id)).all()
     for resident_id, openid in followers:
-        enqueue_text(session, openid=openid, text=text, kind="project",
-                     dedup_key=f"item:{item.id}:{item.status}:{item.progress}:{stamp}:{resident_id}")
+        enqueue_text(openid=openid, text=text, kind="project",
+                     dedup_key=f"item:{item.id}:{item.status}:{item.progress}:{stamp}:{resident_id}", session=session)
     return len(followers)
 
 

@@ -28,9 +28,9 @@ def sync_all(*, session: Session, now: datetime) -> int:
 
 def sync(project: Project, *, session: Session, now: datetime) -> int:
     """Bring the project's survey-decided stages in line with their runs (flush only); the changes made."""
-    stages, day, changed = stages_of(session, project.id), today(now), 0
+    stages, day, changed = stages_of(project.id, session=session), today(now), 0
     for index, stage in enumerate(stages):
-        run = _latest_run(project.community_id, stage.phase, session) if stage.phase else None
+        run = _latest_run(project.community_id, stage.phase, session=session) if stage.phase else None
         if run is None or (stage.status == "done" and stage.run_id == run.id):
             continue
         changed += _set(stage, run_id=run.id)
@@ -38,13 +38,13 @@ def sync(project: Project, *, session: Session, now: datetime) -> int:
             continue
         changed += _start(stages, index, day)
         if run.status == "closed":
-            changed += _close(stages, index, run, day, session)
+            changed += _close(stages, index, run, day, session=session)
     if changed:
         session.flush()
     return changed
 
 
-def _latest_run(community_id: int, phase: str, session: Session) -> SurveyRun | None:
+def _latest_run(community_id: int, phase: str, *, session: Session) -> SurveyRun | None:
     return session.exec(select(SurveyRun).where(SurveyRun.community_id == community_id, SurveyRun.phase == phase)
                         .order_by(SurveyRun.id.desc())).first()
 
@@ -69,7 +69,7 @@ def _start(stages: list[ProjectStage], index: int, day: date) -> int:
     return changed
 
 
-def _close(stages: list[ProjectStage], index: int, run: SurveyRun, day: date, session: Session) -> int:
+def _close(stages: list[ProjectStage], index: int, run: SurveyRun, day: date, *, session: Session) -> int:
     figures = stats.summary(run.id, session=session)
     stage = stages[index]
     if not figures["passed"]:

@@ -31,7 +31,7 @@ def city(*, session: Session, now: datetime, community_ids: frozenset[int] | Non
     if community_ids is not None:
         query = query.where(Community.id.in_(list(community_ids) or [-1]))
     communities = session.exec(query).all()
-    projects = _first_projects(communities, session)
+    projects = _first_projects(communities, session=session)
     stages = defaultdict(list)
     for stage in session.exec(select(ProjectStage).where(ProjectStage.project_id.in_(list(projects.values()) or [-1]))
                               .order_by(ProjectStage.order)):
@@ -43,7 +43,7 @@ def city(*, session: Session, now: datetime, community_ids: frozenset[int] | Non
     return [_row(c, stages[projects[c.id]], complaints.get(c.id, 0), overdue[c.id]) for c in communities]
 
 
-def _first_projects(communities: list[Community], session: Session) -> dict[int, int]:
+def _first_projects(communities: list[Community], *, session: Session) -> dict[int, int]:
     """community id → its first project's id (made for a community that has none yet)."""
     found: dict[int, int] = {}
     ids = [c.id for c in communities]
@@ -52,7 +52,7 @@ def _first_projects(communities: list[Community], session: Session) -> dict[int,
         found[community_id] = project_id
     for community_id in ids:
         if community_id not in found:
-            found[community_id] = ensure_project(session, community_id).id
+            found[community_id] = ensure_project(community_id, session=session).id
     return found
 
 

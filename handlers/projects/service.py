@@ -42,7 +42,7 @@ def community_named(name: str, *, session: Session) -> Community:
 
 def current(community_id: int, *, session: Session, now: datetime) -> Project:
     """The community's first project, made when missing, its stages synced with the surveys."""
-    project = ensure_project(session, community_id)
+    project = ensure_project(community_id, session=session)
     gates.sync(project, session=session, now=now)
     return project
 
@@ -92,7 +92,8 @@ def item_dict(item: ProjectItem, buildings: dict[int, str], *, today: date | Non
     overdue = bool(today and item.planned_end and item.planned_end < today and item.status != "done")
     return {"id": item.id, "name": item.name, "category": item.category,
             "category_label": CATEGORIES.get(item.category, item.category), "status": item.status,
-            "status_label": ITEM_STATUS.get(item.status, item.status), "progress": item.progress, "place": place_of(item, buildings),
+            "status_label": ITEM_STATUS.get(item.status, item.status), "progress": item.progress,
+            "place": place_of(item, buildings),
             "scope": item.scope, "building_id": item.building_id, "unit": item.unit,
             "planned_end": _iso(item.planned_end), "overdue": overdue,
             "contractor": name(item.contractor), "contractor_phone": phone(item.contractor_phone),
@@ -117,7 +118,7 @@ def photos_of(item_ids: list[int], *, session: Session) -> dict[int, list[ItemPh
 def show(community: Community, *, session: Session, now: datetime) -> dict:
     """The whole project as the CLI prints it (``project show --json``)."""
     project = current(community.id, session=session, now=now)
-    stages = stages_of(session, project.id)
+    stages = stages_of(project.id, session=session)
     stage = current_stage(stages)
     buildings = building_names(community.id, session=session)
     items = [item_dict(i, buildings, today=today(now)) for i in items_of(project.id, session=session)]

@@ -12,14 +12,14 @@ def test_demo_roster_and_accounts_load_once(app, client):
     engine = app.extensions["linli.engine"]
     for _ in range(2):
         with app.app_context(), Session(engine) as session:  # the loaders read the app's categories
-            ensure_community(session)
-            lines = demo_households.load(session)
+            ensure_community(session=session)
+            lines = demo_households.load(session=session)
             session.commit()
     with Session(engine) as session:
         assert session.exec(select(func.count()).select_from(Household)).one() == 96
         assert session.exec(select(func.count()).select_from(StaffUser)).one() == 3
         assert {d.name for d in session.exec(select(Department))} == {"物业服务中心", "市政维修"}
-        wuye = describe(session, session.exec(select(Department).where(Department.name == "物业服务中心")).one())
+        wuye = describe(session.exec(select(Department).where(Department.name == "物业服务中心")).one(), session=session)
         assert wuye["categories"] == ["environment", "greening", "parking"] and wuye["communities"] == []
         assert wuye["staff"] == ["demo_wuye"] and wuye["supervisors"] == ["demo_wuye"] and wuye["phone_public"]
         worker = session.exec(select(StaffUser).where(StaffUser.username == "demo_worker")).one()

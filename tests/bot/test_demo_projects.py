@@ -15,9 +15,9 @@ def test_demo_project_loads_once_with_photos(app, runner):
     engine = app.extensions["linli.engine"]
     for _ in range(2):
         with app.app_context(), Session(engine) as session:
-            ensure_community(session)
-            demo_households.load(session)
-            lines = demo_projects.load(session)
+            ensure_community(session=session)
+            demo_households.load(session=session)
+            lines = demo_projects.load(session=session)
             session.commit()
     assert lines == ["改造项目：幸福里小区 4 项改造内容、4 张进度照片，见控制台“改造项目”，居民回复“进度”查看"]
     with Session(engine) as session:

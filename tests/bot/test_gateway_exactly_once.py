@@ -19,7 +19,7 @@ def slow_side_effect():
     """A keyword handler that takes a while and queues one outbox message (a side effect)."""
     def handler(inbound, ctx):
         time.sleep(0.3)
-        enqueue_text(ctx.session, openid=ctx.openid, text="side effect")
+        enqueue_text(openid=ctx.openid, text="side effect", session=ctx.session)
         return replies.text(f"处理完毕 {time.perf_counter_ns()}")
     registry.KEYWORDS[registry.normalize(SLOW_WORD)] = handler
     yield
@@ -75,7 +75,7 @@ def test_distinct_events_are_not_merged(app, wechat, db_session):
 
 def test_handler_crash_gets_apology_and_message_is_kept(app, wechat, db_session):
     def boom(inbound, ctx):
-        enqueue_text(ctx.session, openid=ctx.openid, text="must be rolled back")
+        enqueue_text(openid=ctx.openid, text="must be rolled back", session=ctx.session)
         raise RuntimeError("bug")
     registry.KEYWORDS["爆炸"] = boom
     try:

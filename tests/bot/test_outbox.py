@@ -114,8 +114,8 @@ def test_dead_letter_after_max_attempts_and_retry(outbox, fake_wechat, clock):
     row = outbox.row(message_id)
     assert (row.status, row.attempts) == ("dead", 4) and "502" in row.last_error
     with Session(outbox.engine) as session:
-        assert [r.id for r in service.list_dead(session)] == [message_id]
-        service.retry(session, message_id)
+        assert [r.id for r in service.list_dead(session=session)] == [message_id]
+        service.retry(message_id, session=session)
         session.commit()
     outbox.deliver()
     assert outbox.row(message_id).status == "sent"
@@ -137,7 +137,7 @@ def test_retry_refuses_a_sent_message(outbox):
     outbox.deliver()
     with Session(outbox.engine) as session:
         try:
-            service.retry(session, message_id)
+            service.retry(message_id, session=session)
             raise AssertionError("a sent message cannot be retried")
         except LookupError:
             pass
@@ -150,7 +150,7 @@ def test_counts(outbox, fake_wechat):
     outbox.queue("oB", "b", kind="reply")
     outbox.deliver()
     with Session(outbox.engine) as session:
-        assert service.counts(session) == {"pending": 0, "sending": 0, "sent": 2, "waiting": 1, "dead": 0}
+        assert service.counts(session=session) == {"pending": 0, "sending": 0, "sent": 2, "waiting": 1, "dead": 0}
 
 
 def test_a_wrong_secret_stops_the_run_without_burning_the_queue(make_app, fake_wechat, outbox, clock):

@@ -10,7 +10,7 @@ from tests.fixtures.console import csrf_token, login
 
 def dead_letter(app) -> int:
     with Session(app.extensions["linli.engine"]) as session:
-        row = enqueue_text(session, openid="oAbcdefgh123456", text="机密内容", kind="complaint")
+        row = enqueue_text(openid="oAbcdefgh123456", text="机密内容", kind="complaint", session=session)
         row.status, row.attempts, row.last_error = "dead", 8, "45009 reach max api daily quota limit"
         session.add(row)
         session.commit()
@@ -22,7 +22,8 @@ def test_admin_sees_and_retries_dead_letters(app, client, staff_user):
     login(client, staff_user("admin"))
     page = client.get("/console/outbox/").get_data(as_text=True)
     assert "oAbc****3456" in page and "45009" in page and "机密内容" not in page
-    resp = client.post(f"/console/outbox/{message_id}/retry", data={"csrf_token": csrf_token(client, "/console/outbox/")})
+    resp = client.post(f"/console/outbox/{message_id}/retry", data={"csrf_token": csrf_token(client,
+                                                                                             "/console/outbox/")})
     assert resp.status_code == 302
     with Session(app.extensions["linli.engine"]) as session:
         row = session.get(OutboundMessage, message_id)

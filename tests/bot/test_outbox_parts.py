@@ -75,13 +75,13 @@ def test_claims_of_a_dead_process_are_given_back(outbox):
     ids = outbox.queue("oA", "x", count=3)
     now = datetime.now(timezone.utc)
     with Session(outbox.engine) as session:
-        assert len(claims.claim(session, f"{claims.HOST}:999999999:abc", now, 2)) == 2
+        assert len(claims.claim(f"{claims.HOST}:999999999:abc", now, 2, session=session)) == 2
         session.commit()
-        assert claims.reclaim_abandoned(session, now, 300) == 2
+        assert claims.reclaim_abandoned(now, 300, session=session) == 2
         session.commit()
-        live = claims.claim(session, claims.new_run_id(), now, 5)
+        live = claims.claim(claims.new_run_id(), now, 5, session=session)
         session.commit()
-        assert claims.reclaim_abandoned(session, now, 300) == 0  # our own claims: alive
+        assert claims.reclaim_abandoned(now, 300, session=session) == 0  # our own claims: alive
         assert sorted(c.id for c in live) == ids
 
 
@@ -93,7 +93,7 @@ def test_old_claims_are_given_back_after_the_timeout(outbox):
         session.execute(update(OutboundMessage).where(OutboundMessage.id == message_id)
                         .values(status="sending", claimed_by="elsewhere:1:x", claimed_at=old))
         session.commit()
-        assert claims.reclaim_abandoned(session, datetime.now(timezone.utc), 300) == 1
+        assert claims.reclaim_abandoned(datetime.now(timezone.utc), 300, session=session) == 1
         session.commit()
 
 

@@ -32,7 +32,7 @@ def jpeg():
 def test_page_shows_timeline_items_photos_and_masked_contacts(app, client, wechat, db_session, seed_community,
                                                               bind_resident, clock, render):
     seeded = seed_community()
-    project = ensure_project(db_session, seeded.community.id)
+    project = ensure_project(seeded.community.id, session=db_session)
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     item = editing.save_item(ProjectItem(project_id=project.id),
                              {"name": "屋面防水", "scope": "building", "building_id": seeded.households[0].building_id,
@@ -59,7 +59,7 @@ def test_page_shows_timeline_items_photos_and_masked_contacts(app, client, wecha
 def test_a_follower_is_told_once_per_change(app, client, wechat, db_session, seed_community, bind_resident, clock,
                                             render):
     seeded = seed_community()
-    project = ensure_project(db_session, seeded.community.id)
+    project = ensure_project(seeded.community.id, session=db_session)
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     item = editing.save_item(ProjectItem(project_id=project.id), {"name": "雨污管网改造"}, session=db_session, now=now,
                              render=render)
@@ -87,11 +87,12 @@ def test_forged_link_and_other_communities_are_refused(client, wechat, db_sessio
                                                        clock, render):
     assert client.get("/h5/project?t=forged").status_code == 403
     mine, other = seed_community("甲小区"), seed_community("乙小区")
-    project = ensure_project(db_session, other.community.id)
+    project = ensure_project(other.community.id, session=db_session)
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     item = editing.save_item(ProjectItem(project_id=project.id), {"name": "加装电梯"}, session=db_session,
                              now=now, render=render)
-    editing.save_item(ProjectItem(project_id=ensure_project(db_session, mine.community.id).id), {"name": "路面修补"},
+    editing.save_item(ProjectItem(project_id=ensure_project(mine.community.id, session=db_session).id),
+                      {"name": "路面修补"},
                       session=db_session, now=now, render=render)
     db_session.commit()
     bind_resident(mine.households[0], "o-mine")

@@ -39,7 +39,7 @@ SERVE = textwrap.dedent("""
 
 def load_sample_faq(app) -> FaqEntry:
     with Session(app.extensions["linli.engine"]) as session:
-        faq_demo.load(session)
+        faq_demo.load(session=session)
         session.commit()
         entry = session.exec(select(FaqEntry).where(FaqEntry.active == True).order_by(FaqEntry.id)).first()  # noqa
         session.expunge(entry)

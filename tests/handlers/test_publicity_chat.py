@@ -8,7 +8,9 @@ from models.publicity import Objection
 def say(wechat, openid, text):
     status, reply = wechat.text(openid, text)
     assert status == 200
-    return reply["Content"]
+    # A free text after the flow may go to the FAQ, whose first question in a busy test process can be
+    # answered later through the outbox ("success"); what matters there is what the reply is not.
+    return reply["Content"] if isinstance(reply, dict) else str(reply)
 
 
 def test_publicity_word_shows_what_is_open_with_figures(wechat, published_run):

@@ -22,7 +22,7 @@ from models.privacy import mask_contacts, mask_name
 
 def reporter(complaint) -> Reporter:
     """Who reported it: full contact for those who call back (``may_see_contacts``), else masked."""
-    found = reporters(db.session(), [complaint]).get(complaint.id) or Reporter()
+    found = reporters([complaint], session=db.session()).get(complaint.id) or Reporter()
     if not may_see_contacts():
         return found.masked()
     if found.phone or found.name:
@@ -32,7 +32,7 @@ def reporter(complaint) -> Reporter:
 
 def timeline_actors(events, who: Reporter) -> dict[str, str]:
     """Event actor code → 居民 张* / 社区工作人员 李* / 系统 (never ``resident:1``)."""
-    staff = audit_words.staff_directory(db.session(), {e.actor for e in events})
+    staff = audit_words.staff_directory({e.actor for e in events}, session=db.session())
     resident = f"居民 {mask_name(who.name)}" if who.name else "居民"
     return {e.actor: resident if e.actor.startswith("resident:") else audit_words.actor_label(e.actor, staff)
             for e in events}
@@ -53,7 +53,7 @@ def detail(complaint_id: int):
     events = env.session.exec(select(ComplaintEvent).where(ComplaintEvent.complaint_id == complaint.id)
                               .order_by(ComplaintEvent.id)).all()
     actions = allowed_actions(complaint, viewer_actor())
-    suggested = routing.department_for(env.session, complaint.category, complaint.community_id, env.settings)
+    suggested = routing.department_for(complaint.category, complaint.community_id, env.settings, session=env.session)
     similar = duplicates.suggestions(complaint, env=env) if "mark_duplicate" in actions else []
     who = reporter(complaint)
     page = render_template(

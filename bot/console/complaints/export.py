@@ -30,10 +30,10 @@ HEADERS = ["编号", "状态", "类别", "小区", "承办部门", "描述", "�
 @roles_required(*STAFF_ROLES)
 def export():
     env = current_env()
-    rows = queries.all_matching(env.session, viewer_scope(), filters_from(request.args), env.now)
+    rows = queries.all_matching(viewer_scope(), filters_from(request.args), env.now, session=env.session)
     names = lookups()
     full = request.args.get("contacts") == "full" and may_see_contacts()
-    people = reporters(env.session, rows)
+    people = reporters(rows, session=env.session)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("随手拍")
     append_row(sheet, HEADERS)

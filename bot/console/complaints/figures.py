@@ -25,11 +25,11 @@ def figures():
     days = PERIODS.get(period, 90)
     since = env.now - timedelta(days=days) if days else None
     names = lookups()
-    labels = stats.label_maps(env.session, names["categories"])
-    tables = {dim: stats.by(env.session, dim, viewer_scope(), since, labels[dim]) for dim in stats.DIMENSIONS}
+    labels = stats.label_maps(names["categories"], session=env.session)
+    tables = {dim: stats.by(dim, viewer_scope(), since, labels[dim], session=env.session) for dim in stats.DIMENSIONS}
     return render_template("console/complaints/figures.html", tables=tables, period=period, periods=PERIODS,
                            daily=daily_volume(env, since or env.now - timedelta(days=365)),
-                           gaps=routing.gaps(env.session, env.settings, viewer_scope().community_ids))
+                           gaps=routing.gaps(env.settings, viewer_scope().community_ids, session=env.session))
 
 
 def daily_volume(env, since) -> list[tuple[str, int]]:

@@ -66,9 +66,9 @@ def complaint_map():
                                periods=PERIODS, groups=plan.STATE_GROUPS, spots=[], spot_names={}, **names)
     shown = map_complaints(env, community_id, args["state"], args["category"], PERIODS.get(args["period"], 90))
     recent = recent_complaints(env, community_id, args["category"])
-    spots = places.spots_of(env.session, community_id)
-    placed = places.place_all(env.session, list({c.id: c for c in shown + recent}.values()), spots, community_id,
-                              near_m=env.cfg.hotspot_radius_m)
+    spots = places.spots_of(community_id, session=env.session)
+    placed = places.place_all(list({c.id: c for c in shown + recent}.values()), spots, community_id,
+                              near_m=env.cfg.hotspot_radius_m, session=env.session)
     return render_template(
         "console/complaints/map.html", plan=plan.layout(spots, shown, placed), community_id=community_id,
         args=args, periods=PERIODS, groups=plan.STATE_GROUPS, spots=spots, spot_names={s.id: s.name for s in spots},
@@ -86,8 +86,8 @@ def building_positions():
         abort(404)
     if request.method == "POST":
         rows = [PositionRow(b.id, *(request.form.get(f"{name}_{b.id}", "") for name in POSITION_FIELDS))
-                for b in buildings_of(env.session, community.id)]
-        errors = save_positions(env.session, community.id, rows)
+                for b in buildings_of(community.id, session=env.session)]
+        errors = save_positions(community.id, rows, session=env.session)
         if not errors:
             audit("building.positions", f"community:{community.id}", community_id=community.id)
             env.session.commit()
@@ -96,4 +96,4 @@ def building_positions():
         env.session.rollback()
         flash("没有保存：" + "；".join(errors), "error")
     return render_template("console/complaints/map_buildings.html", community=community, form=request.form,
-                           buildings=buildings_of(env.session, community.id), fields=POSITION_FIELDS)
+                           buildings=buildings_of(community.id, session=env.session), fields=POSITION_FIELDS)

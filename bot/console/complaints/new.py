@@ -38,7 +38,8 @@ def new_save():
     upload = request.files.get("photo")
     if upload is not None and upload.filename:
         try:
-            staffwork.attach_upload(complaint, upload.read(MAX_UPLOAD + 1), env=env, storage=services().storage, kind="before")
+            staffwork.attach_upload(complaint, upload.read(MAX_UPLOAD + 1), env=env, storage=services().storage,
+                                    kind="before")
         except PhotoError as exc:
             env.session.rollback()
             flash(f"照片无法使用：{exc}", "error")
@@ -52,7 +53,7 @@ def new_save():
 
 def dispatch_by_route(complaint, env) -> str:
     """Dispatch at once to the department the category and community route to; say what happened."""
-    department = routing.department_for(env.session, complaint.category, complaint.community_id, env.settings)
+    department = routing.department_for(complaint.category, complaint.community_id, env.settings, session=env.session)
     if department is None:
         return "；该类别在本小区没有承办部门，未自动派单，请人工指定"
     transition(complaint, "dispatch", env=env, actor=viewer_actor())

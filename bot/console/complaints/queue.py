@@ -58,7 +58,8 @@ def queue():
     filters = filters_from(request.args)
     size = int(current_app.config["LINLI"]["console"]["page_size"])
     page_no = max(1, int_param("page", maximum=MAX_ID // size) or 1)
-    rows, total = queries.page(env.session, viewer_scope(), filters, env.now, offset=(page_no - 1) * size, limit=size)
+    rows, total = queries.page(viewer_scope(), filters, env.now, offset=(page_no - 1) * size, limit=size,
+                               session=env.session)
     pending = dict(env.session.exec(select(ComplaintPhoto.complaint_id, func.count()).where(
         ComplaintPhoto.complaint_id.in_([c.id for c in rows] or [-1]), ComplaintPhoto.status == "pending")
         .group_by(ComplaintPhoto.complaint_id)).all())

@@ -36,7 +36,7 @@ def rebuild_and_follow_up(entry_ids: set[int]) -> list[UnansweredQuestion]:
     the open questions that an entry just written now answers, sending its answer to their
     askers.  The other workers notice the new version within ``cache.CHECK_EVERY_S``."""
     sess = db.session()
-    index = faq_cache().rebuild_now(sess)
+    index = faq_cache().rebuild_now(session=sess)
     return followup.answer_matched(followup.decider(index), entry_ids, actor=actor(), render=render,
                                    now=now(), session=sess)
 

@@ -49,7 +49,7 @@ def try_question(text: str) -> dict | None:
     text = text.strip()
     if not text:
         return None
-    index = faq_cache().get(db.session())
+    index = faq_cache().get(session=db.session())
     return {"text": text, "decision": understand(index, text), "candidates": index.search(text, limit=5)}
 
 

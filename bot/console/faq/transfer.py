@@ -40,7 +40,7 @@ def import_upload():
         flash(f"已停用 {result.retired_samples} 条示例问答（可在问答列表中查看和重新启用）。", "info")
     if answered:
         flash(f"现在能回答 {len(answered)} 个未答问题，答案已发给提问的居民。", "info")
-    report = build_report(faq_cache().index, result.entry_ids, outside=load_outside(sess))
+    report = build_report(faq_cache().index, result.entry_ids, outside=load_outside(session=sess))
     return render_template("console/faq/transfer.html", errors=[], report=report)
 
 
@@ -49,6 +49,6 @@ def import_upload():
 def export(fmt: str):
     if fmt not in MIME:
         return Response("unknown format", status=404)
-    rows = transfer.export_rows(db.session(), chinese=request.args.get("headers") == "zh")
+    rows = transfer.export_rows(chinese=request.args.get("headers") == "zh", session=db.session())
     data = transfer.write_table(rows, f"faq.{fmt}")
     return Response(data, mimetype=MIME[fmt], headers={"Content-Disposition": f"attachment; filename=faq.{fmt}"})

@@ -69,7 +69,7 @@ def test_retired_departments_are_listed_only_with_all(runner, db_session, clock)
     from tests.fixtures.complaints import now_of
 
     runner.invoke(args=["department", "create", "旧物业", "--category", "environment"])
-    retire_department(db_session, db_session.exec(select(Department)).one(), now=now_of(clock))
+    retire_department(db_session.exec(select(Department)).one(), now=now_of(clock), session=db_session)
     db_session.commit()
     assert departments_json(runner) == []
     assert departments_json(runner, "--all")[0]["retired"] is True

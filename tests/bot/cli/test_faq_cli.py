@@ -91,7 +91,7 @@ def test_a_communitys_first_import_retires_the_untouched_sample_entries(runner, 
     answer residents beside the community's own; an edited sample entry is the community's."""
     from handlers.faq import demo
 
-    demo.load(db_session)
+    demo.load(session=db_session)
     db_session.commit()
     samples = entries(db_session)
     edited = samples[5]

@@ -10,7 +10,7 @@ from models.projects import ProjectItem, ensure_project
 
 def test_show_lists_the_stages_and_items(runner, db_session, seed_community, publish_run, clock, render):
     seeded = seed_community("幸福里小区")
-    project = ensure_project(db_session, seeded.community.id)
+    project = ensure_project(seeded.community.id, session=db_session)
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     building = seeded.households[0].building_id
     editing.save_item(ProjectItem(project_id=project.id), {"name": "屋面防水", "category": "basic",

@@ -40,7 +40,7 @@ def test_upload_bad_then_fixed_roster_and_approve_a_binding(live_server, page, s
     resident = Resident(openid="oBrowserResident")
     db_session.add(resident)
     db_session.flush()
-    request_binding(db_session, resident=resident, household=household, role="owner", claimed_name="张三")
+    request_binding(resident=resident, household=household, role="owner", claimed_name="张三", session=db_session)
     db_session.commit()
 
     page.goto(live_server + "/console/bindings")
@@ -89,8 +89,8 @@ def test_household_page_approves_a_second_owner_and_ends_a_binding(live_server, 
     db_session.flush()
     db_session.add(Binding(resident_id=first.id, household_id=household.id, role="owner", verified_by="roster",
                            verified_at=household.updated_at, created_at=household.updated_at))
-    request_binding(db_session, resident=claimant, household=household, role="owner", claimed_name="",
-                    reason="second_owner", proof="phone")
+    request_binding(resident=claimant, household=household, role="owner", claimed_name="",
+                    reason="second_owner", proof="phone", session=db_session)
     db_session.commit()
     worker = staff_user("worker", communities=["幸福里小区"])
     log_in(page, live_server, worker)

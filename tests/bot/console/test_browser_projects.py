@@ -30,7 +30,7 @@ def jpeg(colour=(90, 140, 190)) -> bytes:
 
 def test_admin_moves_a_stage_and_adds_a_progress_photo(live_server, page, staff_user, seed_community, db_session):
     seeded = seed_community("浏览器小区")
-    project = ensure_project(db_session, seeded.community.id)
+    project = ensure_project(seeded.community.id, session=db_session)
     db_session.commit()
     log_in(page, live_server, staff_user("admin"))
     page.goto(f"{live_server}/console/projects/{seeded.community.id}")
@@ -41,7 +41,7 @@ def test_admin_moves_a_stage_and_adds_a_progress_photo(live_server, page, staff_
     expect(page.locator("body")).to_contain_text("已保存“意愿征询”阶段")
     expect(page.locator("tr[data-stage='申报/纳入计划'] select[name=status]")).to_have_value("done")
     db_session.expire_all()
-    stage = {s.name: s for s in stages_of(db_session, project.id)}["意愿征询"]
+    stage = {s.name: s for s in stages_of(project.id, session=db_session)}["意愿征询"]
     assert stage.status == "active" and str(stage.planned_end) == "2026-06-30"
     db_session.commit()
 
@@ -65,7 +65,7 @@ def test_city_overview_lists_communities_by_stage(live_server, page, staff_user,
         community = Community(name=name, district=district)
         db_session.add(community)
         db_session.flush()
-        project = ensure_project(db_session, community.id)
+        project = ensure_project(community.id, session=db_session)
         if stage_name:
             stage = db_session.exec(select(ProjectStage).where(ProjectStage.project_id == project.id,
                                                                ProjectStage.name == stage_name)).one()
@@ -85,7 +85,7 @@ def test_city_overview_lists_communities_by_stage(live_server, page, staff_user,
 def test_resident_project_page_on_a_phone(live_server, live_app, browser, seed_community, bind_resident, db_session,
                                           clock, render, tmp_path):
     seeded = seed_community("手机小区")
-    project = ensure_project(db_session, seeded.community.id)
+    project = ensure_project(seeded.community.id, session=db_session)
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     item = editing.save_item(ProjectItem(project_id=project.id),
                              {"name": "雨污管网改造和道路恢复（北区主干道）", "progress": 55, "status": "working",

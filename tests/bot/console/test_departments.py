@@ -93,9 +93,9 @@ def test_department_staff_see_the_community_in_queue_and_detail(client, staff_us
 def test_public_phone_reaches_the_resident_with_the_dispatch(db_session, department, make_complaint, app):
     from handlers.complaints.departments import spec_of, update_department
     dept = department()
-    spec = spec_of(db_session, dept)
+    spec = spec_of(dept, session=db_session)
     spec.phone, spec.phone_public = "0311-86001234", True
-    update_department(db_session, dept, spec, settings=app.config["LINLI"])
+    update_department(dept, spec, settings=app.config["LINLI"], session=db_session)
     db_session.commit()
     make_complaint(openid="oPhone", steps=[("dispatch", WORKER, {})])
     assert "物业公司联系电话：0311-86001234" in outbox_for(db_session, "oPhone")[-1].payload["text"]

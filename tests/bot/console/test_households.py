@@ -111,7 +111,7 @@ def test_approving_a_binding_request_binds_and_tells_the_resident(client, staff_
     resident = Resident(openid="oWaitingResident")
     db_session.add(resident)
     db_session.flush()
-    req = request_binding(db_session, resident=resident, household=h, role="family", claimed_name="张小明")
+    req = request_binding(resident=resident, household=h, role="family", claimed_name="张小明", session=db_session)
     db_session.commit()
     login(client, staff_user("worker", communities=["幸福里小区"]))
     assert "张**" in client.get("/console/bindings").get_data(as_text=True)
@@ -132,8 +132,8 @@ def test_worker_cannot_decide_another_communitys_request(client, staff_user, db_
     resident = Resident(openid="oOtherResident")
     db_session.add(resident)
     db_session.flush()
-    req = request_binding(db_session, resident=resident, household=household_of(db_session, other), role="owner",
-                          claimed_name="x")
+    req = request_binding(resident=resident, household=household_of(db_session, other), role="owner",
+                          claimed_name="x", session=db_session)
     db_session.commit()
     login(client, staff_user("worker", communities=["幸福里小区"]))
     assert "没有待审核" in client.get("/console/bindings").get_data(as_text=True)
@@ -239,8 +239,8 @@ def test_household_page_refuses_a_pending_owner_claim(client, staff_user, db_ses
     claimant = Resident(openid="oSecondOwner")
     db_session.add(claimant)
     db_session.flush()
-    req = request_binding(db_session, resident=claimant, household=h, role="owner", claimed_name="",
-                          reason="second_owner", proof="phone")
+    req = request_binding(resident=claimant, household=h, role="owner", claimed_name="",
+                          reason="second_owner", proof="phone", session=db_session)
     db_session.commit()
     login(client, staff_user("worker", communities=["幸福里小区"]))
     page = client.get(f"/console/households/{h.id}").get_data(as_text=True)

@@ -40,13 +40,13 @@ def test_worker_moves_a_stage_and_keeps_an_item(client, staff_user, db_session, 
     assert client.get(f"/console/projects/{other.id}").status_code == 404
     page = client.get(f"/console/projects/{home.id}").get_data(as_text=True)
     assert "意愿征询" in page and "长效管理" in page
-    project = ensure_project(db_session, home.id)
-    stage = next(s for s in stages_of(db_session, project.id) if s.name == "意愿征询")
+    project = ensure_project(home.id, session=db_session)
+    stage = next(s for s in stages_of(project.id, session=db_session) if s.name == "意愿征询")
     moved = post(client, f"/console/projects/stages/{stage.id}",
                  {"status": "active", "planned_start": "2026-05-01", "planned_end": "2026-05-31", "note": "入户征询"})
     assert moved.status_code == 302
     db_session.expire_all()
-    stages = {s.name: s for s in stages_of(db_session, project.id)}
+    stages = {s.name: s for s in stages_of(project.id, session=db_session)}
     assert stages["意愿征询"].status == "active" and str(stages["意愿征询"].planned_end) == "2026-05-31"
     assert stages["申报/纳入计划"].status == "done"
     bad = post(client, f"/console/projects/stages/{stage.id}", {"status": "active", "planned_start": "五月"})
@@ -92,7 +92,7 @@ def test_city_overview_groups_by_street_with_stages_and_counts(app, client, staf
     a, b = community_named(db_session, "甲小区"), community_named(db_session, "乙小区")
     a.district, b.district = "新华区 幸福街道", "长安区 建设街道"
     db_session.commit()
-    project = ensure_project(db_session, b.id)
+    project = ensure_project(b.id, session=db_session)
     stage = db_session.exec(select(ProjectStage).where(ProjectStage.project_id == project.id,
                                                        ProjectStage.name == "施工")).one()
     editing.update_stage(stage, session=db_session, status="active")

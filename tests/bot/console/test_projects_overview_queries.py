@@ -12,7 +12,7 @@ def add_communities(db_session, start, n):
         community = Community(name=f"小区{k:03d}", district="新华区 幸福街道" if k % 2 else "长安区 建设街道")
         db_session.add(community)
         db_session.flush()
-        ensure_project(db_session, community.id)
+        ensure_project(community.id, session=db_session)
     db_session.commit()
 
 
@@ -32,7 +32,7 @@ def test_overview_queries_do_not_grow_with_communities(client, staff_user, db_se
 
 def test_stage_job_runs_from_the_cli(runner, db_session, seed_community, publish_run):
     seeded = seed_community()
-    project = ensure_project(db_session, seeded.community.id)
+    project = ensure_project(seeded.community.id, session=db_session)
     db_session.commit()
     run = publish_run(seeded.community)
     result = runner.invoke(args=["jobs", "run", "projects.sync_stages"])

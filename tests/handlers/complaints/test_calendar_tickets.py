@@ -30,11 +30,11 @@ def test_holidays_and_make_up_workdays_from_the_data_file():
 
 
 def test_table_rows_are_editable_and_win_over_the_file(db_session):
-    assert seed(db_session) > 30 and seed(db_session) == 0
+    assert seed(session=db_session) > 30 and seed(session=db_session) == 0
     db_session.get(WorkCalendarDay, date(2026, 10, 10)).workday = False
     db_session.add(WorkCalendarDay(day=date(2026, 11, 23), workday=False, note="台风停工"))
     db_session.flush()
-    cal = WorkCalendar.from_session(db_session)
+    cal = WorkCalendar.from_session(session=db_session)
     assert not cal.is_workday(date(2026, 10, 10)) and not cal.is_workday(date(2026, 11, 23))
 
 

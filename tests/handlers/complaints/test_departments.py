@@ -38,9 +38,9 @@ def test_a_department_naming_the_community_wins_over_one_serving_all(department,
     everywhere = department("市政", categories=("water",))
     local = department("幸福里物业", categories=("water",), communities=("幸福里小区",))
     settings = app.config["LINLI"]
-    assert routing.department_for(db_session, "water", home, settings).id == local.id
-    assert routing.department_for(db_session, "water", other, settings).id == everywhere.id
-    assert routing.department_for(db_session, "water", None, settings).id == everywhere.id
+    assert routing.department_for("water", home, settings, session=db_session).id == local.id
+    assert routing.department_for("water", other, settings, session=db_session).id == everywhere.id
+    assert routing.department_for("water", None, settings, session=db_session).id == everywhere.id
 
 
 def test_retiring_waits_for_open_complaints_and_stops_routing(department, make_complaint, complaint_env,
@@ -48,15 +48,15 @@ def test_retiring_waits_for_open_complaints_and_stops_routing(department, make_c
     dept = department()
     c = make_complaint(steps=[("dispatch", WORKER, {})])
     with pytest.raises(DepartmentError, match="还有 1 件未办结的诉求，请先把它们改派"):
-        retire_department(db_session, dept, now=now_of(clock))
+        retire_department(dept, now=now_of(clock), session=db_session)
     assert dept.retired_at is None
     transition(c, "return", env=complaint_env(), actor=Actor("d", "department", dept.id), note="不归我们管")
-    retire_department(db_session, dept, now=now_of(clock))
-    assert routing.department_for(db_session, "environment", None, app.config["LINLI"]) is None
+    retire_department(dept, now=now_of(clock), session=db_session)
+    assert routing.department_for("environment", None, app.config["LINLI"], session=db_session) is None
     with pytest.raises(TransitionError, match="已撤销"):
         transition(c, "dispatch", env=complaint_env(), actor=WORKER, department_id=dept.id)
     with pytest.raises(DepartmentError, match="已撤销"):
-        update_department(db_session, dept, spec_of(db_session, dept), settings=app.config["LINLI"])
+        update_department(dept, spec_of(dept, session=db_session), settings=app.config["LINLI"], session=db_session)
 
 
 def test_overdue_complaint_is_escalated_to_every_supervisor(department, make_complaint, complaint_env, db_session,
@@ -66,9 +66,9 @@ def test_overdue_complaint_is_escalated_to_every_supervisor(department, make_com
         db_session.exec(StaffUser.__table__.update().where(StaffUser.username == name).values(openid=openid))
     db_session.commit()
     dept = department(categories=("water",))
-    spec = spec_of(db_session, dept)
+    spec = spec_of(dept, session=db_session)
     spec.supervisors = ["boss1", "boss2"]
-    update_department(db_session, dept, spec, settings=app.config["LINLI"])
+    update_department(dept, spec, settings=app.config["LINLI"], session=db_session)
     db_session.commit()
     make_complaint(category="water", steps=[("dispatch", WORKER, {}), ("sign", Actor("d", "department", dept.id), {})])
     clock.advance(30 * 3600)
@@ -81,10 +81,10 @@ def test_gaps_name_uncovered_categories_and_what_waits(department, make_complain
     home, other = two_communities
     department("幸福里物业", categories=("parking",), communities=("幸福里小区",))
     make_complaint(category="parking", community_id=other)
-    gaps = {g.category: g for g in routing.gaps(db_session, app.config["LINLI"])}
+    gaps = {g.category: g for g in routing.gaps(app.config["LINLI"], session=db_session)}
     assert gaps["parking"].communities == ("和平里小区",) and gaps["parking"].waiting == 1
     assert gaps["water"].communities == ("和平里小区", "幸福里小区")
-    mine = {g.category for g in routing.gaps(db_session, app.config["LINLI"], frozenset({home}))}
+    mine = {g.category for g in routing.gaps(app.config["LINLI"], frozenset({home}), session=db_session)}
     assert "parking" not in mine and "water" in mine
 
 
@@ -96,7 +96,7 @@ def test_spec_is_checked_before_anything_is_written(db_session, app, staff_user)
                           (DepartmentSpec("甲", ["water"], supervisors=["ghost"]), "负责人账号不存在"),
                           (DepartmentSpec("甲", ["water"], phone="call me"), "联系电话")):
         with pytest.raises(DepartmentError, match=message):
-            create_department(db_session, spec, settings=settings)
-    made = create_department(db_session, DepartmentSpec("甲", ["供水排水", "water"], phone="0311-1234"),
-                             settings=settings)
+            create_department(spec, settings=settings, session=db_session)
+    made = create_department(DepartmentSpec("甲", ["供水排水", "water"], phone="0311-1234"),
+                             settings=settings, session=db_session)
     assert made.categories == ["water"] and made.phone_public is False

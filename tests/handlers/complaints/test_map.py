@@ -33,7 +33,7 @@ def test_named_building_beats_gps_which_beats_the_reporters_home(db_session, ros
     at_home = make_complaint(community_id=roster.id, openid="oC", description="楼下有垃圾")
     far = make_complaint(community_id=roster.id, openid="oD", description="门口有垃圾", lat=LAT + 500 * M, lng=LNG)
     bind(db_session, "oC", one)
-    placed = places.place_all(db_session, [named, by_gps, at_home, far], spots, roster.id, near_m=50)
+    placed = places.place_all([named, by_gps, at_home, far], spots, roster.id, near_m=50, session=db_session)
     assert placed == {named.id: two.id, by_gps.id: two.id, at_home.id: one.id, far.id: None}
 
 
@@ -92,14 +92,16 @@ def test_without_positions_complaints_are_projected_from_their_coordinates(make_
 
 def test_positions_are_saved_whole_or_not_at_all(db_session, roster):
     one, two = building(db_session, roster, "1号楼"), building(db_session, roster, "2号楼")
-    errors = save_positions(db_session, roster.id, [PositionRow(one.id, "1", "2"), PositionRow(two.id, "3", "")])
+    errors = save_positions(roster.id, [PositionRow(one.id, "1", "2"), PositionRow(two.id, "3", "")],
+                            session=db_session)
     assert errors == ["2号楼：平面位置要两个数都填，或都不填"] and one.plan_x is None
-    errors = save_positions(db_session, roster.id, [PositionRow(two.id, latitude="北纬38", longitude="114")])
+    errors = save_positions(roster.id, [PositionRow(two.id, latitude="北纬38", longitude="114")], session=db_session)
     assert errors == ["2号楼：经纬度只能填数字"]
-    assert save_positions(db_session, roster.id, [PositionRow(two.id, latitude="138", longitude="114")])
-    assert save_positions(db_session, roster.id, [PositionRow(one.id, "1", "2"),
-                                                  PositionRow(two.id, "2.5", "2", "38.0418056", "114.5041667")]) == []
+    assert save_positions(roster.id, [PositionRow(two.id, latitude="138", longitude="114")], session=db_session)
+    assert save_positions(roster.id, [PositionRow(one.id, "1", "2"),
+                                                  PositionRow(two.id, "2.5", "2", "38.0418056", "114.5041667")],
+                                                  session=db_session) == []
     db_session.commit()
     db_session.refresh(two)
     assert (one.plan_x, one.plan_y, two.plan_x, two.latitude, two.longitude) == (1, 2, 2.5, 38.0418056, 114.5041667)
-    assert save_positions(db_session, roster.id, [PositionRow(one.id)]) == [] and one.plan_x is None
+    assert save_positions(roster.id, [PositionRow(one.id)], session=db_session) == [] and one.plan_x is None

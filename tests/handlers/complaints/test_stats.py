@@ -25,11 +25,12 @@ def test_on_time_and_satisfaction_by_category_and_department(make_complaint, dep
     transition(slow, "rate", env=complaint_env(), actor=Actor.resident(slow.resident_id), result="partly", score=3)
     make_complaint(openid="oNew")
     db_session.commit()
-    labels = stats.label_maps(db_session, {"environment": "环境卫生", "water": "供水排水"})
-    by_category = {r.label: r for r in stats.by(db_session, "category", Scope(), None, labels["category"])}
+    labels = stats.label_maps({"environment": "环境卫生", "water": "供水排水"}, session=db_session)
+    by_category = {r.label: r for r in stats.by("category", Scope(), None, labels["category"], session=db_session)}
     env_row, water_row = by_category["环境卫生"], by_category["供水排水"]
     assert (env_row.total, env_row.resolved, env_row.on_time_rate, env_row.satisfaction_rate) == (2, 1, 1.0, 1.0)
     assert (water_row.on_time_rate, water_row.satisfaction_rate, water_row.score) == (0.0, 0.0, 3.0)
-    by_department = {r.label: r for r in stats.by(db_session, "department", Scope(), None, labels["department"])}
+    by_department = {r.label: r for r in stats.by("department", Scope(), None, labels["department"],
+                                                  session=db_session)}
     assert by_department["物业公司"].resolved == 2 and by_department["未指定"].total == 1
-    assert stats.by(db_session, "category", Scope(community_ids=frozenset({999})), None, {}) == []
+    assert stats.by("category", Scope(community_ids=frozenset({999})), None, {}, session=db_session) == []

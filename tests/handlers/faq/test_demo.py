@@ -9,7 +9,7 @@ def test_demo_faq_loads_once(app):
     engine = app.extensions["linli.engine"]
     for _ in range(2):
         with Session(engine) as session:
-            lines = demo.load(session)
+            lines = demo.load(session=session)
             session.commit()
     assert "未加载示例" in lines[0]
     with Session(engine) as session:

@@ -35,11 +35,11 @@ def test_matching_name_binds_a_family_member_at_once(wechat, db_session, roster)
     answer = say(wechat, "张002")
     assert "绑定成功" in answer and "1号楼1单元201" in answer
     person = resident(db_session)
-    household = current_household(db_session, person.id)
+    household = current_household(person.id, session=db_session)
     assert (household.unit, household.room) == ("1", "201")
     binding = db_session.exec(select(Binding)).one()
     assert (binding.verified_by, binding.role) == ("roster", "family")
-    assert may_vote(db_session, person, household)
+    assert may_vote(person, household, session=db_session)
 
 
 def test_last_four_digits_of_the_phone_bind_the_first_owner_at_once(wechat, db_session, roster):
@@ -55,7 +55,7 @@ def test_mismatch_then_request_for_a_worker(wechat, db_session, roster):
     assert "社区工作人员核实" in say(wechat, "申请")
     request = db_session.exec(select(BindingRequest)).one()
     assert (request.status, request.claimed_name, request.reason) == ("pending", "王五", "mismatch")
-    assert current_household(db_session, resident(db_session).id) is None
+    assert current_household(resident(db_session).id, session=db_session) is None
 
 
 def test_five_wrong_answers_are_refused(wechat, db_session, roster, clock):
@@ -94,7 +94,7 @@ def test_unbind_keeps_history_and_rebinding_moves(wechat, db_session, roster):
     walk_to_verify(wechat)
     say(wechat, "0002")
     assert "已解除与【1号楼1单元201】的绑定" in say(wechat, "解绑")
-    assert current_household(db_session, resident(db_session).id) is None
+    assert current_household(resident(db_session).id, session=db_session) is None
     db_session.rollback()
     say(wechat, "绑定")
     say(wechat, "2")
@@ -117,7 +117,7 @@ def test_owner_only_policy_refuses_family_members(wechat, db_session, roster):
     say(wechat, "2")  # family member
     assert "绑定成功" in say(wechat, "张002")
     db_session.refresh(household)
-    assert not may_vote(db_session, resident(db_session), household)
+    assert not may_vote(resident(db_session), household, session=db_session)
 
 
 def test_qr_community_is_used_without_asking(wechat, db_session, roster):

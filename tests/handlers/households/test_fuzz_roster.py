@@ -32,16 +32,16 @@ def counts(session) -> tuple:
 
 
 def run_import(session, data: bytes, filename):
-    before = counts(session)
+    before = counts(session=session)
     result = import_roster(data, session=session, filename=filename)  # must not raise
     if result.ok:
         session.flush()
-        after = counts(session)
+        after = counts(session=session)
         assert after[2] - before[2] == result.created
         assert result.created + result.updated + result.unchanged == result.total
     else:
         assert result.errors and all(str(e).strip() for e in result.errors)
-        assert counts(session) == before  # nothing written on error
+        assert counts(session=session) == before  # nothing written on error
     session.rollback()
     return result
 

@@ -60,7 +60,7 @@ def test_owner_name_alone_then_apply_waits_and_cannot_vote_as_owner(wechat, db_s
     assert (request.status, request.role, request.reason, request.proof) == ("pending", "owner", "name_only", "name")
     [binding] = bindings_of(db_session, CLAIMANT)
     assert (binding.role, binding.ended_at) == ("family", None)
-    assert not may_vote(db_session, resident_id(db_session, CLAIMANT), household)
+    assert not may_vote(resident_id(db_session, CLAIMANT), household, session=db_session)
     db_session.commit()
     assert "请由产权人参与" in say(wechat, "调查", CLAIMANT)
 
@@ -72,7 +72,7 @@ def test_second_owner_claim_waits_for_a_worker_and_the_owner_is_told(wechat, db_
     pending = say(wechat, "0002", CLAIMANT)  # even the phone digits: the owner may have been asked for them
     assert "这户已有产权人绑定" in pending and "暂不能以产权人身份参与投票" in pending and "绑定成功" not in pending
     assert bindings_of(db_session, CLAIMANT) == []
-    assert current_household(db_session, resident_id(db_session, CLAIMANT)) is None
+    assert current_household(resident_id(db_session, CLAIMANT), session=db_session) is None
     db_session.commit()
     [request] = read(db_session, select(BindingRequest))
     assert (request.reason, request.proof, request.role) == ("second_owner", "phone", "owner")

@@ -26,7 +26,7 @@ def test_a_notice_left_sending_is_finished_without_a_second_copy(db_session, ros
     notice = service.create(session=db_session, community=roster, title="停气", body="明天停气。", scope="2号楼",
                             kind="停气", actor="w", now=now)
     notice.status = "sending"  # as if a run had queued one copy and died before finishing
-    enqueue_text(db_session, openid="o1", text="停气", kind="notice", dedup_key=dedup_key(notice.id, "o1"))
+    enqueue_text(openid="o1", text="停气", kind="notice", dedup_key=dedup_key(notice.id, "o1"), session=db_session)
     db_session.commit()
     assert service.send_due(session=db_session, now=now, render=render) == {"notices": 1, "queued": 2}
     assert service.send_due(session=db_session, now=now, render=render) == {"notices": 0, "queued": 0}

@@ -12,17 +12,17 @@ from tests.fixtures.notices import bound
 
 
 def test_scopes_parse_label_and_refuse(db_session, roster):
-    one = scope.parse(db_session, roster.id, "1号楼")
-    assert scope.label(db_session, one.building_id, one.unit) == "1号楼"
+    one = scope.parse(roster.id, "1号楼", session=db_session)
+    assert scope.label(one.building_id, one.unit, session=db_session) == "1号楼"
     for text in ("1号楼/2单元", "1/2", "1号楼／2"):
-        found = scope.parse(db_session, roster.id, text)
-        assert scope.label(db_session, found.building_id, found.unit) == "1号楼/2单元"
-    assert scope.parse(db_session, roster.id, "全小区") == scope.Scope()
+        found = scope.parse(roster.id, text, session=db_session)
+        assert scope.label(found.building_id, found.unit, session=db_session) == "1号楼/2单元"
+    assert scope.parse(roster.id, "全小区", session=db_session) == scope.Scope()
     with pytest.raises(scope.ScopeError):
-        scope.parse(db_session, roster.id, "3号楼")
+        scope.parse(roster.id, "3号楼", session=db_session)
     with pytest.raises(scope.ScopeError):
-        scope.parse(db_session, roster.id, "1号楼/3单元")
-    assert scope.choices(db_session, roster.id) == ["全小区", "1号楼", "1号楼/1单元", "1号楼/2单元", "2号楼",
+        scope.parse(roster.id, "1号楼/3单元", session=db_session)
+    assert scope.choices(roster.id, session=db_session) == ["全小区", "1号楼", "1号楼/1单元", "1号楼/2单元", "2号楼",
                                                     "2号楼/1单元", "2号楼/2单元"]
 
 
@@ -32,18 +32,18 @@ def test_recipients_are_active_bindings_in_scope_each_once(db_session, roster):
     bound(db_session, "oA", "1号楼", "2", "102")
     bound(db_session, "oB", "1号楼", "2", "102", role="family")
     gone = bound(db_session, "oC", "1号楼", "2", "202")
-    unbind(db_session, resident=gone)
+    unbind(resident=gone, session=db_session)
     bound(db_session, "oD", "1号楼", "1", "101")
-    stairwell = scope.parse(db_session, roster.id, "1号楼/2单元")
-    assert scope.recipients(db_session, roster.id, stairwell) == ["oA", "oB"]
-    assert scope.recipients(db_session, roster.id, scope.Scope()) == ["oA", "oB", "oD"]
+    stairwell = scope.parse(roster.id, "1号楼/2单元", session=db_session)
+    assert scope.recipients(roster.id, stairwell, session=db_session) == ["oA", "oB"]
+    assert scope.recipients(roster.id, scope.Scope(), session=db_session) == ["oA", "oB", "oD"]
 
 
 def test_a_run_limited_to_one_stairwell_is_announced_there_once(db_session, roster, publish_run, render, clock):
     bound(db_session, "oA", "1号楼", "2", "102")
     bound(db_session, "oB", "2号楼", "1", "101")
     run = publish_run(roster)
-    first = scope.parse(db_session, roster.id, "1号楼").building_id
+    first = scope.parse(roster.id, "1号楼", session=db_session).building_id
     in_scope = select(Household.id).where(Household.room.in_(["102", "202", "302"]), Household.building_id == first)
     db_session.exec(delete(SurveyEligible).where(SurveyEligible.run_id == run.id,
                                                  SurveyEligible.household_id.not_in(in_scope)))

@@ -14,7 +14,7 @@ def test_a_community_made_by_a_roster_import_has_its_project(db_session):
     assert result.ok and result.communities_created == 1
     community = db_session.exec(select(Community).where(Community.name == "新建小区")).one()
     project = db_session.exec(select(Project).where(Project.community_id == community.id)).one()
-    assert len(stages_of(db_session, project.id)) == 7
+    assert len(stages_of(project.id, session=db_session)) == 7
     again = import_roster(csv_bytes(roster_rows("新建小区")), session=db_session, filename="r.csv",
                           create_communities=True)
     assert again.ok and len(db_session.exec(select(Project)).all()) == 1
@@ -27,4 +27,4 @@ def test_a_community_added_in_the_console_has_its_project(client, staff_user, db
     assert made.status_code == 302
     community = db_session.exec(select(Community).where(Community.name == "控制台小区")).one()
     [project] = db_session.exec(select(Project).where(Project.community_id == community.id)).all()
-    assert [s.status for s in stages_of(db_session, project.id)][:2] == ["active", "pending"]
+    assert [s.status for s in stages_of(project.id, session=db_session)][:2] == ["active", "pending"]

@@ -11,7 +11,7 @@ def now_of(clock, seconds=0):
 
 
 def by_name(db_session, project):
-    return {s.name: s for s in stages_of(db_session, project.id)}
+    return {s.name: s for s in stages_of(project.id, session=db_session)}
 
 
 def vote(db_session, run, households, answer, clock, render):
@@ -23,9 +23,9 @@ def vote(db_session, run, households, answer, clock, render):
 
 def test_every_community_gets_the_standard_stages_once(db_session, seed_community):
     community = seed_community().community
-    project = ensure_project(db_session, community.id)
-    assert ensure_project(db_session, community.id).id == project.id
-    stages = stages_of(db_session, project.id)
+    project = ensure_project(community.id, session=db_session)
+    assert ensure_project(community.id, session=db_session).id == project.id
+    stages = stages_of(project.id, session=db_session)
     assert [s.name for s in stages] == ["申报/纳入计划", "意愿征询", "方案设计与征求意见", "方案公示/表决", "施工",
                                         "竣工验收与满意度", "长效管理"]
     assert [s.status for s in stages] == ["active"] + ["pending"] * 6

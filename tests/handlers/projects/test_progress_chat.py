@@ -12,7 +12,7 @@ def say(wechat, openid, text):
 
 
 def add_items(db_session, seeded, clock, render):
-    project = ensure_project(db_session, seeded.community.id)
+    project = ensure_project(seeded.community.id, session=db_session)
     now = datetime.fromtimestamp(clock.now, timezone.utc)
     first, second = seeded.households[0].building_id, seeded.households[-1].building_id
     for values in ({"name": "雨污管网改造", "category": "basic", "status": "working", "progress": 30},
