@@ -47,7 +47,8 @@ RANK_FEATURES = ("final", "lexical", "phrasing", "asked", "answer_words", "word_
                  "behind_answer_sentence", "log_rank", "covered", "uncovered_max", "uncovered", "fulltext",
                  "behind_fulltext", *(f"best_by_{name}" for name in VOTERS), "votes",
                  *(f"place_by_{name}" for name in VOTERS), "behind_phrasing", "behind_answer_words", "behind_asked",
-                 "intent_shared", "intent_clash", "behind_intent", "tail_sentence", "behind_tail")
+                 "intent_shared", "intent_clash", "behind_intent", "tail_sentence", "behind_tail",
+                 *(f"sparse_{name}" for name in ("sentence", "answer_sentence", "fulltext", "tail_sentence")))
 SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best_word_vectors", "words",
                   "log_chars", "errand", "unseen", "top_scope_factor", "top_asked", "top_phrasing",
                   "top_answer_words", "top_word_vectors", "top_covered", "top_uncovered_max", "top_uncovered",
@@ -107,6 +108,9 @@ class Evidence:
             f[f"best_by_{name}"] = (values >= values.max() - 1e-12).astype(np.float64)
             f[f"place_by_{name}"] = np.log1p(np.argsort(np.argsort(-values, kind="stable"), kind="stable"))
         f["votes"] = sum(f[f"best_by_{name}"] for name in VOTERS)
+        for name in ("sentence", "answer_sentence", "fulltext", "tail_sentence"):
+            # a FAQ with few phrasings per entry leans on other signals than one with many
+            f[f"sparse_{name}"] = np.asarray(f[name]) * math.exp(-self.phrasings_per_entry)
         for name in ("phrasing", "answer_words", "asked"):
             values = np.asarray(getattr(self, name), dtype=np.float64)
             f[f"behind_{name}"] = values - values.max()
