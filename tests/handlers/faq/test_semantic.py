@@ -55,6 +55,8 @@ def test_without_the_package_the_matcher_is_lexical_and_says_so(monkeypatch, cap
     finally:
         semantic._load.cache_clear()
         semantic._embed.cache_clear()
+        monkeypatch.undo()
+        semantic.vectors()  # loaded again now: a later chat test's reply has a time budget
 
 
 def test_an_unreadable_vectors_file_falls_back_too(monkeypatch, tmp_path, caplog):
@@ -68,3 +70,5 @@ def test_an_unreadable_vectors_file_falls_back_too(monkeypatch, tmp_path, caplog
         assert "cannot read the word vectors" in caplog.text
     finally:
         semantic._load.cache_clear()
+        monkeypatch.undo()
+        semantic.vectors()
