@@ -40,20 +40,23 @@ def load_docs(*, session: Session) -> list[Doc]:
             for row in rows]
 
 
+def load_marked(*, session: Session) -> list[str]:
+    """The questions admins marked outside this FAQ (the latest ``OUTSIDE_LIMIT``)."""
+    return list(session.exec(select(UnansweredQuestion.text).where(UnansweredQuestion.status == "outside")
+                             .order_by(UnansweredQuestion.resolved_at.desc()).limit(OUTSIDE_LIMIT)).all())
+
+
 def load_outside(*, session: Session) -> list[str]:
-    """The shipped questions known to be outside the FAQ and the ones admins marked so
-    (the latest ``OUTSIDE_LIMIT``)."""
-    marked = session.exec(select(UnansweredQuestion.text).where(UnansweredQuestion.status == "outside")
-                          .order_by(UnansweredQuestion.resolved_at.desc()).limit(OUTSIDE_LIMIT)).all()
-    return [*learned.outside_questions(), *marked]
+    """The shipped questions known to be outside a FAQ and the ones admins marked outside this one."""
+    return [*learned.outside_questions(), *load_marked(session=session)]
 
 
 def build(*, session: Session) -> Index:
-    return Index.build(load_docs(session=session), outside=load_outside(session=session))
+    return Index.build(load_docs(session=session), marked=load_marked(session=session))
 
 
 class IndexCache:
-    """The index of one process; ``get(session)`` is all a handler needs."""
+    """The index of one process; ``get(session=session)`` is all a handler needs."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self.clock = clock
@@ -85,15 +88,15 @@ class IndexCache:
                 return
             self._rebuilding = True
         try:  # read here, in the request's session; the thread only computes
-            docs, outside = load_docs(session=session), load_outside(session=session)
+            docs, marked = load_docs(session=session), load_marked(session=session)
         except Exception:
             self._rebuilding = False
             raise
-        threading.Thread(target=self._rebuild, args=(docs, outside, key), daemon=True, name="faq-index").start()
+        threading.Thread(target=self._rebuild, args=(docs, marked, key), daemon=True, name="faq-index").start()
 
-    def _rebuild(self, docs: list[Doc], outside: list[str], key: tuple) -> None:
+    def _rebuild(self, docs: list[Doc], marked: list[str], key: tuple) -> None:
         try:
-            index = Index.build(docs, outside=outside)
+            index = Index.build(docs, marked=marked)
             self.index, self.key = index, key
         except Exception:  # keep answering with the old index
             log.exception("faq: index rebuild failed")
@@ -108,8 +111,8 @@ class IndexCache:
         build of seconds inside one would make every other process's writes wait.
         """
         with open_session() as session:
-            key, docs, outside = version_key(session=session), load_docs(session=session), load_outside(session=session)
-        index = Index.build(docs, outside=outside)
+            key, docs, marked = version_key(session=session), load_docs(session=session), load_marked(session=session)
+        index = Index.build(docs, marked=marked)
         self.index, self.key, self.checked_at = index, key, self.clock()
         return index
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from handlers.faq import bm25, learned, scope, semantic, sentence
+from handlers.faq import bm25, intent, learned, scope, semantic, sentence
 from handlers.faq.features import content_words, features
 from handlers.faq.text import normalize
 
@@ -83,13 +83,16 @@ class Index:
     part_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))  # ... and its doc
     outside: np.ndarray | None = None  # embeddings of questions known to be outside the FAQ
     fulltext: bm25.Table | None = None  # BM25 over each entry's whole text
+    intents: list[frozenset[str]] = field(default_factory=list)  # per doc: what its phrasings ask for
+    errands: frozenset[str] = frozenset()  # errand words the FAQ's own texts use (``scope.own_errands``)
     model: learned.Model | None = None  # the second look (None: hand-set scores)
     by_id: dict[int, Doc] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # see decide.understand
 
     @classmethod
-    def build(cls, docs: list[Doc], outside: list[str] | None = None) -> "Index":
-        """``outside``: questions known to be outside the FAQ (default: ``learned.outside_questions``)."""
+    def build(cls, docs: list[Doc], outside: list[str] | None = None, marked: list[str] = ()) -> "Index":
+        """``outside``: questions known to be outside some FAQ (default: ``learned.outside_questions``),
+        kept unless the FAQ's own texts come close to one; ``marked``: ones admins marked outside this FAQ."""
         index = cls(docs=list(docs))
         index.by_id = {doc.entry_id: doc for doc in index.docs}
         phrasing_feats, entries, starts = [], [], []
@@ -100,8 +103,11 @@ class Index:
                 phrasing_feats.append(text_features(phrasing))
                 entries.append(pos)
         answer_feats = [text_features(doc.answer) for doc in index.docs]
+        index.intents = [frozenset().union(*(intent.kinds(normalize(p)) for p in (d.question, *d.alternatives)))
+                         for d in index.docs]
         index.texts = [entry_text(doc) for doc in index.docs]
         index.fulltext = bm25.Table.build([text for text, _ in index.texts])
+        index.errands = scope.own_errands([text for text, _ in index.texts])
         index._weigh(phrasing_feats, answer_feats, entries)
         index.phrasing_entry = np.array(entries, dtype=np.int32)
         index.starts = np.array(starts, dtype=np.int64)
@@ -112,7 +118,9 @@ class Index:
         index.answer_sentences = sentence.matrix([part for _, part in parts])
         if index.vectors is not None and index.sentences is not None:
             index.model = learned.model()
-            index.outside = sentence.matrix(learned.outside_questions() if outside is None else outside)
+            bank = sentence.matrix(learned.outside_questions() if outside is None else outside)
+            bank = learned.kept_outside(bank, index.sentences, index.answer_sentences)
+            index.outside = np.vstack([bank, sentence.matrix(list(marked))]) if marked else bank
         return index
 
     def _weigh(self, phrasing_feats: list[dict], answer_feats: list[dict], entries: list[int]) -> None:
@@ -163,7 +171,7 @@ class Index:
         asked = sentence.embed(question) if self.sentences is not None else None
         cosines = sentence.entry_cosines(self.sentences, self.phrasing_entry, asked, score)
         score = sentence.blend(score, cosines, words)
-        signals = scope.Signals(normalized, self.idf, self.unseen_idf)
+        signals = scope.Signals(normalized, self.idf, self.unseen_idf, self.errands)
         judged = self._scope(score, signals, size)
         ranked = sorted(judged, key=lambda e: -score[e] * judged[e][0])[:size]
         if not ranked:
@@ -177,19 +185,13 @@ class Index:
             entries=entries, final=score[entries] * scope_factor, lexical=lexical[entries], phrasing=best[entries],
             asked=np.maximum.reduceat(q_cover, self.starts)[entries], answer_words=answer_cover[entries],
             word_vectors=vectors[entries], sentence=cosines[entries],
-            answer_sentence=self._answer_cosines(asked, entries), scope_factor=scope_factor,
-            **self._fulltext(normalized, entries),
+            scope_factor=scope_factor, **self._extra(question, normalized, asked, entries),
             covered=coverage[:, 0], uncovered_max=coverage[:, 1], uncovered=coverage[:, 2],
             words=words, chars=len(normalized.replace(" ", "")), errand=bool(signals.terms),
             unseen=sum(w for f, w in query.items() if f not in self.idf) / total,
             best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()),
             phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)),
             outside=learned.nearest(self.outside, asked)), phrasing_score
-
-    def _fulltext(self, normalized: str, entries: np.ndarray) -> dict:
-        """BM25 over the whole text of each candidate entry, and the best over every entry."""
-        fulltext = self.fulltext.scores(normalized)
-        return {"fulltext": fulltext[entries], "best_fulltext": float(fulltext.max())}
 
     def _scope(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, tuple[float, tuple]]:
         """The scope discount and the coverage (``scope.Signals``) of the best entries (at least
@@ -210,14 +212,16 @@ class Index:
         return np.divide((1 + BETA2) * q_cover * p_cover, denominator, out=np.zeros_like(shared),
                          where=denominator > 0), q_cover
 
-    def _answer_cosines(self, asked: np.ndarray | None, entries: np.ndarray) -> np.ndarray:
-        """Per entry of ``entries``, the best cosine of the question with its answer's sentences."""
-        if asked is None or self.answer_sentences is None:
-            return np.zeros(len(entries))
-        rows = np.flatnonzero(_mask(len(self.docs), entries)[self.part_entry])
-        best = np.full(len(self.docs), -1.0)
-        np.maximum.at(best, self.part_entry[rows], np.einsum("ij,j->i", self.answer_sentences[rows], asked))
-        return best[entries]
+    def _extra(self, question: str, normalized: str, asked: np.ndarray | None, entries: np.ndarray) -> dict:
+        """The answer's sentences, the last clause, the kinds of asking and BM25 about the candidates."""
+        last = sentence.tail(question)
+        tail = asked if last == question or asked is None else sentence.embed(last)
+        shared, clash = intent.agreement(intent.kinds(normalized), [self.intents[e] for e in entries])
+        fulltext = self.fulltext.scores(normalized)
+        return {"answer_sentence": sentence.best_of(self.answer_sentences, self.part_entry, asked, entries),
+                "tail_sentence": sentence.best_of(self.sentences, self.phrasing_entry, tail, entries),
+                "intent_shared": shared, "intent_clash": clash,
+                "fulltext": fulltext[entries], "best_fulltext": float(fulltext.max())}
 
     def _candidate(self, entry: int, score: float, phrasing_score: np.ndarray,
                    in_scope: float | None = None) -> Candidate:
@@ -246,12 +250,6 @@ def _best(score: np.ndarray, k: int) -> np.ndarray:
     threshold = np.partition(score, len(score) - k)[len(score) - k]
     candidates = np.flatnonzero(score >= threshold)
     return candidates[np.argsort(-score[candidates], kind="stable")][:k]
-
-
-def _mask(size: int, positions: np.ndarray) -> np.ndarray:
-    mask = np.zeros(size, dtype=bool)
-    mask[positions] = True
-    return mask
 
 
 def _postings(feature_sets: list[dict]) -> dict[str, np.ndarray]:

@@ -46,7 +46,9 @@ RANK_FEATURES = ("final", "lexical", "phrasing", "asked", "answer_words", "word_
                  "answer_sentence", "scope_factor", "behind_final", "behind_sentence", "behind_word_vectors",
                  "behind_answer_sentence", "log_rank", "covered", "uncovered_max", "uncovered", "fulltext",
                  "behind_fulltext", *(f"best_by_{name}" for name in VOTERS), "votes",
-                 *(f"place_by_{name}" for name in VOTERS), "behind_phrasing", "behind_answer_words", "behind_asked")
+                 *(f"place_by_{name}" for name in VOTERS), "behind_phrasing", "behind_answer_words", "behind_asked",
+                 "intent_shared", "intent_clash", "behind_intent", "tail_sentence", "behind_tail",
+                 *(f"sparse_{name}" for name in ("sentence", "answer_sentence", "fulltext", "tail_sentence")))
 SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best_word_vectors", "words",
                   "log_chars", "errand", "unseen", "top_scope_factor", "top_asked", "top_phrasing",
                   "top_answer_words", "top_word_vectors", "top_covered", "top_uncovered_max", "top_uncovered",
@@ -83,6 +85,9 @@ class Evidence:
     outside: np.ndarray  # sentence cosines of the ``OUTSIDE_TOP`` nearest questions known to be outside the FAQ
     fulltext: np.ndarray  # BM25 over the entry's whole text (``bm25``), as a share of the most possible
     best_fulltext: float  # over every entry
+    intent_shared: np.ndarray  # the share of the question's kinds of asking the entry asks about (``intent``)
+    intent_clash: np.ndarray  # 1 when both ask for something and for nothing in common
+    tail_sentence: np.ndarray  # best sentence cosine of the question's last clause with the phrasings
 
     def rank_rows(self) -> np.ndarray:
         f = {"final": self.final, "lexical": self.lexical, "phrasing": self.phrasing, "asked": self.asked,
@@ -94,12 +99,18 @@ class Evidence:
              "behind_answer_sentence": self.answer_sentence - self.answer_sentence.max(),
              "log_rank": np.log1p(np.arange(len(self.entries))), "covered": self.covered,
              "uncovered_max": self.uncovered_max, "uncovered": np.minimum(self.uncovered, 4),
-             "fulltext": self.fulltext, "behind_fulltext": self.fulltext - self.best_fulltext}
+             "fulltext": self.fulltext, "behind_fulltext": self.fulltext - self.best_fulltext,
+             "intent_shared": self.intent_shared, "intent_clash": self.intent_clash,
+             "behind_intent": self.intent_shared - self.intent_shared.max(),
+             "tail_sentence": self.tail_sentence, "behind_tail": self.tail_sentence - self.tail_sentence.max()}
         for name in VOTERS:
             values = np.asarray(getattr(self, name), dtype=np.float64)
             f[f"best_by_{name}"] = (values >= values.max() - 1e-12).astype(np.float64)
             f[f"place_by_{name}"] = np.log1p(np.argsort(np.argsort(-values, kind="stable"), kind="stable"))
         f["votes"] = sum(f[f"best_by_{name}"] for name in VOTERS)
+        for name in ("sentence", "answer_sentence", "fulltext", "tail_sentence"):
+            # a FAQ with few phrasings per entry leans on other signals than one with many
+            f[f"sparse_{name}"] = np.asarray(f[name]) * math.exp(-self.phrasings_per_entry)
         for name in ("phrasing", "answer_words", "asked"):
             values = np.asarray(getattr(self, name), dtype=np.float64)
             f[f"behind_{name}"] = values - values.max()
@@ -153,6 +164,27 @@ def outside_questions() -> list[str]:
         return []
     lines = OUTSIDE_FILE.read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+OWN_COVERED = 0.7  # a known outside question this close to one of the FAQ's own texts is dropped
+
+
+def kept_outside(bank: np.ndarray | None, *own: np.ndarray | None) -> np.ndarray | None:
+    """The rows of ``bank`` (questions known to be outside some FAQ) that the FAQ's own texts
+    (``own``: embeddings of its phrasings, of its answers' sentences) do not come close to:
+    a question another FAQ left unanswered may be one this FAQ answers."""
+    if bank is None or not len(bank):
+        return bank
+    return bank[covered(bank, *own) < OWN_COVERED]
+
+
+def covered(bank: np.ndarray, *own: np.ndarray | None) -> np.ndarray:
+    """Per row of ``bank``, its best cosine with the rows of ``own``."""
+    best = np.full(len(bank), -1.0, dtype=np.float32)
+    for rows in own:
+        if rows is not None and len(rows):
+            best = np.maximum(best, (bank @ rows.T).max(axis=1))
+    return best
 
 
 def nearest(bank: np.ndarray | None, asked: np.ndarray | None) -> np.ndarray:

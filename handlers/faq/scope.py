@@ -24,9 +24,14 @@ COVER_FLOOR = 0.7  # an entry's score is scaled from this (nothing covered) to 1
 
 
 @lru_cache(maxsize=1)
-def _offtopic_pattern() -> re.Pattern | None:
+def _offtopic_words() -> tuple[str, ...]:
     words = {normalize(w) for line in data_lines("offtopic.txt") for w in line.split("|")[1:] if w.strip()}
-    words = sorted((w for w in words if w), key=len, reverse=True)
+    return tuple(sorted((w for w in words if w), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _offtopic_pattern() -> re.Pattern | None:
+    words = _offtopic_words()
     return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
 
@@ -34,6 +39,13 @@ def offtopic_terms(normalized: str) -> tuple[str, ...]:
     """Words of other errands in a normalised question."""
     pattern = _offtopic_pattern()
     return tuple(dict.fromkeys(pattern.findall(normalized))) if pattern else ()
+
+
+def own_errands(texts: list[str]) -> frozenset[str]:
+    """The errand words (``offtopic.txt``) that the FAQ's own texts use: for this FAQ they are
+    its topic, not another errand (a property FAQ that answers about pets keeps 宠物)."""
+    whole = " | ".join(texts)
+    return frozenset(w for w in _offtopic_words() if w in whole)
 
 
 def entry_text(question: str, alternatives: tuple[str, ...], answer: str) -> tuple[str, str]:
@@ -49,8 +61,9 @@ def spell(text: str) -> str:
 class Signals:
     """What the discount needs of one question, computed once per search."""
 
-    def __init__(self, normalized: str, idf: dict[str, float], unseen_idf: float):
-        self.terms = offtopic_terms(normalized)
+    def __init__(self, normalized: str, idf: dict[str, float], unseen_idf: float,
+                 known: frozenset[str] = frozenset()):
+        self.terms = tuple(t for t in offtopic_terms(normalized) if t not in known)
         self.words = [(word, spell(word)) for word, _, _ in content_words(normalized)]
         self.weights = [idf.get(key, unseen_idf) * share for _, key, share in content_words(normalized)]
         self.total = sum(self.weights)

@@ -137,3 +137,28 @@ def blend(score: np.ndarray, cosines: np.ndarray | None, words: int) -> np.ndarr
 def parts(text: str) -> list[str]:
     """The sentences of an answer (a question is often answered by one of them)."""
     return [part.strip() for part in re.split(r"[。；！？!?;\n]", text) if len(part.strip()) >= MIN_PART]
+
+
+TAIL_MIN = 4  # characters: a shorter last clause (好的吗) is not the question
+
+
+def tail(text: str) -> str:
+    """The last clause of a question of several (a long story ends with what is asked), or the
+    whole text."""
+    clauses = [c.strip() for c in re.split(r"[，,。；;！!？?\n]", text) if len(c.strip()) >= TAIL_MIN]
+    return clauses[-1] if len(clauses) > 1 else text
+
+
+def best_of(rows: np.ndarray | None, owner: np.ndarray, vec: np.ndarray | None, entries: np.ndarray) -> np.ndarray:
+    """Per entry of ``entries``, the best cosine of ``vec`` with the ``rows`` it owns (``owner``:
+    the entry of each row); zeros without the encoder, -1 for an entry without rows."""
+    if rows is None or vec is None:
+        return np.zeros(len(entries))
+    size = max(int(owner.max(initial=-1)), int(entries.max(initial=-1))) + 1
+    chosen = np.zeros(size, dtype=bool)
+    chosen[entries] = True
+    picked = np.flatnonzero(chosen[owner])
+    best = np.full(size, -1.0)
+    # einsum, not @: see semantic.meaning
+    np.maximum.at(best, owner[picked], np.einsum("ij,j->i", rows[picked], vec))
+    return best[entries]

@@ -88,7 +88,9 @@ def test_nearest_outside_questions_best_first():
 
 def test_the_known_outside_questions_ship_with_the_code(sample_index):
     known = learned.outside_questions()
-    assert len(known) > 100 and sample_index.outside.shape == (len(known), 512)
+    # the FAQ's own texts answer a few of them (learned.kept_outside): those leave its bank
+    assert len(known) > 100 and 0.8 * len(known) < len(sample_index.outside) < len(known)
+    assert sample_index.outside.shape[1] == 512
 
 
 def test_a_question_known_to_be_outside_is_no_match(sample_index):

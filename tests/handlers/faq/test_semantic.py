@@ -10,7 +10,6 @@ from handlers.faq.index import Index
 from tests.fixtures.faq import built_without
 
 
-
 def test_the_word_vectors_package_is_installed():
     """A declared dependency (pyproject.toml): without it the matcher only falls back to lexical scores."""
     assert semantic.model_path() is not None
@@ -55,6 +54,8 @@ def test_without_the_package_the_matcher_is_lexical_and_says_so(monkeypatch, cap
     finally:
         semantic._load.cache_clear()
         semantic._embed.cache_clear()
+        monkeypatch.undo()
+        semantic.vectors()  # loaded again now: a later chat test's reply has a time budget
 
 
 def test_an_unreadable_vectors_file_falls_back_too(monkeypatch, tmp_path, caplog):
@@ -68,3 +69,5 @@ def test_an_unreadable_vectors_file_falls_back_too(monkeypatch, tmp_path, caplog
         assert "cannot read the word vectors" in caplog.text
     finally:
         semantic._load.cache_clear()
+        monkeypatch.undo()
+        semantic.vectors()

@@ -57,3 +57,5 @@ def test_without_the_package_the_matcher_still_answers_and_says_so(monkeypatch, 
     finally:
         sentence._load.cache_clear()
         sentence.forget()
+        monkeypatch.undo()
+        Index.build(sample_docs())  # encoder and sample embedded again: a later chat test's reply has a time budget
