@@ -84,11 +84,20 @@ def place_of(item: ProjectItem, buildings: dict[int, str]) -> str:
     return f"{name}{item.unit}单元" if item.scope == "stairwell" and item.unit else name
 
 
+ORGANISATION_WORDS = ("公司", "集团", "有限", "单位", "局", "院", "中心", "厂", "队", "所", "站", "社", "处", "委")
+
+
+def unit_name(value: str) -> str:
+    """A contractor or supervisor as residents read it: a company in full (it is on the site's sign
+    board anyway), a person's name masked (workers sometimes write the foreman's name)."""
+    return value if any(word in value for word in ORGANISATION_WORDS) else mask_name(value)
+
+
 def item_dict(item: ProjectItem, buildings: dict[int, str], *, today: date | None = None,
               unmasked: bool = False) -> dict:
     """What people read of an item; contacts masked unless public (or ``unmasked`` for staff)."""
     show = unmasked or item.contacts_public
-    name, phone = (lambda v: v, lambda v: v) if show else (mask_name, mask_phone)
+    name, phone = (lambda v: v, lambda v: v) if show else (unit_name, mask_phone)
     overdue = bool(today and item.planned_end and item.planned_end < today and item.status != "done")
     return {"id": item.id, "name": item.name, "category": item.category,
             "category_label": CATEGORIES.get(item.category, item.category), "status": item.status,

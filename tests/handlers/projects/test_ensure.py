@@ -28,3 +28,15 @@ def test_a_community_added_in_the_console_has_its_project(client, staff_user, db
     community = db_session.exec(select(Community).where(Community.name == "控制台小区")).one()
     [project] = db_session.exec(select(Project).where(Project.community_id == community.id)).all()
     assert [s.status for s in stages_of(project.id, session=db_session)][:2] == ["active", "pending"]
+
+
+def test_residents_read_a_company_in_full_and_a_persons_name_masked():
+    from handlers.projects.service import item_dict
+    from models.projects import ProjectItem
+
+    company = item_dict(ProjectItem(id=1, project_id=1, name="屋面防水", contractor="冀安建设工程有限公司",
+                                    contractor_phone="13931100001", supervisor="王建国"), {})
+    assert company["contractor"] == "冀安建设工程有限公司" and company["contractor_phone"] == "139****0001"
+    assert company["supervisor"] == "王**"
+    staff = item_dict(ProjectItem(id=1, project_id=1, name="屋面防水", supervisor="王建国"), {}, unmasked=True)
+    assert staff["supervisor"] == "王建国"
