@@ -4,9 +4,9 @@ The extension point is ``SECTIONS``: a provider ``(viewer) -> Section | None``
 registered with ``@section``, in a module named in ``SECTION_MODULES`` (imported
 on first use).  A provider counts with SQL (one or two grouped queries, never a
 loop over rows), returns None when the viewer's role has nothing to do there,
-and links each entry to the page where the work is done.  Notices scheduled
-today and overdue project items are meant to arrive the same way: a module with
-one ``@section`` function and a line in ``SECTION_MODULES``.
+and links each entry to the page where the work is done.  A new kind of work
+arrives as a module with one ``@section`` function and a line in ``SECTION_MODULES``
+(notices of the day: todo_notices.py; overdue project items: todo_projects.py).
 """
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from typing import Callable
 from sqlmodel import Session
 
 # Modules whose providers fill SECTIONS, in the order the home page shows them.
-SECTION_MODULES: list[str] = ["bot.console.todo_sections", "bot.console.todo_surveys"]
+SECTION_MODULES: list[str] = ["bot.console.todo_sections", "bot.console.todo_surveys", "bot.console.todo_notices",
+                              "bot.console.todo_projects"]
 
 
 @dataclass(frozen=True)

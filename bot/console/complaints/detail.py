@@ -18,6 +18,7 @@ from handlers.complaints.reporters import Reporter, reporters
 from handlers.complaints.rules import REASONS_FOR
 from models import ComplaintEvent, ComplaintPhoto
 from models.privacy import mask_contacts, mask_name
+from models.projects import ITEM_STATUS, ComplaintItem, ProjectItem
 
 
 def reporter(complaint) -> Reporter:
@@ -43,6 +44,12 @@ def shown_text():
     return mask_contacts if current_staff().role == "department" else (lambda text: text or "")
 
 
+def linked_item(complaint) -> ProjectItem | None:
+    """The renovation item the complaint is linked to (models.projects.ComplaintItem), if any."""
+    return db.session().exec(select(ProjectItem).join(ComplaintItem, ComplaintItem.item_id == ProjectItem.id)
+                             .where(ComplaintItem.complaint_id == complaint.id)).first()
+
+
 @bp.get("/<int:complaint_id>")
 @roles_required(*STAFF_ROLES)
 def detail(complaint_id: int):
@@ -60,8 +67,8 @@ def detail(complaint_id: int):
         "console/complaints/detail.html", c=complaint, photos=photos, events=events, actions=actions,
         suggested=suggested, similar=similar, who=who, actors=timeline_actors(events, who), shown=shown_text(),
         overdue=deadlines.is_overdue(complaint, env.now), warn_at=deadlines.warn_at(complaint, env.cfg.warn_fraction),
-        now=env.now, action_labels=ACTION_LABELS, closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS,
-        deadline_labels=DEADLINE_LABELS, reasons_for=REASONS_FOR, **lookups())
+        item=linked_item(complaint), item_status=ITEM_STATUS, now=env.now, action_labels=ACTION_LABELS,
+        closure_labels=CLOSURE_LABELS, rating_labels=RATING_LABELS, deadline_labels=DEADLINE_LABELS, reasons_for=REASONS_FOR, **lookups())
     env.session.commit()  # the pii.view audit row
     return page
 
