@@ -34,7 +34,8 @@ def show_open(inbound: Inbound, ctx: Context) -> replies.Reply:
 def start(inbound: Inbound, ctx: Context) -> replies.Reply:
     items = _items(ctx)
     if not items:
-        return ctx.say("wechat/publicity_objection.txt", stage="none")
+        reason = objections.refusal(ctx.resident.id, session=ctx.session, now=ctx.now)
+        return ctx.say("wechat/publicity_objection.txt", stage="none", reason=reason, refused=bool(reason))
     if len(items) == 1:
         conversation.start(ctx, FLOW, {"stage": "write", "publicity": items[0]["id"]})
         return ctx.say("wechat/publicity_objection.txt", stage="write", s=items[0]["s"])

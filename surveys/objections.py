@@ -2,7 +2,8 @@
 
 A resident may object while the window is open if they have a verified binding
 to a household of the run's frozen roster (the run's scope); the objection
-records the resident, the household, the text and when.  The answer goes back
+records the resident, the household, the text and when.  For an owners' decision
+only the verified owners of flats in scope may object (not tenants nor family).  The answer goes back
 to the resident through the outbox, once (dedup key ``objection.answer:<id>``).
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlmodel import Session, select
 from models import Binding, Resident
 from models.outbox import enqueue_text
 from models.publicity import Objection, Publicity
-from models.surveys import SurveyEligible
+from models.surveys import SurveyEligible, SurveyRun
 from surveys import publicity
 from surveys.errors import NotAllowed, SurveyError
 
@@ -23,21 +24,41 @@ MAX_TEXT = 1000
 MIN_TEXT = 2
 
 
-def open_for(resident_id: int, *, session: Session, now: datetime) -> list[tuple[Publicity, int]]:
-    """(publicity, household id) open for this resident's objection now, newest first."""
-    rows = session.exec(select(Publicity, Binding.household_id)
+def _in_scope(resident_id: int, *, session: Session, now: datetime) -> list[tuple[Publicity, int, bool]]:
+    """(publicity, household id, may object) open now for a household of this resident, newest first."""
+    rows = session.exec(select(Publicity, Binding.household_id, SurveyRun.rule, Binding.role)
+                        .join(SurveyRun, SurveyRun.id == Publicity.run_id)
                         .join(SurveyEligible, SurveyEligible.run_id == Publicity.run_id)
                         .join(Binding, Binding.household_id == SurveyEligible.household_id)
                         .where(Binding.resident_id == resident_id, Binding.ended_at.is_(None),
                                Binding.verified_at.is_not(None), Publicity.ended_at.is_(None),
                                Publicity.objection_ends_at > now)
-                        .order_by(Publicity.published_at.desc(), Publicity.id.desc())).all()
-    seen, result = set(), []
-    for p, household_id in rows:
-        if p.id not in seen:
-            seen.add(p.id)
-            result.append((p, household_id))
-    return result
+                        .order_by(Publicity.published_at.desc(), Publicity.id.desc(), Binding.household_id)).all()
+    found: dict[int, tuple[Publicity, int, bool]] = {}
+    for p, household_id, rule, role in rows:
+        allowed = not rule or role == "owner"
+        if p.id not in found or (allowed and not found[p.id][2]):
+            found[p.id] = (p, household_id, allowed)
+    return list(found.values())
+
+
+def open_for(resident_id: int, *, session: Session, now: datetime) -> list[tuple[Publicity, int]]:
+    """(publicity, household id) open for this resident's objection now, newest first."""
+    return [(p, h) for p, h, allowed in _in_scope(resident_id, session=session, now=now) if allowed]
+
+
+def owner_refusal(p: Publicity) -> str:
+    where = p.figures["summary"].get("scope_words") or "表决范围"
+    return (f"本次公示的是业主共同决定的结果，只有{where}经社区核实的产权人（业主）可以提出异议，"
+            "租户和家庭成员不能提出异议。如您是业主，请联系社区核实身份")
+
+
+def refusal(resident_id: int, *, session: Session, now: datetime) -> str | None:
+    """Why a resident whose household is in scope of an open owners' decision may not object there (None: none)."""
+    for p, _, allowed in _in_scope(resident_id, session=session, now=now):
+        if not allowed:
+            return owner_refusal(p)
+    return None
 
 
 def household_for(publicity_id: int, resident_id: int, *, session: Session, now: datetime) -> int:
@@ -47,8 +68,10 @@ def household_for(publicity_id: int, resident_id: int, *, session: Session, now:
         raise NotAllowed("该公示不存在")
     if not publicity.is_open(p, now):
         raise NotAllowed("本次公示的异议期已结束")
-    for open_p, household_id in open_for(resident_id, session=session, now=now):
+    for open_p, household_id, allowed in _in_scope(resident_id, session=session, now=now):
         if open_p.id == publicity_id:
+            if not allowed:
+                raise NotAllowed(owner_refusal(open_p))
             return household_id
     raise NotAllowed("您家不在本次公示的范围内，不能对它提出异议")
 

@@ -6,7 +6,8 @@ picked.  Every bound, verified resident of a household in the run's frozen roste
 (its scope) is told once per stage through the outbox (dedup keys
 ``publicity:<run>:<resident>`` and ``publicity.final:<run>:<resident>``).  The
 figures are the ones a street office files, computed by ``surveys.stats`` and
-kept as published.  Runs whose results are never shown to residents are not published.
+kept as published; an owners' decision publishes its rule's figures to the owners in
+scope only.  Runs whose results are never shown to residents are not published.
 """
 from __future__ import annotations
 
@@ -29,15 +30,25 @@ KIND = "publicity"
 SUMMARY_KEYS = ("run_id", "title", "phase", "community", "eligible_households", "excluded_households", "ballots",
                 "participation_rate", "gate_yes", "gate_rate", "gate_rate_eligible", "gate_rate_respondents",
                 "gate_basis", "threshold", "required_yes", "passed", "gate_title", "gate_labels", "closes_at")
+# An owners' decision publishes the figures of its rule instead of household counts (surveys/stats/owners.py).
+OWNER_KEYS = ("rule", "rule_label", "scope", "scope_words", "nonvoters_join_majority", "owners_total", "area_total",
+              "owners_voted", "area_voted", "owners_yes", "area_yes", "owners_participation_rate",
+              "area_participation_rate", "owners_agreement_rate", "area_agreement_rate", "participation_threshold",
+              "agreement_threshold", "participation_passed", "agreement_passed", "passed")
 Render = Callable[..., str]
 
 
 def published_figures(run_id: int, *, session: Session) -> dict:
-    """The figures as published: ``summary`` and ``buildings`` from the run's statistics."""
+    """The figures as published: ``summary`` and ``buildings`` from the run's statistics.
+
+    For an owners' decision the summary also holds its rule's figures (by head and by area, as computed by
+    ``surveys.stats.owners``, ``passed`` under the rule) and no per-building household rows."""
     report = stats.full_report(run_id, session=session, with_themes=False)
     summary = report["summary"]
-    extra = {k: v for k, v in summary.items() if k.startswith(("owners_", "area_", "rule", "scope"))}
-    return {"summary": {**{k: summary.get(k) for k in SUMMARY_KEYS}, **extra}, "buildings": report["buildings"]}
+    published = {k: summary.get(k) for k in SUMMARY_KEYS}
+    if not summary.get("rule"):
+        return {"summary": published, "buildings": report["buildings"]}
+    return {"summary": {**published, **{k: summary.get(k) for k in OWNER_KEYS}}, "buildings": []}
 
 
 def due_runs(*, session: Session, now: datetime, days: int) -> list[SurveyRun]:
@@ -90,12 +101,16 @@ def finish_due(*, session: Session, now: datetime, render: Render, app_settings:
 
 
 def recipients(run_id: int, *, session: Session) -> list[Resident]:
-    """Every active resident with a verified binding to a household of the run's roster (its scope)."""
-    return session.exec(select(Resident).join(Binding, Binding.resident_id == Resident.id)
-                        .join(SurveyEligible, (SurveyEligible.household_id == Binding.household_id)
-                              & (SurveyEligible.run_id == run_id))
-                        .where(Binding.ended_at.is_(None), Binding.verified_at.is_not(None), Resident.active)
-                        .distinct().order_by(Resident.id)).all()
+    """Every active resident with a verified binding to a household of the run's roster (its scope);
+    for an owners' decision only the owners (not tenants nor family)."""
+    query = (select(Resident).join(Binding, Binding.resident_id == Resident.id)
+             .join(SurveyEligible, (SurveyEligible.household_id == Binding.household_id)
+                   & (SurveyEligible.run_id == run_id))
+             .where(Binding.ended_at.is_(None), Binding.verified_at.is_not(None), Resident.active))
+    run = session.get(SurveyRun, run_id)
+    if run is not None and run.rule:
+        query = query.where(Binding.role == "owner")
+    return session.exec(query.distinct().order_by(Resident.id)).all()
 
 
 def notify(p: Publicity, template: str, key: str, *, session: Session, render: Render, app_settings: dict,
