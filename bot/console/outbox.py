@@ -18,6 +18,16 @@ bp = Blueprint("console_outbox", __name__, url_prefix="/console/outbox")
 nav.add("console_outbox.dead_letters", "消息投递", ("admin",))
 
 
+# What each outbox kind is, in the words of the admin reading the page (codes stay in the table).
+KIND_LABELS = {"reply": "聊天回复", "binding": "绑定通知", "complaint": "诉求进度", "complaint_staff": "诉求督办",
+               "survey.reminder": "调查提醒", "survey.ballot_replaced": "答卷更新提醒", "project": "改造进度",
+               "notice": "通知公告", "publicity": "结果公示", "faq_followup": "问题回复"}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, "其他消息")
+
+
 def masked_openid(openid: str) -> str:
     return openid[:4] + "****" + openid[-4:] if len(openid) > 8 else "****"
 
@@ -27,7 +37,8 @@ def masked_openid(openid: str) -> str:
 def dead_letters():
     session = db.session()
     rows = service.list_dead(session=session)
-    return render_template("console/outbox.html", counts=service.counts(session=session), rows=rows, mask=masked_openid)
+    return render_template("console/outbox.html", counts=service.counts(session=session), rows=rows, mask=masked_openid,
+                           kind_label=kind_label)
 
 
 @bp.post("/<int:message_id>/retry")
