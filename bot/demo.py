@@ -19,7 +19,7 @@ DEMO_COMMUNITY = "幸福里小区"
 
 # Modules that define ``load(*, session) -> list[str]``, run in this order.
 LOADERS: list[str] = ["bot.demo_households", "bot.demo_surveys", "handlers.faq.demo", "bot.complaints.demo",
-                      "bot.complaints.demo_map", "bot.demo_projects"]
+                      "bot.complaints.demo_map", "bot.demo_projects", "bot.demo_notices"]
 
 
 def ensure_community(*, session: Session) -> Community:

@@ -1,11 +1,9 @@
-from bot import runtime
-
 """The demo project: items with progress and photos, loaded twice without change, read by the CLI."""
 import json
 
 from sqlmodel import Session, func, select
 
-from bot import demo_households, demo_projects
+from bot import demo_households, demo_projects, runtime
 from bot.demo import ensure_community
 from models import ProjectItem
 from models.projects import ItemPhoto, Project

@@ -1,5 +1,3 @@
-from bot import runtime
-
 """The H5 project page: timeline, items with photos, masked contacts, following an item and being told."""
 import io
 import re
@@ -8,6 +6,7 @@ from datetime import datetime, timezone
 from PIL import Image
 from sqlmodel import select
 
+from bot import runtime
 from handlers.projects import editing
 from models import OutboundMessage
 from models.projects import ItemFollow, ProjectItem, ensure_project

@@ -1,5 +1,3 @@
-from bot import runtime
-
 """Projects in headless Chromium: an admin moves a stage and adds a progress photo, the city overview by stage,
 and the resident's H5 project page on a 375 px phone."""
 import io
@@ -11,6 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from bot import runtime
 from bot.demo import load_demo
 from handlers.projects import editing, links
 from models import Binding, Community, Household, ProjectItem, Resident
