@@ -9,6 +9,7 @@ from __future__ import annotations
 from handlers import conversation, registry, replies
 from handlers.context import Context
 from handlers.inbound import Inbound
+from models.households import active_binding
 from models.localtime import show
 from surveys import objections, publicity_links
 from surveys.errors import SurveyError
@@ -27,7 +28,8 @@ def _items(ctx: Context) -> list[dict]:
 @registry.keyword("公示", "结果公示", "公示结果")
 def show_open(inbound: Inbound, ctx: Context) -> replies.Reply:
     """The publications open for objection, with a short summary of their figures."""
-    return ctx.say("wechat/publicity_open.txt", items=_items(ctx))
+    bound = active_binding(ctx.resident.id, session=ctx.session) is not None
+    return ctx.say("wechat/publicity_open.txt", items=_items(ctx), bound=bound)
 
 
 @registry.keyword("异议", "提出异议", "我有异议")

@@ -26,6 +26,12 @@ def test_nothing_open_before_a_run_is_published(wechat, closed_run):
     assert "没有公示中" in say(wechat, made.residents[0].openid, "公示")
 
 
+def test_an_unbound_resident_is_asked_to_bind_first(wechat, published_run):
+    published_run()
+    reply = say(wechat, "o-never-bound", "公示")
+    assert "请先回复“绑定”" in reply and "本小区目前没有" not in reply
+
+
 def test_objecting_in_chat_is_recorded_with_resident_and_household(wechat, published_run, db_session):
     made = published_run()
     openid = made.residents[3].openid
