@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from models import AuditLog, Binding, Household
-from models.surveys import SurveyEligible, SurveyProxy
+from models.surveys import Ballot, SurveyEligible, SurveyProxy
 from surveys import runs
 from surveys.errors import SurveyError
 
@@ -42,6 +42,27 @@ def grant(run_id: int, household_id: int, resident_id: int, photo_key: str, *, s
                                                                "resident_id": resident_id, "photo": photo_key}))
     session.flush()
     return proxy
+
+
+def revoke(run_id: int, household_id: int, resident_id: int, *, session: Session, actor: str) -> None:
+    """End an authorisation before it is used (the owner withdrew it); the audit log keeps what it was.
+
+    Once the family member has cast the flat's ballot with it, it is the ballot's proof and stays: the
+    owner changes the flat's answer by voting themselves (the ballot's revision history keeps both).
+    """
+    run = runs.get(run_id, session=session)
+    proxy = holding(run_id, household_id, resident_id, session=session)
+    if proxy is None:
+        raise SurveyError("没有这项委托")
+    used = session.exec(select(Ballot.id).where(Ballot.run_id == run_id, Ballot.household_id == household_id,
+                                                Ballot.resident_id == resident_id)).first()
+    if used is not None:
+        raise SurveyError("受托人已凭这份委托书投票，委托不能撤销；业主本人如要改变意见，可以自己重新投票")
+    session.delete(proxy)
+    session.add(AuditLog(actor=actor, action="survey.proxy.revoke", target=f"survey_run:{run_id}",
+                         community_id=run.community_id, before={"household_id": household_id,
+                                                                "resident_id": resident_id, "photo": proxy.photo_key}))
+    session.flush()
 
 
 def holding(run_id: int, household_id: int, resident_id: int, *, session: Session) -> SurveyProxy | None:

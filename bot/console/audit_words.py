@@ -31,7 +31,7 @@ ACTIONS = {
     "survey.template.import": "导入问卷模板", "survey.template.save": "保存问卷模板",
     "survey.template.build": "编辑问卷题目", "survey.version.edit": "修改问卷版本",
     "survey.run.publish": "发布调查", "survey.run.close": "结束调查", "survey.run.settings": "修改调查设置",
-    "survey.export": "导出答卷", "survey.evidence_export": "下载表决证据包", "survey.proxy.grant": "登记委托投票",
+    "survey.export": "导出答卷", "survey.evidence_export": "下载表决证据包", "survey.proxy.grant": "登记委托投票", "survey.proxy.revoke": "撤销委托投票",
     "survey.paper_ballot": "录入纸质答卷", "survey.paper_sheet.view": "查看签字答卷",
     "outbox.retry": "重发消息", "building.positions": "设置楼栋位置", "faq.unanswered.answer": "答复居民的未答问题",
     "staff.password": "修改密码", "survey.run.publish_early": "前一阶段未通过时仍发布调查",

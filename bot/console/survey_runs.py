@@ -129,6 +129,24 @@ def proxy_submit(run_id: int):
     return redirect(url_for("console_surveys.run_detail", run_id=run_id))
 
 
+@bp.post("/runs/<int:run_id>/proxies/revoke")
+@roles_required("admin", "worker")
+def proxy_revoke(run_id: int):
+    """Withdraw an authorisation not yet used (the owner took it back)."""
+    _run(run_id)  # 404 unless this worker may see the run
+    household_text, _, resident_text = request.form.get("proxy", "").partition("-")
+    try:
+        proxies.revoke(run_id, parse_int(household_text) or 0, parse_int(resident_text) or 0,
+                       session=db.session(), actor=actor())
+    except SurveyError as exc:
+        db.session().rollback()
+        flash(f"委托未撤销：{exc}", "error")
+        return redirect(url_for("console_surveys.run_detail", run_id=run_id))
+    db.session().commit()
+    flash("委托已撤销，该家庭成员不能再代业主投票。", "info")
+    return redirect(url_for("console_surveys.run_detail", run_id=run_id))
+
+
 @bp.post("/runs/<int:run_id>/close")
 @roles_required("admin")
 def run_close(run_id: int):

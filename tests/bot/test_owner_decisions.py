@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 
 from sqlmodel import select
 
+from models import AuditLog
 from models.surveys import Ballot
 from surveys import links
 from tests.fixtures.complaints import jpeg_with_metadata
@@ -134,3 +135,37 @@ def test_a_family_member_votes_with_an_approved_authorisation(app, client, runne
     book = load_workbook(io.BytesIO(client.get(f"/console/surveys/runs/{run_id}/evidence.xlsx").data))
     proof = {r[2]: r[8] for r in book["表决票"].iter_rows(min_row=2, values_only=True)}["301"]
     assert "家庭成员持委托书代为投票" in proof and "核准" in proof
+
+
+def test_an_unused_authorisation_can_be_withdrawn_and_a_used_one_cannot(app, client, runner, db_session, stairwell,
+                                                                        bind_resident, staff_user, clock):
+    run_id = publish(runner, stairwell.id, "--scope", "3号楼/2单元", "--rule", "owners_special")
+    household = flat(db_session, "3号楼", "2", "301")
+    son = bind_resident(household, "o-son", role="family")
+    login(client, staff_user("worker", ["业主小区"]))
+    page_url = f"/console/surveys/runs/{run_id}"
+
+    def grant():
+        letter = (io.BytesIO(jpeg_with_metadata()), "委托书.jpg", "image/jpeg")
+        return client.post(f"{page_url}/proxies", data={"csrf_token": csrf_token(client, page_url),
+                                                         "proxy": f"{household.id}-{son.id}", "letter": letter},
+                           content_type="multipart/form-data")
+
+    def revoke():
+        response = client.post(f"{page_url}/proxies/revoke", data={"csrf_token": csrf_token(client, page_url),
+                                                                    "proxy": f"{household.id}-{son.id}"})
+        return client.get(response.headers["Location"]).get_data(as_text=True)
+
+    grant()
+    assert f'data-revoke="{household.id}-{son.id}"' in client.get(page_url).get_data(as_text=True)
+    assert "委托已撤销" in revoke()
+    assert client.get(h5_link(app, son, run_id, clock)[0]).status_code == 403  # no longer holds it
+    db_session.expire_all()
+    assert db_session.exec(select(AuditLog.action).where(AuditLog.action == "survey.proxy.revoke")).all()
+
+    grant()
+    url, token = h5_link(app, son, run_id, clock)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get(url).get_data(as_text=True)).group(1)
+    assert "提交成功" in client.post(f"/h5/surveys/{run_id}", data={"csrf_token": csrf, "t": token,
+                                                                   "agree": "yes"}).get_data(as_text=True)
+    assert "委托不能撤销" in revoke()
