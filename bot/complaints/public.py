@@ -8,9 +8,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from sqlmodel import select
 
-from bot import db, runtime
+from bot import db, runtime, storage
 from bot.complaints import links
-from bot.runtime import services
 from handlers.complaints.categories import short_name
 from handlers.complaints.labels import ACTION_LABELS
 from handlers.complaints.labels import RESIDENT_STATE_LABELS as STATE_LABELS
@@ -79,14 +78,4 @@ def photo(token: str):
 
 def photo_response(found: ComplaintPhoto, *, thumb: bool) -> Response:
     """The stored bytes, private to the viewer's browser."""
-    key = found.thumb_key if thumb else found.storage_key
-    try:
-        data = services().storage.get(key)
-    except (KeyError, ValueError, TypeError):
-        abort(404)
-    except OSError:
-        abort(503)
-    resp = Response(data, mimetype=found.content_type or "image/jpeg")
-    resp.headers["Cache-Control"] = "private, max-age=3600"
-    resp.headers["Content-Disposition"] = "inline"
-    return resp
+    return storage.served(found.thumb_key if thumb else found.storage_key, found.content_type or "image/jpeg")

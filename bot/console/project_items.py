@@ -5,18 +5,10 @@ Photos are cleaned like complaint photos (no metadata kept) and stored through b
 """
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from bot import db, runtime
+from bot import db, runtime, storage
 from bot.console import bp
 from bot.console.auth import actor, audit, require_community, roles_required
 from bot.console.projects import item_values
@@ -26,14 +18,7 @@ from handlers.projects import editing, service
 from models import Complaint, ProjectItem
 from models.localtime import show
 from models.privacy import mask_contacts
-from models.projects import (
-    CATEGORIES,
-    ITEM_STATUS,
-    SCOPES,
-    ComplaintItem,
-    ItemPhoto,
-    Project,
-)
+from models.projects import CATEGORIES, ITEM_STATUS, SCOPES, ComplaintItem, ItemPhoto, Project
 
 MAX_UPLOAD = 20 * 1024 * 1024
 
@@ -107,13 +92,7 @@ def project_item_photo(item_id: int):
 def project_photo(photo_id: int):
     photo = db.session().get(ItemPhoto, photo_id) or abort(404)
     _item(photo.item_id)
-    try:
-        data = runtime.services().storage.get(photo.media_key)
-    except (KeyError, ValueError, TypeError):
-        abort(404)
-    resp = Response(data, mimetype="image/jpeg")
-    resp.headers["Cache-Control"] = "private, max-age=3600"
-    return resp
+    return storage.served(photo.media_key)
 
 
 @bp.post("/projects/items/<int:item_id>/complaints")

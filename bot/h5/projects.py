@@ -6,18 +6,10 @@ unless the console made them public.
 """
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    current_app,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from sqlmodel import select
 
-from bot import db, runtime
+from bot import db, storage
 from bot.h5 import bp
 from bot.runtime import now
 from handlers.projects import editing, links, service
@@ -91,13 +83,7 @@ def project_photo(photo_id: int):
     if photo is None:
         abort(404)
     _item_of(photo.item_id, household)
-    try:
-        data = runtime.services().storage.get(photo.media_key)
-    except (KeyError, ValueError, TypeError):
-        abort(404)
-    resp = Response(data, mimetype="image/jpeg")
-    resp.headers["Cache-Control"] = "private, max-age=3600"
-    return resp
+    return storage.served(photo.media_key)
 
 
 def _item_of(item_id: int, household: Household) -> ProjectItem:

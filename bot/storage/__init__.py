@@ -27,6 +27,21 @@ def from_config(cfg: dict):
     return backend.from_config(media)
 
 
+def served(key: str, content_type: str = "image/jpeg"):
+    """A stored photo as a response private to the viewer's browser, once the view has checked who may see it
+    (404 when it is gone, 503 when the storage cannot be read)."""
+    from flask import Response, abort
+
+    try:
+        data = runtime.services().storage.get(key)
+    except (KeyError, ValueError, TypeError):
+        abort(404)
+    except OSError:
+        abort(503)
+    return Response(data, mimetype=content_type,
+                    headers={"Cache-Control": "private, max-age=3600", "Content-Disposition": "inline"})
+
+
 def init_app(app) -> None:
     """Put the configured storage in ``runtime.services(app).storage``."""
     runtime.services(app).storage = from_config(app.config["LINLI"])
