@@ -23,9 +23,7 @@ from bot import db
 from bot.runtime import now
 from handlers.complaints import categories
 from handlers.complaints.labels import CLOSURE_LABELS, STATE_LABELS
-from handlers.complaints.states import (
-    OPEN311_CLOSED as OPEN_TO_CITY,  # GeoReport "closed"
-)
+from handlers.complaints.states import OPEN311_CLOSED as OPEN_TO_CITY  # GeoReport "closed"
 from models import Complaint, ComplaintEvent, Department
 from models.privacy import mask_contacts
 

@@ -9,13 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from bot import db
 from bot.console import bp
-from bot.console.auth import (
-    actor,
-    audit,
-    require_community,
-    roles_required,
-    visible_community_ids,
-)
+from bot.console.auth import actor, audit, require_community, roles_required, visible_community_ids
 from bot.console.households import visible_household
 from bot.runtime import now, render
 from handlers.households import membership, queries

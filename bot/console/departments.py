@@ -15,17 +15,8 @@ from bot.runtime import now
 from handlers.complaints import routing
 from handlers.complaints.categories import all_categories, short_name
 from handlers.complaints.department_import import import_departments
-from handlers.complaints.departments import (
-    DepartmentError,
-    DepartmentSpec,
-    as_audit,
-    create_department,
-    describe,
-    restore_department,
-    retire_department,
-    spec_of,
-    update_department,
-)
+from handlers.complaints.departments import (DepartmentError, DepartmentSpec, as_audit, create_department, describe,
+                                             restore_department, retire_department, spec_of, update_department)
 from models import Community, Department, StaffUser
 
 nav.add("console.departments", "部门", ("admin",))

@@ -5,12 +5,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 
 from bot import db
 from bot.console import bp
-from bot.console.auth import (
-    audit,
-    require_community,
-    roles_required,
-    visible_community_ids,
-)
+from bot.console.auth import audit, require_community, roles_required, visible_community_ids
 from bot.console.views import POLICY_LABELS, STATUS_LABELS, int_arg
 from bot.runtime import now
 from handlers.households import queries

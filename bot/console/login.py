@@ -3,15 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user, logout_user
 from sqlalchemy import delete, func
 from sqlmodel import select

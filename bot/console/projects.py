@@ -12,25 +12,11 @@ from sqlmodel import select
 
 from bot import db
 from bot.console import bp, nav
-from bot.console.auth import (
-    actor,
-    audit,
-    require_community,
-    roles_required,
-    visible_community_ids,
-)
+from bot.console.auth import actor, audit, require_community, roles_required, visible_community_ids
 from bot.runtime import now, render
 from handlers.projects import editing, overview, service
 from models import Building, Community, Complaint, ProjectItem
-from models.projects import (
-    CATEGORIES,
-    ITEM_STATUS,
-    SCOPES,
-    STAGE_STATUS,
-    Project,
-    ProjectStage,
-    stages_of,
-)
+from models.projects import CATEGORIES, ITEM_STATUS, SCOPES, STAGE_STATUS, Project, ProjectStage, stages_of
 
 nav.add("console.projects_city", "改造项目", ("admin", "worker"))
 DATE_FIELDS = ("planned_start", "planned_end", "actual_start", "actual_end")

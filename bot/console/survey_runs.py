@@ -2,15 +2,7 @@
 Excel export, closing, and paper ballots entered by a worker with a photo of the sheet."""
 from __future__ import annotations
 
-from flask import (
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from bot import db, runtime

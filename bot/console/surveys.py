@@ -8,16 +8,7 @@ from __future__ import annotations
 import json
 
 import click
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from bot import db

@@ -17,19 +17,8 @@ from handlers.projects.service import ProjectError, building_names, place_of
 from models import Complaint, Resident
 from models.localtime import today
 from models.outbox import enqueue_text
-from models.projects import (
-    CATEGORIES,
-    ITEM_STATUS,
-    SCOPES,
-    STAGE_STATUS,
-    ComplaintItem,
-    ItemFollow,
-    ItemPhoto,
-    Project,
-    ProjectItem,
-    ProjectStage,
-    stages_of,
-)
+from models.projects import (CATEGORIES, ITEM_STATUS, SCOPES, STAGE_STATUS, ComplaintItem, ItemFollow, ItemPhoto,
+                             Project, ProjectItem, ProjectStage, stages_of)
 
 Renderer = Callable[..., str]
 TEXT_FIELDS = ("name", "contractor", "contractor_phone", "supervisor", "supervisor_phone", "unit")

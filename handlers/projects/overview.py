@@ -16,13 +16,7 @@ from handlers.complaints.states import OPEN_STATES
 from handlers.projects.service import current_stage
 from models import Community, Complaint
 from models.localtime import today
-from models.projects import (
-    STAGE_STATUS,
-    Project,
-    ProjectItem,
-    ProjectStage,
-    ensure_project,
-)
+from models.projects import STAGE_STATUS, Project, ProjectItem, ProjectStage, ensure_project
 
 
 def city(*, session: Session, now: datetime, community_ids: frozenset[int] | None = None) -> list[dict]:

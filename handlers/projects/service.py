@@ -14,19 +14,8 @@ from handlers.projects import gates
 from models import Building, Community
 from models.localtime import today
 from models.privacy import mask_name, mask_phone
-from models.projects import (
-    CATEGORIES,
-    FUNDING,
-    ITEM_STATUS,
-    SCOPES,
-    STAGE_STATUS,
-    ItemPhoto,
-    Project,
-    ProjectItem,
-    ProjectStage,
-    ensure_project,
-    stages_of,
-)
+from models.projects import (CATEGORIES, FUNDING, ITEM_STATUS, SCOPES, STAGE_STATUS, ItemPhoto, Project, ProjectItem,
+                             ProjectStage, ensure_project, stages_of)
 
 
 class ProjectError(ValueError):

@@ -6,13 +6,7 @@ from flask import abort, flash, redirect, request, url_for
 from bot import db
 from bot.complaints.services import current_env
 from bot.console.auth import audit, roles_required
-from bot.console.complaints import (
-    STAFF_ROLES,
-    WORKERS,
-    bp,
-    viewer_actor,
-    visible_complaint,
-)
+from bot.console.complaints import STAFF_ROLES, WORKERS, bp, viewer_actor, visible_complaint
 from bot.runtime import services
 from handlers.complaints import staffwork
 from handlers.complaints.lifecycle import STAFF_PARAMS, transition

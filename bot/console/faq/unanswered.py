@@ -11,14 +11,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from bot import db
-from bot.console.auth import (
-    actor,
-    audit,
-    current_staff,
-    require_community,
-    roles_required,
-    visible_community_ids,
-)
+from bot.console.auth import actor, audit, current_staff, require_community, roles_required, visible_community_ids
 from bot.console.faq import EDITORS, READERS, bp, faq_cache, rebuild_and_follow_up
 from bot.runtime import now, render
 from bot.urls import parse_int

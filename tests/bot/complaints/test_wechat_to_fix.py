@@ -14,13 +14,7 @@ from bot.devtools.wechat_client import SimulatedWeChat
 from handlers.complaints import fetch, lifecycle
 from handlers.complaints.env import Actor, Env
 from models import Complaint, ComplaintPhoto
-from tests.fixtures.complaints import (
-    GPS_LAT,
-    GPS_LNG,
-    WORKER,
-    jpeg_with_metadata,
-    now_of,
-)
+from tests.fixtures.complaints import GPS_LAT, GPS_LNG, WORKER, jpeg_with_metadata, now_of
 from tests.fixtures.wechat import ACCOUNT, APP_ID, TOKEN, flask_transport
 
 OPENID = "oResidentE2E"

@@ -9,15 +9,7 @@ from sqlmodel import select
 
 from handlers.projects import editing
 from models import AuditLog, OutboundMessage, Resident
-from models.projects import (
-    ComplaintItem,
-    ItemFollow,
-    ItemPhoto,
-    ProjectItem,
-    ProjectStage,
-    ensure_project,
-    stages_of,
-)
+from models.projects import ComplaintItem, ItemFollow, ItemPhoto, ProjectItem, ProjectStage, ensure_project, stages_of
 from tests.fixtures.console import community_named, csrf_token, login
 
 HOME, OTHER = "幸福里小区", "和平里小区"

@@ -5,13 +5,7 @@ import boto3
 import pytest
 
 from bot import runtime
-from bot.storage import (
-    STORAGES,
-    LocalStorage,
-    S3Storage,
-    StorageConfigError,
-    from_config,
-)
+from bot.storage import STORAGES, LocalStorage, S3Storage, StorageConfigError, from_config
 
 
 @pytest.fixture
