@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import math
 import os
 import sys
 import time
@@ -37,17 +36,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import numpy as np  # noqa: E402
 
 from bench.faq import sets as faq_sets  # noqa: E402
+from bench.faq.sets import thinned  # noqa: E402
 from bench.faq.run import expected_ids  # noqa: E402
+from bench.faq.adapting import adapter_without, with_adapter  # noqa: E402
 from bench.faq.train import OUTSIDE_HEADER, fit  # noqa: E402
 from handlers.faq import decide, learned, sentence, smalltalk  # noqa: E402
-from handlers.faq.index import Doc, Index  # noqa: E402
+from handlers.faq.index import Index  # noqa: E402
 
 DENSITIES = (1.0, 0.3, 0.0)  # shares of each training entry's alternatives kept
-
-
-def thinned(docs: list[Doc], share: float) -> list[Doc]:
-    keep = (lambda n: math.ceil(n * share)) if share else (lambda n: 0)
-    return [dataclasses.replace(d, alternatives=d.alternatives[:keep(len(d.alternatives))]) for d in docs]
 
 
 def examples(faq: faq_sets.FaqSet, share: float) -> list[dict]:
@@ -65,8 +61,11 @@ def examples(faq: faq_sets.FaqSet, share: float) -> list[dict]:
         evidence = found[0]
         ids = [index.docs[e].entry_id for e in evidence.entries]
         want = expected_ids(row)
+        last = sentence.tail(row["query"])
         out.append({"set": faq.name, "writer": row["writer"], "query": row["query"], "density": share,
                     "own": (index.sentences, index.answer_sentences),
+                    "signals": (sentence.embed(row["query"]), sentence.embed(last), index.sentences,
+                                index.phrasing_entry, index.answer_sentences, index.part_entry),
                     "evidence": evidence, "rows": evidence.rank_rows(),
                     "right": np.array([i in want for i in ids], dtype=float), "in_scope": bool(want)})
     return out
@@ -99,17 +98,29 @@ def with_outside(items: list[dict], bank: list[tuple[str, str]]) -> list[dict]:
     return out
 
 
-def fitted(faqs: list[faq_sets.FaqSet], items: list[dict]) -> tuple[learned.Model, list[str]]:
+def fitted(faqs: list[faq_sets.FaqSet], items: list[dict],
+           dev: list[faq_sets.FaqSet]) -> tuple[learned.Model, list[str], sentence.Adapter]:
+    """The models, the bank and the adapter fitted on ``faqs`` alone.  The models read each
+    training FAQ's adapted cosines as a new FAQ would give them: with an adapter fitted
+    without that FAQ too (and without every development FAQ not in ``faqs``)."""
     bank = outside_bank(faqs)
-    names = {f.name for f in faqs}
-    return fit(with_outside([x for x in items if x["set"] in names], bank)), [q for _, q in bank]
+    outside = frozenset(f.name for f in dev) - {f.name for f in faqs}
+    train_items = []
+    for faq in faqs:
+        adapter = adapter_without(dev, outside | {faq.name})
+        train_items += with_adapter([x for x in items if x["set"] == faq.name], adapter)
+    return fit(with_outside(train_items, bank)), [q for _, q in bank], adapter_without(dev, outside)
 
 
-def evaluate(faq: faq_sets.FaqSet, model: learned.Model | None, bank: list[str] | None) -> dict:
-    """The service's decisions on ``faq``'s questions with ``model`` and ``bank`` (None: the shipped ones)."""
+def evaluate(faq: faq_sets.FaqSet, model: learned.Model | None, bank: list[str] | None,
+             adapter: sentence.Adapter | None = None) -> dict:
+    """The service's decisions on ``faq``'s questions with ``model``, ``bank`` and ``adapter``
+    (None: the shipped ones)."""
     index = Index.build(faq.docs, outside=bank)
     if model is not None:
         index.model = model
+    if adapter is not None:
+        index.adapter = adapter
     c = dict(inscope=0, direct=0, wrong=0, offered=0, top1=0, missed=0, oos=0, oos_none=0, none=0, chat=0,
              chat_right=0, chat_none=0)
     misses = []
@@ -197,8 +208,7 @@ def main() -> None:
             c = evaluate(faq, None, None)
         else:
             others = [f for f in dev if f.name != faq.name]
-            model, bank = fitted(others, items)
-            c = evaluate(faq, model, bank)
+            c = evaluate(faq, *fitted(others, items, dev))
         results[faq.name] = {**figures(c), "entries": len(faq.docs), "held_out": faq.held_out}
         if args.errors == faq.name and not faq.held_out:
             show(faq.name, c)
@@ -223,7 +233,7 @@ def sweep(dev: list[faq_sets.FaqSet], items: list[dict]) -> None:
     """The mean over FAQs left out of direct / wrong by ``SURE_LEAD`` and of no-match P / R by
     ``IN_SCOPE``; then the nested choice of ``SURE_LEAD``: for each FAQ the value chosen on the
     other FAQs alone (the most direct answers with mean wrong ≤ ``MAX_WRONG``), and what it gives."""
-    folds = {f.name: fitted([o for o in dev if o.name != f.name], items) for f in dev}
+    folds = {f.name: fitted([o for o in dev if o.name != f.name], items, dev) for f in dev}
     for name, values in SWEPT.items():
         default, by_value = getattr(decide, name), {}
         for value in values:
@@ -251,12 +261,13 @@ def nested(by_value: dict[float, dict[str, dict]]) -> None:
 
 
 def save(dev: list[faq_sets.FaqSet], items: list[dict]) -> None:
-    model, bank = fitted(dev, items)
+    model, bank, adapter = fitted(dev, items, dev)
     note = (f"bench/faq/lofo.py --save on {len(items)} questions of {len(dev)} FAQs "
             f"({', '.join(f.name for f in dev)}), each with {', '.join(f'{d:.0%}' for d in DENSITIES)} of its alternatives")
     learned.Model(model.rank, model.scope, note).save()
+    np.save(sentence.ADAPTER_FILE, adapter.matrix)
     learned.OUTSIDE_FILE.write_text(OUTSIDE_HEADER + "".join(f"{q}\n" for q in bank), encoding="utf-8")
-    print(f"saved {learned.MODEL_FILE} and {learned.OUTSIDE_FILE}")
+    print(f"saved {learned.MODEL_FILE}, {sentence.ADAPTER_FILE} and {learned.OUTSIDE_FILE}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ report until it is run once (``lofo.py --final``).
 from __future__ import annotations
 
 import csv
+import dataclasses
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,3 +75,9 @@ def load(include_held_out: bool = False) -> list[FaqSet]:
         if questions:
             out.append(FaqSet(folder.name, read_faq(folder / "faq.csv"), questions, held))
     return out
+
+
+def thinned(docs: list[Doc], share: float) -> list[Doc]:
+    """The entries with the first ``share`` of their alternatives (none at 0), as admins start with few."""
+    keep = (lambda n: math.ceil(n * share)) if share else (lambda n: 0)
+    return [dataclasses.replace(d, alternatives=d.alternatives[:keep(len(d.alternatives))]) for d in docs]

@@ -1,4 +1,5 @@
-"""Fitting the FAQ matcher's second look (``handlers/faq/learned.py``): the two linear models.
+"""Fitting the FAQ matcher's second look (``handlers/faq/learned.py``): the two linear models,
+and the sentence adapter they read (``handlers/faq/sentence.py``).
 
 ``bench/faq/lofo.py`` is the trainer: it gathers the evidence of every FAQ set's
 questions, fits with these functions leaving one FAQ out in turn, and with
@@ -25,6 +26,9 @@ OUTSIDE_HEADER = """\
 # bench/faq/lofo.py --save from the out-of-scope questions of the development FAQ sets.
 """
 L2 = 0.01  # ridge penalty on the standardised weights
+# The sentence adapter (``sentence.Adapter``): contrastive, temperature TAU, ridge ADAPTER_L2 on B,
+# ADAPTER_STEPS full-batch Adam steps of ADAPTER_RATE (chosen leaving one FAQ out, README.md).
+TAU, ADAPTER_L2, ADAPTER_STEPS, ADAPTER_RATE = 0.05, 1e-3, 100, 1e-3
 MAX_STEP = 1.0  # the largest change of one weight in one Newton step
 
 
@@ -73,6 +77,32 @@ def fit_scope(rows: np.ndarray, labels: np.ndarray) -> learned.Linear:
         if np.abs(step).max() < 1e-8:
             break
     return learned.Linear(learned.SCOPE_FEATURES, mean, scale, w[:-1], w[-1])
+
+
+def fit_adapter(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:
+    """B of ``sentence.Adapter`` from (questions, phrasings, right) blocks, one per FAQ (and
+    density): rows of embedded questions, rows of embedded phrasings of that FAQ, and for each
+    question which phrasings belong to the entry it means.  Each question's loss is the
+    softmax over all the phrasings of its FAQ of (q + qB)·p / TAU against its right ones; each
+    block weighs the same, whatever its number of questions."""
+    dim = blocks[0][0].shape[1]
+    b = np.zeros((dim, dim), dtype=np.float32)
+    first, second = np.zeros_like(b), np.zeros_like(b)
+    beta1, beta2 = 0.9, 0.999
+    for step in range(1, ADAPTER_STEPS + 1):
+        grad = ADAPTER_L2 * b
+        for questions, phrasings, right in blocks:
+            logits = (questions + questions @ b) @ phrasings.T / TAU
+            logits -= logits.max(axis=1, keepdims=True)
+            e = np.exp(logits)
+            soft = e / e.sum(axis=1, keepdims=True)
+            target = e * right
+            target /= target.sum(axis=1, keepdims=True)
+            grad += questions.T @ ((soft - target) / (TAU * len(questions) * len(blocks))) @ phrasings
+        first = beta1 * first + (1 - beta1) * grad
+        second = beta2 * second + (1 - beta2) * grad ** 2
+        b -= ADAPTER_RATE * (first / (1 - beta1 ** step)) / (np.sqrt(second / (1 - beta2 ** step)) + 1e-8)
+    return b.astype(np.float32)
 
 
 def fit(train: list[dict]) -> learned.Model:

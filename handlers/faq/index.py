@@ -85,6 +85,7 @@ class Index:
     fulltext: bm25.Table | None = None  # BM25 over each entry's whole text
     intents: list[frozenset[str]] = field(default_factory=list)  # per doc: what its phrasings ask for
     errands: frozenset[str] = frozenset()  # errand words the FAQ's own texts use (``scope.own_errands``)
+    adapter: sentence.Adapter = sentence.IDENTITY  # the learned turn of a question's embedding (``sentence.adapter``)
     model: learned.Model | None = None  # the second look (None: hand-set scores)
     by_id: dict[int, Doc] = field(default_factory=dict, repr=False)
     memo: dict[str, Any] = field(default_factory=dict, repr=False)  # see decide.understand
@@ -117,6 +118,7 @@ class Index:
         index.part_entry = np.array([pos for pos, _ in parts], dtype=np.int32)
         index.answer_sentences = sentence.matrix([part for _, part in parts])
         if index.vectors is not None and index.sentences is not None:
+            index.adapter = sentence.adapter()
             index.model = learned.model()
             bank = sentence.matrix(learned.outside_questions() if outside is None else outside)
             bank = learned.kept_outside(bank, index.sentences, index.answer_sentences)
@@ -213,13 +215,16 @@ class Index:
                          where=denominator > 0), q_cover
 
     def _extra(self, question: str, normalized: str, asked: np.ndarray | None, entries: np.ndarray) -> dict:
-        """The answer's sentences, the last clause, the kinds of asking and BM25 about the candidates."""
+        """The answer's sentences, the last clause (plain and adapted), the kinds of asking and BM25
+        about the candidates."""
         last = sentence.tail(question)
         tail = asked if last == question or asked is None else sentence.embed(last)
         shared, clash = intent.agreement(intent.kinds(normalized), [self.intents[e] for e in entries])
         fulltext = self.fulltext.scores(normalized)
         return {"answer_sentence": sentence.best_of(self.answer_sentences, self.part_entry, asked, entries),
                 "tail_sentence": sentence.best_of(self.sentences, self.phrasing_entry, tail, entries),
+                **sentence.adapted(self.adapter, asked, tail, self.sentences, self.phrasing_entry,
+                                   self.answer_sentences, self.part_entry, entries),
                 "intent_shared": shared, "intent_clash": clash,
                 "fulltext": fulltext[entries], "best_fulltext": float(fulltext.max())}
 

@@ -42,18 +42,21 @@ TOP = 10  # candidates the models look at
 # Signals each of which names its own best candidate: how many agree on one is evidence that
 # holds whatever the FAQ's wording (a ranking's votes, not its scale).
 VOTERS = ("sentence", "fulltext", "word_vectors", "answer_sentence", "phrasing", "answer_words")
+ADAPTED = ("adapted", "adapted_tail", "adapted_answer")  # cosines of the adapted question (``sentence.Adapter``)
 RANK_FEATURES = ("final", "lexical", "phrasing", "asked", "answer_words", "word_vectors", "sentence",
                  "answer_sentence", "scope_factor", "behind_final", "behind_sentence", "behind_word_vectors",
                  "behind_answer_sentence", "log_rank", "covered", "uncovered_max", "uncovered", "fulltext",
                  "behind_fulltext", *(f"best_by_{name}" for name in VOTERS), "votes",
                  *(f"place_by_{name}" for name in VOTERS), "behind_phrasing", "behind_answer_words", "behind_asked",
                  "intent_shared", "intent_clash", "behind_intent", "tail_sentence", "behind_tail",
-                 *(f"sparse_{name}" for name in ("sentence", "answer_sentence", "fulltext", "tail_sentence")))
+                 *(f"sparse_{name}" for name in ("sentence", "answer_sentence", "fulltext", "tail_sentence")),
+                 *ADAPTED, *(f"behind_{name}" for name in ADAPTED))
 SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best_word_vectors", "words",
                   "log_chars", "errand", "unseen", "top_scope_factor", "top_asked", "top_phrasing",
                   "top_answer_words", "top_word_vectors", "top_covered", "top_uncovered_max", "top_uncovered",
                   "top_answer_sentence", "best_answer_sentence_3", "top_chance", "phrasings_per_entry",
-                  "outside_nearest", "outside_top3", "outside_margin", "top_fulltext", "best_fulltext")
+                  "outside_nearest", "outside_top3", "outside_margin", "top_fulltext", "best_fulltext",
+                  "top_adapted", "best_adapted")
 OUTSIDE_FILE = MODEL_FILE.with_name("outside.txt")
 OUTSIDE_TOP = 3  # known outside questions the scope model reads the cosines of
 
@@ -88,6 +91,9 @@ class Evidence:
     intent_shared: np.ndarray  # the share of the question's kinds of asking the entry asks about (``intent``)
     intent_clash: np.ndarray  # 1 when both ask for something and for nothing in common
     tail_sentence: np.ndarray  # best sentence cosine of the question's last clause with the phrasings
+    adapted: np.ndarray  # best cosine of the adapted question with the phrasings (``sentence.adapted``)
+    adapted_tail: np.ndarray  # ... of its adapted last clause with the phrasings
+    adapted_answer: np.ndarray  # ... of the adapted question with the answer's sentences
 
     def rank_rows(self) -> np.ndarray:
         f = {"final": self.final, "lexical": self.lexical, "phrasing": self.phrasing, "asked": self.asked,
@@ -102,7 +108,8 @@ class Evidence:
              "fulltext": self.fulltext, "behind_fulltext": self.fulltext - self.best_fulltext,
              "intent_shared": self.intent_shared, "intent_clash": self.intent_clash,
              "behind_intent": self.intent_shared - self.intent_shared.max(),
-             "tail_sentence": self.tail_sentence, "behind_tail": self.tail_sentence - self.tail_sentence.max()}
+             "tail_sentence": self.tail_sentence, "behind_tail": self.tail_sentence - self.tail_sentence.max(),
+             **{name: getattr(self, name) for name in ADAPTED}}
         for name in VOTERS:
             values = np.asarray(getattr(self, name), dtype=np.float64)
             f[f"best_by_{name}"] = (values >= values.max() - 1e-12).astype(np.float64)
@@ -111,7 +118,7 @@ class Evidence:
         for name in ("sentence", "answer_sentence", "fulltext", "tail_sentence"):
             # a FAQ with few phrasings per entry leans on other signals than one with many
             f[f"sparse_{name}"] = np.asarray(f[name]) * math.exp(-self.phrasings_per_entry)
-        for name in ("phrasing", "answer_words", "asked"):
+        for name in ("phrasing", "answer_words", "asked", *ADAPTED):
             values = np.asarray(getattr(self, name), dtype=np.float64)
             f[f"behind_{name}"] = values - values.max()
         return np.column_stack([np.asarray(f[name], dtype=np.float64) for name in RANK_FEATURES])
@@ -129,7 +136,8 @@ class Evidence:
              "best_answer_sentence_3": self.answer_sentence[:3].max(), "top_chance": top_chance,
              "phrasings_per_entry": self.phrasings_per_entry, "outside_nearest": self.outside[0],
              "outside_top3": self.outside.mean(), "outside_margin": self.outside[0] - self.best_sentence,
-             "top_fulltext": self.fulltext[0], "best_fulltext": self.best_fulltext}
+             "top_fulltext": self.fulltext[0], "best_fulltext": self.best_fulltext,
+             "top_adapted": self.adapted[0], "best_adapted": self.adapted.max()}
         return np.array([float(f[name]) for name in SCOPE_FEATURES])
 
 

@@ -19,7 +19,9 @@ import importlib.util
 import logging
 import re
 import threading
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -162,3 +164,60 @@ def best_of(rows: np.ndarray | None, owner: np.ndarray, vec: np.ndarray | None, 
     # einsum, not @: see semantic.meaning
     np.maximum.at(best, owner[picked], np.einsum("ij,j->i", rows[picked], vec))
     return best[entries]
+
+
+ADAPTER_FILE = Path(__file__).resolve().parent / "data" / "adapter.npy"
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """A learned turn of the question's embedding towards the way FAQs are written.
+
+    The encoder was trained on general text: a resident's 俺们那楼是九七年盖的 and an
+    entry's 哪些小区可以纳入改造范围 lie far apart.  ``bench/faq/lofo.py`` fits a
+    matrix B on residents' questions and the entries they meant, over several FAQs by
+    different writers (contrastive, against the other entries of the same FAQ); a
+    question q is then compared as q + qB with the entries' own embeddings, which are
+    left as they are.  It carries how residents ask, not any FAQ's entries: fitted
+    without the FAQ being measured, it ranks that FAQ's entries better (see
+    bench/faq/README.md).  Zero B is the plain cosine.
+    """
+
+    matrix: np.ndarray  # B, DIM × DIM, float32
+
+    def apply(self, vec: np.ndarray | None) -> np.ndarray | None:
+        if vec is None:
+            return None
+        # einsum, not @: see semantic.meaning
+        return vec + np.einsum("i,ij->j", vec, self.matrix).astype(np.float32)
+
+
+IDENTITY = Adapter(np.zeros((DIM, DIM), dtype=np.float32))
+
+
+@lru_cache(maxsize=1)
+def adapter() -> Adapter:
+    """The shipped adapter (``data/adapter.npy``), or the plain cosine without it (the log says so)."""
+    if not ADAPTER_FILE.is_file():
+        log.warning("FAQ: %s is missing; comparing sentences without the learned adapter", ADAPTER_FILE.name)
+        return IDENTITY
+    try:
+        matrix = np.load(ADAPTER_FILE, allow_pickle=False).astype(np.float32)
+    except (OSError, ValueError) as exc:
+        log.warning("FAQ: cannot read %s (%s); comparing sentences without the learned adapter", ADAPTER_FILE.name, exc)
+        return IDENTITY
+    if matrix.shape != (DIM, DIM):
+        log.warning("FAQ: %s has shape %s, not %d × %d; not used", ADAPTER_FILE.name, matrix.shape, DIM, DIM)
+        return IDENTITY
+    return Adapter(matrix)
+
+
+def adapted(adapter_: Adapter, asked: np.ndarray | None, tail_vec: np.ndarray | None, phrasings: np.ndarray | None,
+            phrasing_entry: np.ndarray, answers: np.ndarray | None, part_entry: np.ndarray,
+            entries: np.ndarray) -> dict[str, np.ndarray]:
+    """Per candidate (``entries``): the adapted question's best cosine with its phrasings and
+    with its answer's sentences, and the adapted last clause's with its phrasings."""
+    question, last = adapter_.apply(asked), adapter_.apply(tail_vec)
+    return {"adapted": best_of(phrasings, phrasing_entry, question, entries),
+            "adapted_tail": best_of(phrasings, phrasing_entry, last, entries),
+            "adapted_answer": best_of(answers, part_entry, question, entries)}

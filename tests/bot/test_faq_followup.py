@@ -14,7 +14,7 @@ from tests.fixtures.fakewechat import APP_SECRET
 from tests.fixtures.wechat import ACCOUNT, APP_ID, TOKEN, flask_transport
 
 ALICE, BOB, CAROL = "oFollowupAlice00000000000001", "oFollowupBob0000000000000002", "oFollowupCarol000000000003"
-UNKNOWN = "小区的快递柜能不能多装几个"
+UNKNOWN = "社区能不能办个书法班"
 PROMISE = "转给社区工作人员"
 
 
@@ -80,7 +80,7 @@ def test_worker_answer_reaches_every_asker_once_inside_and_outside_the_window(
     assert PROMISE in ask(wx, BOB, UNKNOWN)
     clock.advance(49 * 3600)  # Bob's 48-hour window closes
     assert PROMISE in ask(wx, ALICE, UNKNOWN + "？")
-    assert PROMISE in ask(wx, ALICE, "小区的快递柜，能不能多装几个呀")  # the same question again, same asker
+    assert PROMISE in ask(wx, ALICE, "社区，能不能办个书法班呀")  # the same question again, same asker
     [row] = open_rows(db_session)
     askers = db_session.exec(select(UnansweredAsker).where(UnansweredAsker.question_id == row.id)).all()
     assert sorted(a.openid for a in askers) == sorted([ALICE, BOB])
@@ -88,16 +88,16 @@ def test_worker_answer_reaches_every_asker_once_inside_and_outside_the_window(
 
     login(console, staff_user("worker", communities=["幸福里小区"]))
     assert "2 位居民问过" in console.get("/console/faq/unanswered").get_data(as_text=True)
-    resp = post(console, f"/console/faq/unanswered/{row.id}/answer", answer="快递柜已列入改造方案，年底前增加两组。")
+    resp = post(console, f"/console/faq/unanswered/{row.id}/answer", answer="书法班已列入社区活动计划，每周六上午在活动室开课。")
     assert resp.status_code == 302
     run_job("outbox.deliver", on_app=wired)
 
     [to_alice] = deliveries(fake_wechat, ALICE)
     assert to_alice["path"].endswith("custom/send")
-    assert "快递柜已列入改造方案" in to_alice["json"]["text"]["content"] and UNKNOWN in to_alice["json"]["text"]["content"]
+    assert "书法班已列入社区活动计划" in to_alice["json"]["text"]["content"] and UNKNOWN in to_alice["json"]["text"]["content"]
     [to_bob] = deliveries(fake_wechat, BOB)
     assert to_bob["path"].endswith("template/send") and to_bob["json"]["template_id"] == "TPL_FAQ_FOLLOWUP"
-    assert "快递柜已列入改造方案" in str(to_bob["json"]["data"])
+    assert "书法班已列入社区活动计划" in str(to_bob["json"]["data"])
 
     again = post(console, f"/console/faq/unanswered/{row.id}/answer", answer="再答一次")
     assert again.status_code == 302
@@ -145,11 +145,11 @@ def test_a_new_entry_made_from_the_question_is_sent_to_its_askers(
     ask(wx, BOB, UNKNOWN + "?")
     [row] = open_rows(db_session)
     login(console, staff_user("admin"))
-    resp = post(console, f"/console/faq/unanswered/{row.id}/new", answer="快递柜由街道统一规划，可在方案征集中提出。")
+    resp = post(console, f"/console/faq/unanswered/{row.id}/new", answer="书法班由社区文化站统一安排，可到居委会报名。")
     assert resp.status_code == 302
     run_job("outbox.deliver", on_app=wired)
     for openid in (ALICE, BOB):
         [message] = deliveries(fake_wechat, openid)
-        assert "快递柜由街道统一规划" in message["json"]["text"]["content"]
+        assert "书法班由社区文化站统一安排" in message["json"]["text"]["content"]
     kinds = {m.kind for m in db_session.exec(select(OutboundMessage)).all()}
     assert kinds == {"faq_followup"}

@@ -72,20 +72,20 @@ def test_unanswered_question_becomes_an_alternative_then_is_answered(client, wec
 
 
 def test_unanswered_question_becomes_a_new_entry(client, wechat, staff_user, faq_sample, db_session):
-    wechat.text(OPENID, "小区的快递柜能不能多装几个")
+    wechat.text(OPENID, "社区能不能办个书法班")
     row = db_session.exec(select(UnansweredQuestion)).one()
     db_session.commit()
     login(client, staff_user("admin"))
-    resp = post(client, f"/console/faq/unanswered/{row.id}/new", answer="快递柜由街道统一规划，可在方案征集中提出。",
-                category="改造内容")
+    resp = post(client, f"/console/faq/unanswered/{row.id}/new", answer="书法班由社区文化站统一安排，可到居委会报名。",
+                category="社区服务")
     assert resp.status_code == 302
     db_session.expire_all()
     resolved = db_session.get(UnansweredQuestion, row.id)
     assert resolved.status == "new_entry"
-    assert db_session.get(FaqEntry, resolved.entry_id).question == "小区的快递柜能不能多装几个"
+    assert db_session.get(FaqEntry, resolved.entry_id).question == "社区能不能办个书法班"
     db_session.commit()
-    _, reply = wechat.text(OPENID, "快递柜能多装几个吗")
-    assert "快递柜由街道统一规划" in reply_text(reply)
+    _, reply = wechat.text(OPENID, "书法班能办吗")
+    assert "书法班由社区文化站统一安排" in reply_text(reply)
 
 
 def test_dismiss(client, wechat, staff_user, faq_sample, db_session):
