@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import inspect
 import os
 from pathlib import Path
 
@@ -46,12 +47,12 @@ def adapter_blocks(faq: faq_sets.FaqSet) -> list[tuple[np.ndarray, np.ndarray, n
 
 def adapter_without(dev: list[faq_sets.FaqSet], excluded: frozenset[str]) -> sentence.Adapter:
     """The adapter fitted on every development FAQ but ``excluded``, kept on disk by what it was
-    fitted on (the nested folds need one per pair of FAQs left out)."""
+    fitted on and how (the fitting code, its settings, the FAQs and their questions)."""
     used = sorted((f for f in dev if f.name not in excluded), key=lambda f: f.name)
-    digest = hashlib.sha256(repr((train.TAU, train.ADAPTER_L2, train.ADAPTER_STEPS, train.ADAPTER_RATE,
-                                  ADAPTER_DENSITIES, [(f.name, f.docs, [q["query"] + q["expected"]
-                                                      for q in f.questions]) for f in used])).encode())
-    path = ADAPTER_CACHE / f"{digest.hexdigest()[:24]}.npy"
+    recipe = (inspect.getsource(train.fit_adapter), train.TAU, train.ADAPTER_L2, train.ADAPTER_STEPS,
+              train.ADAPTER_RATE, ADAPTER_DENSITIES,
+              [(f.name, f.docs, [q["query"] + q["expected"] for q in f.questions]) for f in used])
+    path = ADAPTER_CACHE / f"{hashlib.sha256(repr(recipe).encode()).hexdigest()[:24]}.npy"
     if path.is_file():
         return sentence.Adapter(np.load(path, allow_pickle=False))
     matrix = train.fit_adapter([block for f in used for block in _blocks(f)])
