@@ -31,6 +31,8 @@ BETA2 = 2.0  # q_cover counts twice as much as p_cover
 ANSWER_SHARE = 0.2  # weight of the answer's coverage in an entry's score
 UNSEEN_FACTOR = 1.0  # idf of a feature the FAQ never uses, relative to the rarest one
 RESCORED = 20  # how many of the best entries the scope discount looks at
+FULLTEXT_PICKS = 3  # the entries BM25 over the whole text ranks best are always among the candidates
+# (a FAQ with long answers and no alternatives: the phrasing scores may leave the right one out of the ten)
 
 
 @lru_cache(maxsize=65536)
@@ -174,8 +176,13 @@ class Index:
         cosines = sentence.entry_cosines(self.sentences, self.phrasing_entry, asked, score)
         score = sentence.blend(score, cosines, words)
         signals = scope.Signals(normalized, self.idf, self.unseen_idf, self.errands)
-        judged = self._scope(score, signals, size)
+        fulltext = self.fulltext.scores(normalized)
+        picked = [int(e) for e in _best(fulltext, FULLTEXT_PICKS) if fulltext[e] > 0]
+        judged = self._scope(score, signals, size, picked)
         ranked = sorted(judged, key=lambda e: -score[e] * judged[e][0])[:size]
+        missing = [e for e in picked if e in judged and e not in ranked]
+        if missing:  # the entries whose whole text shares most with the question are looked at too
+            ranked = ranked[:size - len(missing)] + missing
         if not ranked:
             return None
         entries = np.array(ranked, dtype=np.int64)
@@ -187,7 +194,7 @@ class Index:
             entries=entries, final=score[entries] * scope_factor, lexical=lexical[entries], phrasing=best[entries],
             asked=np.maximum.reduceat(q_cover, self.starts)[entries], answer_words=answer_cover[entries],
             word_vectors=vectors[entries], sentence=cosines[entries],
-            scope_factor=scope_factor, **self._extra(question, normalized, asked, entries),
+            scope_factor=scope_factor, **self._extra(question, normalized, asked, entries, fulltext),
             covered=coverage[:, 0], uncovered_max=coverage[:, 1], uncovered=coverage[:, 2],
             words=words, chars=len(normalized.replace(" ", "")), errand=bool(signals.terms),
             unseen=sum(w for f, w in query.items() if f not in self.idf) / total,
@@ -195,11 +202,12 @@ class Index:
             phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)),
             outside=learned.nearest(self.outside, asked)), phrasing_score
 
-    def _scope(self, score: np.ndarray, signals: scope.Signals, size: int) -> dict[int, tuple[float, tuple]]:
+    def _scope(self, score: np.ndarray, signals: scope.Signals, size: int,
+               also: list[int] = ()) -> dict[int, tuple[float, tuple]]:
         """The scope discount and the coverage (``scope.Signals``) of the best entries (at least
-        ``RESCORED``) that score at all."""
+        ``RESCORED``) and of ``also``, those that score at all."""
         judged = {}
-        for e in _best(score, max(size, RESCORED)):
+        for e in dict.fromkeys([*(int(e) for e in _best(score, max(size, RESCORED))), *also]):
             if score[e] > 0:
                 text, pinyin = self.texts[e]
                 coverage = signals.coverage(text, pinyin)
@@ -214,13 +222,13 @@ class Index:
         return np.divide((1 + BETA2) * q_cover * p_cover, denominator, out=np.zeros_like(shared),
                          where=denominator > 0), q_cover
 
-    def _extra(self, question: str, normalized: str, asked: np.ndarray | None, entries: np.ndarray) -> dict:
+    def _extra(self, question: str, normalized: str, asked: np.ndarray | None, entries: np.ndarray,
+               fulltext: np.ndarray) -> dict:
         """The answer's sentences, the last clause (plain and adapted), the kinds of asking and BM25
         about the candidates."""
         last = sentence.tail(question)
         tail = asked if last == question or asked is None else sentence.embed(last)
         shared, clash = intent.agreement(intent.kinds(normalized), [self.intents[e] for e in entries])
-        fulltext = self.fulltext.scores(normalized)
         return {"answer_sentence": sentence.best_of(self.answer_sentences, self.part_entry, asked, entries),
                 "tail_sentence": sentence.best_of(self.sentences, self.phrasing_entry, tail, entries),
                 **sentence.adapted(self.adapter, asked, tail, self.sentences, self.phrasing_entry,
