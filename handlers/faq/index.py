@@ -177,12 +177,7 @@ class Index:
         score = sentence.blend(score, cosines, words)
         signals = scope.Signals(normalized, self.idf, self.unseen_idf, self.errands)
         fulltext = self.fulltext.scores(normalized)
-        picked = [int(e) for e in _best(fulltext, FULLTEXT_PICKS) if fulltext[e] > 0]
-        judged = self._scope(score, signals, size, picked)
-        ranked = sorted(judged, key=lambda e: -score[e] * judged[e][0])[:size]
-        missing = [e for e in picked if e in judged and e not in ranked]
-        if missing:  # the entries whose whole text shares most with the question are looked at too
-            ranked = ranked[:size - len(missing)] + missing
+        judged, ranked = self._candidates(score, signals, fulltext, size)
         if not ranked:
             return None
         entries = np.array(ranked, dtype=np.int64)
@@ -201,6 +196,18 @@ class Index:
             best_sentence=float(cosines.max()), best_word_vectors=float(vectors.max()),
             phrasings_per_entry=math.log(len(self.phrasings) / len(self.docs)),
             outside=learned.nearest(self.outside, asked)), phrasing_score
+
+    def _candidates(self, score: np.ndarray, signals: scope.Signals, fulltext: np.ndarray,
+                    size: int) -> tuple[dict[int, tuple[float, tuple]], list[int]]:
+        """The ``size`` best entries by the hand-set score after the scope discount, the
+        ``FULLTEXT_PICKS`` best by BM25 among them (replacing the last), and what ``_scope`` judged."""
+        picked = [int(e) for e in _best(fulltext, FULLTEXT_PICKS) if fulltext[e] > 0]
+        judged = self._scope(score, signals, size, picked)
+        ranked = sorted(judged, key=lambda e: -score[e] * judged[e][0])[:size]
+        missing = [e for e in picked if e in judged and e not in ranked]
+        if missing:
+            ranked = ranked[:size - len(missing)] + missing
+        return judged, ranked
 
     def _scope(self, score: np.ndarray, signals: scope.Signals, size: int,
                also: list[int] = ()) -> dict[int, tuple[float, tuple]]:
