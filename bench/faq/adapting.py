@@ -34,7 +34,7 @@ def adapter_blocks(faq: faq_sets.FaqSet) -> list[tuple[np.ndarray, np.ndarray, n
     for share in ADAPTER_DENSITIES:
         owner, texts = [], []
         for doc in faq_sets.thinned(faq.docs, share):
-            for phrasing in dict.fromkeys((doc.question, *doc.alternatives)):
+            for phrasing in doc.phrasings:
                 owner.append(doc.entry_id)
                 texts.append(phrasing)
         owner = np.array(owner)

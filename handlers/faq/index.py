@@ -52,6 +52,11 @@ class Doc:
     category: str = ""
     article_id: int | None = None
 
+    @property
+    def phrasings(self) -> tuple[str, ...]:
+        """The question and its alternatives, each once, blank ones left out."""
+        return tuple(dict.fromkeys((self.question, *(a for a in self.alternatives if a.strip()))))
+
 
 @dataclass(frozen=True)
 class Candidate:
@@ -101,7 +106,7 @@ class Index:
         phrasing_feats, entries, starts = [], [], []
         for pos, doc in enumerate(index.docs):
             starts.append(len(entries))
-            for phrasing in dict.fromkeys((doc.question, *(a for a in doc.alternatives if a.strip()))):
+            for phrasing in doc.phrasings:
                 index.phrasings.append(phrasing)
                 phrasing_feats.append(text_features(phrasing))
                 entries.append(pos)

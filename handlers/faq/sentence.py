@@ -216,8 +216,11 @@ def adapted(adapter_: Adapter, asked: np.ndarray | None, tail_vec: np.ndarray | 
             phrasing_entry: np.ndarray, answers: np.ndarray | None, part_entry: np.ndarray,
             entries: np.ndarray) -> dict[str, np.ndarray]:
     """Per candidate (``entries``): the adapted question's best cosine with its phrasings and
-    with its answer's sentences, and the adapted last clause's with its phrasings."""
-    question, last = adapter_.apply(asked), adapter_.apply(tail_vec)
-    return {"adapted": best_of(phrasings, phrasing_entry, question, entries),
-            "adapted_tail": best_of(phrasings, phrasing_entry, last, entries),
+    with its answer's sentences, and the adapted last clause's with its phrasings (the question's
+    own when the last clause is the whole question, ``tail_vec is asked``)."""
+    question = adapter_.apply(asked)
+    with_phrasings = best_of(phrasings, phrasing_entry, question, entries)
+    last = with_phrasings if tail_vec is asked else best_of(phrasings, phrasing_entry, adapter_.apply(tail_vec),
+                                                            entries)
+    return {"adapted": with_phrasings, "adapted_tail": last,
             "adapted_answer": best_of(answers, part_entry, question, entries)}
