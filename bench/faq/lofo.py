@@ -39,7 +39,7 @@ from bench.faq import sets as faq_sets  # noqa: E402
 from bench.faq.sets import thinned  # noqa: E402
 from bench.faq.run import expected_ids  # noqa: E402
 from bench.faq.adapting import adapter_without, with_adapter  # noqa: E402
-from bench.faq.train import OUTSIDE_HEADER, fit  # noqa: E402
+from bench.faq.train import OUTSIDE_HEADER, fit, fit_chat  # noqa: E402
 from handlers.faq import decide, learned, sentence, smalltalk  # noqa: E402
 from handlers.faq.index import Index  # noqa: E402
 
@@ -109,7 +109,15 @@ def fitted(faqs: list[faq_sets.FaqSet], items: list[dict],
     for faq in faqs:
         adapter = adapter_without(dev, outside | {faq.name})
         train_items += with_adapter([x for x in items if x["set"] == faq.name], adapter)
-    return fit(with_outside(train_items, bank)), [q for _, q in bank], adapter_without(dev, outside)
+    model = dataclasses.replace(fit(with_outside(train_items, bank)), chat=chat_model(faqs))
+    return model, [q for _, q in bank], adapter_without(dev, outside)
+
+
+def chat_model(faqs: list[faq_sets.FaqSet]) -> learned.Linear:
+    """Small talk against every other question of ``faqs`` (all their writers)."""
+    rows = [row for faq in faqs for row in faq.questions]
+    return fit_chat(sentence.matrix([row["query"] for row in rows]),
+                    np.array([row["expected"] == "chat" for row in rows], dtype=float))
 
 
 def evaluate(faq: faq_sets.FaqSet, model: learned.Model | None, bank: list[str] | None,
@@ -225,7 +233,8 @@ def main() -> None:
         save(dev, items)
 
 
-SWEPT = {"SURE_LEAD": (0.35, 0.4, 0.45, 0.5, 0.55, 0.6), "IN_SCOPE": (0.3, 0.4, 0.5, 0.6, 0.7)}
+SWEPT = {"SURE_LEAD": (0.35, 0.4, 0.45, 0.5, 0.55, 0.6), "IN_SCOPE": (0.3, 0.4, 0.5, 0.6, 0.7),
+         "CHAT": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)}
 MAX_WRONG = 0.025  # the nested choice: the most direct answers with at most this share answered wrongly
 
 
@@ -264,7 +273,7 @@ def save(dev: list[faq_sets.FaqSet], items: list[dict]) -> None:
     model, bank, adapter = fitted(dev, items, dev)
     note = (f"bench/faq/lofo.py --save on {len(items)} questions of {len(dev)} FAQs "
             f"({', '.join(f.name for f in dev)}), each with {', '.join(f'{d:.0%}' for d in DENSITIES)} of its alternatives")
-    learned.Model(model.rank, model.scope, note).save()
+    dataclasses.replace(model, note=note).save()
     np.save(sentence.ADAPTER_FILE, adapter.matrix)
     learned.OUTSIDE_FILE.write_text(OUTSIDE_HEADER + "".join(f"{q}\n" for q in bank), encoding="utf-8")
     print(f"saved {learned.MODEL_FILE}, {sentence.ADAPTER_FILE} and {learned.OUTSIDE_FILE}")

@@ -64,6 +64,15 @@ def fit_rank(train: list[dict]) -> learned.Linear:
 
 
 def fit_scope(rows: np.ndarray, labels: np.ndarray) -> learned.Linear:
+    return logistic(rows, labels, learned.SCOPE_FEATURES)
+
+
+def fit_chat(embeddings: np.ndarray, labels: np.ndarray) -> learned.Linear:
+    """Small talk (1) or not (0) from a message's sentence embedding (``learned.Model.chat``)."""
+    return logistic(embeddings.astype(np.float64), labels, learned.CHAT_FEATURES)
+
+
+def logistic(rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...]) -> learned.Linear:
     """Logistic regression (Newton steps, ridge; the bias is not penalised)."""
     mean, scale = standardise(rows)
     z = np.c_[(rows - mean) / scale, np.ones(len(rows))]
@@ -76,7 +85,7 @@ def fit_scope(rows: np.ndarray, labels: np.ndarray) -> learned.Linear:
         w -= step
         if np.abs(step).max() < 1e-8:
             break
-    return learned.Linear(learned.SCOPE_FEATURES, mean, scale, w[:-1], w[-1])
+    return learned.Linear(features, mean, scale, w[:-1], w[-1])
 
 
 def fit_adapter(blocks: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> np.ndarray:

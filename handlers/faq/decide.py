@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.faq import smalltalk
+from handlers.faq import sentence, smalltalk
 from handlers.faq.index import Candidate, Index
 
 CONFIDENT = 0.30  # at or above (with a clear lead): answer directly
@@ -27,6 +27,7 @@ SURE_LEAD = 0.40  # learned: answer directly when the best entry's chance leads 
 # (chosen leaving one FAQ out over ten FAQs, bench/faq/lofo.py --sweep: the most direct answers with
 # at most 2.5 % of in-scope questions answered wrongly; chosen on the other nine FAQs alone it is
 # 0.35 or 0.40, giving direct 0.869 and wrong 2.4 % against 0.868 and 2.2 % at 0.40 for all)
+CHAT = 0.7  # learned: a message the FAQ has nothing for is small talk at this chance (``learned.Model.chat``)
 CHANCE_FLOOR = 0.02  # learned: a choice is offered only if its chance is ≥ this share of the best
 MEMO_SIZE = 4096  # decisions remembered per index (the same words, the same decision)
 
@@ -35,7 +36,7 @@ MEMO_SIZE = 4096  # decisions remembered per index (the same words, the same dec
 class Decision:
     kind: str  # answer | choices | none | smalltalk
     candidates: tuple[Candidate, ...] = ()
-    smalltalk: str = ""  # greeting, thanks, bye, identity, laugh, grumble
+    smalltalk: str = ""  # greeting, thanks, bye, identity, laugh, grumble; chat (learned, kind unknown)
 
     @property
     def best(self) -> Candidate | None:
@@ -93,4 +94,8 @@ def judge(index: Index, text: str) -> Decision:
     kind = smalltalk.detect(text)
     if kind:
         return Decision("smalltalk", smalltalk=kind)
-    return decide(index.search(text, limit=MAX_CHOICES + 2), lexical_only=index.vectors is None)
+    decision = decide(index.search(text, limit=MAX_CHOICES + 2), lexical_only=index.vectors is None)
+    if decision.kind == "none" and index.model is not None and index.sentences is not None \
+            and index.model.chat_chance(sentence.embed(text)) >= CHAT:
+        return Decision("smalltalk", smalltalk=smalltalk.LEARNED)
+    return decision

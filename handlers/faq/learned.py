@@ -11,7 +11,10 @@ candidates at once:
 - ``rank``, a conditional logit over the candidates: the chance that each one
   is the entry the resident means, if any is;
 - ``scope``, a logistic model: the chance that the question is about the FAQ
-  at all.
+  at all;
+- ``chat``, a logistic model over the message's sentence embedding: the chance
+  that a message the FAQ has nothing for is small talk ("巴适得板，下回再来问你")
+  that the hand-written phrases of ``smalltalk`` do not know.
 
 A candidate's score is then scope × rank, the chance that it answers the
 question.  Every feature is a score or a share in the FAQ's own terms (no
@@ -57,6 +60,7 @@ SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best
                   "top_answer_sentence", "best_answer_sentence_3", "top_chance", "phrasings_per_entry",
                   "outside_nearest", "outside_top3", "outside_margin", "top_fulltext", "best_fulltext",
                   "top_adapted", "best_adapted")
+CHAT_FEATURES = tuple(f"sentence_{i}" for i in range(512))  # the message's sentence embedding, dimension by dimension
 OUTSIDE_FILE = MODEL_FILE.with_name("outside.txt")
 OUTSIDE_TOP = 3  # known outside questions the scope model reads the cosines of
 
@@ -219,6 +223,13 @@ class Model:
     rank: Linear
     scope: Linear
     note: str = ""  # what it was fitted on
+    chat: Linear | None = None
+
+    def chat_chance(self, asked: np.ndarray | None) -> float:
+        """The chance that a message (its sentence embedding) is small talk; 0 without the model or the encoder."""
+        if self.chat is None or asked is None:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-float(self.chat(asked[None, :])[0])))
 
     def judge(self, evidence: Evidence) -> tuple[np.ndarray, float]:
         """(per candidate the chance it is the entry meant, if any is; the chance the question is in scope)."""
@@ -227,16 +238,18 @@ class Model:
         return ranked, in_scope
 
     def save(self, path: Path = MODEL_FILE) -> None:
-        data = {"note": self.note, "rank": self.rank.as_dict(), "scope": self.scope.as_dict()}
+        data = {"note": self.note, "rank": self.rank.as_dict(), "scope": self.scope.as_dict(),
+                **({"chat": self.chat.as_dict()} if self.chat is not None else {})}
         path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 def read(path: Path) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     rank, scope = Linear.from_dict(data["rank"]), Linear.from_dict(data["scope"])
-    if rank.features != RANK_FEATURES or scope.features != SCOPE_FEATURES:
+    chat = Linear.from_dict(data["chat"]) if "chat" in data else None
+    if rank.features != RANK_FEATURES or scope.features != SCOPE_FEATURES or (chat and chat.features != CHAT_FEATURES):
         raise ValueError("its features are not the ones this code computes (retrain: bench/faq/lofo.py --save)")
-    return Model(rank, scope, data.get("note", ""))
+    return Model(rank, scope, data.get("note", ""), chat)
 
 
 @lru_cache(maxsize=1)

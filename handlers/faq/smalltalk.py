@@ -7,6 +7,7 @@ from functools import lru_cache
 from handlers.faq.text import clean, data_lines
 
 _LEFTOVER = set("你您们的了啊呀呢吗嘛吧哈哦啦呗嗯我俺咱还真太挺很是哟噢喔哇也都就又咋么这那儿嘞得咯哒噻撒呐嗦哈个伐呗嘅咩啵")
+LEARNED = "chat"  # small talk recognised by the learned model (``decide.CHAT``): its kind is not known
 ADDRESS = "address"  # words of address: allowed around small talk, not small talk themselves
 # WeChat sends its stickers inside text as [强], [抱拳], [微笑] (or /::) in old clients);
 # phones add Unicode emoji.  A message of nothing else is a smile or a thumbs-up.

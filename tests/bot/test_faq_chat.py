@@ -79,6 +79,8 @@ def test_thanks_and_chit_chat_get_a_kind_answer(wechat, faq_sample, db_session):
     assert "随手拍" in reply_text(reply) and "调查" in reply_text(reply)  # what else the account does
     _, reply = wechat.text(OPENID, "祝社区的同志们中秋节快乐！")
     assert "节日快乐" in reply_text(reply)
+    _, reply = wechat.text(OPENID, "你们上班也挺辛苦的吧")  # in no phrase list: the learned model's
+    assert "有政策方面的问题可以直接问我" in reply_text(reply)
     assert db_session.exec(select(UnansweredQuestion)).all() == []
 
 

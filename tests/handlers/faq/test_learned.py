@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from handlers.faq import decide, learned
+from handlers.faq import decide, learned, smalltalk
 from handlers.faq.decide import Decision, understand
 from handlers.faq.index import Candidate, Index
 from tests.fixtures.faq import built_without, sample_docs
@@ -102,3 +102,31 @@ def test_without_the_known_outside_questions_the_faq_still_answers(monkeypatch, 
     monkeypatch.setattr(learned, "OUTSIDE_FILE", tmp_path / "absent.txt")
     index = built_without(caplog, "handlers.faq.learned", "no known outside questions")
     assert index.model is not None and len(index.outside) == 0
+
+
+CHAT_UNLISTED = ("今儿个天儿真不赖，出去溜达溜达", "你们上班也挺辛苦的吧", "给俺唱个歌呗", "最近身体咋样啊你")
+QUESTIONS_UNANSWERED = ("社区能不能办个书法班", "楼下超市几点关门", "我想办个居住证", "孩子上学的事找谁")
+
+
+def test_the_learned_chat_model_takes_small_talk_the_phrases_miss_and_no_question(sample_index, hand):
+    """Written for this test: small talk in none of smalltalk.txt's phrases, and questions the demo
+    FAQ does not answer (they must stay "no match": they go to staff, with the promise of an answer)."""
+    assert learned.read(learned.MODEL_FILE).chat.features == learned.CHAT_FEATURES
+    assert not any(smalltalk.detect(text) for text in CHAT_UNLISTED + QUESTIONS_UNANSWERED)
+    taken = [text for text in CHAT_UNLISTED if understand(sample_index, text).smalltalk == smalltalk.LEARNED]
+    assert len(taken) >= 2, taken
+    assert [understand(sample_index, text).kind for text in QUESTIONS_UNANSWERED] == ["none"] * 4
+    assert all(understand(hand, text).kind == "none" for text in taken)  # without the models: no match
+
+
+def test_without_the_chat_model_the_old_file_still_loads(tmp_path):
+    data = json.loads(learned.MODEL_FILE.read_text(encoding="utf-8"))
+    del data["chat"]
+    path = tmp_path / "learned.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    model = learned.read(path)
+    assert model.chat is None and model.chat_chance(np.ones(512, dtype=np.float32)) == 0.0
+    data["chat"] = {**data["rank"]}  # a chat model with another model's features is refused
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError):
+        learned.read(path)
