@@ -3,6 +3,7 @@
     .venv/bin/python bench/faq/lofo.py                 # every FAQ left out in turn; per-FAQ table and mean
     .venv/bin/python bench/faq/lofo.py --shipped       # the shipped models and bank (data/), not refitted
     .venv/bin/python bench/faq/lofo.py --errors NAME   # the misses on one FAQ (development sets only)
+    .venv/bin/python bench/faq/lofo.py --only NAME --errors NAME   # that FAQ alone (one fit, faster)
     .venv/bin/python bench/faq/lofo.py --save          # then fit on every development FAQ and save data/
     .venv/bin/python bench/faq/lofo.py --final         # also run the held-out sets (once, on the final code)
 
@@ -198,6 +199,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shipped", action="store_true", help="the shipped models and bank, not refitted")
     parser.add_argument("--errors", metavar="FAQ", help="print the misses of this FAQ")
+    parser.add_argument("--only", metavar="FAQ", help="leave out and report this FAQ alone")
     parser.add_argument("--save", action="store_true", help="fit on every development FAQ and save data/")
     parser.add_argument("--final", action="store_true", help="also run the held-out sets, fitted on all others")
     parser.add_argument("--json", type=Path, help="save the figures")
@@ -211,7 +213,7 @@ def main() -> None:
     if args.sweep:
         return sweep(dev, items)
     results = {}
-    for faq in faqs:
+    for faq in [f for f in faqs if args.only in (None, f.name)]:
         if args.shipped:
             c = evaluate(faq, None, None)
         else:
