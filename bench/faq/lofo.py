@@ -235,9 +235,9 @@ def main() -> None:
         save(dev, items)
 
 
-SWEPT = {"SURE_LEAD": (0.35, 0.4, 0.45, 0.5, 0.55, 0.6), "IN_SCOPE": (0.3, 0.4, 0.5, 0.6, 0.7),
+SWEPT = {"SURE_LEAD": (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65), "IN_SCOPE": (0.3, 0.4, 0.5, 0.6, 0.7),
          "CHAT": (0.5, 0.6, 0.7, 0.8, 0.9, 1.01)}
-MAX_WRONG = 0.025  # the nested choice: the most direct answers with at most this share answered wrongly
+MAX_WRONG = 0.03  # the nested choice: the most direct answers with at most this share answered wrongly (the bar)
 
 
 def sweep(dev: list[faq_sets.FaqSet], items: list[dict]) -> None:

@@ -23,10 +23,10 @@ LEXICAL_ONLY = (0.26, 0.75, 0.10)  # CONFIDENT, LEAD, ACCEPTABLE for lexical sco
 CHOICE_FLOOR = 0.6  # a choice is offered only if it scores ≥ this share of the best
 MAX_CHOICES = 3
 IN_SCOPE = 0.5  # learned: below this chance that the question is about the FAQ, no match
-SURE_LEAD = 0.40  # learned: answer directly when the best entry's chance leads the second's by this
-# (chosen leaving one FAQ out over ten FAQs, bench/faq/lofo.py --sweep: the most direct answers with
-# at most 2.5 % of in-scope questions answered wrongly; chosen on the other nine FAQs alone it is
-# 0.35 or 0.40, giving direct 0.869 and wrong 2.4 % against 0.868 and 2.2 % at 0.40 for all)
+SURE_LEAD = 0.50  # learned: answer directly when the best entry's chance leads the second's by this
+# (chosen leaving one FAQ out over 21 FAQs, bench/faq/lofo.py --sweep: the most direct answers with
+# at most 3 % of in-scope questions answered wrongly, the bar; 0.40, chosen on ten FAQs, answered
+# 5.1 % wrongly on nine FAQs it had not seen)
 CHAT = 0.7  # learned: a message the FAQ has nothing for is small talk at this chance (``learned.Model.chat``)
 CHANCE_FLOOR = 0.02  # learned: a choice is offered only if its chance is ≥ this share of the best
 MEMO_SIZE = 4096  # decisions remembered per index (the same words, the same decision)
