@@ -131,7 +131,7 @@ def evaluate(faq: faq_sets.FaqSet, model: learned.Model | None, bank: list[str] 
     if adapter is not None:
         index.adapter = adapter
     c = dict(inscope=0, direct=0, wrong=0, offered=0, top1=0, missed=0, oos=0, oos_none=0, none=0, chat=0,
-             chat_right=0, chat_none=0)
+             chat_right=0, chat_none=0, chat_answered=0)
     misses = []
     for row in faq.evaluated():
         d = decide.judge(index, row["query"])
@@ -140,6 +140,7 @@ def evaluate(faq: faq_sets.FaqSet, model: learned.Model | None, bank: list[str] 
             c["chat"] += 1
             c["chat_right"] += d.kind == "smalltalk"
             c["chat_none"] += d.kind == "none"
+            c["chat_answered"] += d.kind == "answer"  # an entry's text sent in reply to small talk
             continue
         if row["expected"] == "none":
             c["oos"] += 1
@@ -169,7 +170,7 @@ def figures(c: dict) -> dict:
             "no_match_precision": round(c["oos_none"] / c["none"], 3) if c["none"] else 1.0,
             "no_match_recall": round(c["oos_none"] / c["oos"], 3) if c["oos"] else 1.0,
             "no_match_precision_small_talk_aside": round(c["oos_none"] / max(1, c["none"] - c["chat_none"]), 3),
-            "small_talk_recognised": c["chat_right"]}
+            "small_talk_recognised": c["chat_right"], "small_talk_answered": c["chat_answered"]}
 
 
 def table(rows: dict[str, dict]) -> None:
