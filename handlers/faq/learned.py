@@ -37,6 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
+from handlers.faq import sentence
+
 log = logging.getLogger(__name__)
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "learned.json"
@@ -60,7 +62,8 @@ SCOPE_FEATURES = ("top", "second", "gap", "top_sentence", "best_sentence", "best
                   "top_answer_sentence", "best_answer_sentence_3", "top_chance", "phrasings_per_entry",
                   "outside_nearest", "outside_top3", "outside_margin", "top_fulltext", "best_fulltext",
                   "top_adapted", "best_adapted")
-CHAT_FEATURES = tuple(f"sentence_{i}" for i in range(512))  # the message's sentence embedding, dimension by dimension
+# the chat model reads the message's sentence embedding, dimension by dimension
+CHAT_FEATURES = tuple(f"sentence_{i}" for i in range(sentence.DIM))
 OUTSIDE_FILE = MODEL_FILE.with_name("outside.txt")
 OUTSIDE_TOP = 3  # known outside questions the scope model reads the cosines of
 
@@ -247,7 +250,8 @@ def read(path: Path) -> Model:
     data = json.loads(path.read_text(encoding="utf-8"))
     rank, scope = Linear.from_dict(data["rank"]), Linear.from_dict(data["scope"])
     chat = Linear.from_dict(data["chat"]) if "chat" in data else None
-    if rank.features != RANK_FEATURES or scope.features != SCOPE_FEATURES or (chat and chat.features != CHAT_FEATURES):
+    if rank.features != RANK_FEATURES or scope.features != SCOPE_FEATURES \
+            or (chat is not None and chat.features != CHAT_FEATURES):
         raise ValueError("its features are not the ones this code computes (retrain: bench/faq/lofo.py --save)")
     return Model(rank, scope, data.get("note", ""), chat)
 
